@@ -1,0 +1,31 @@
+export { DiffusionError, describeValue, invalidOption } from './errors';
+export type { DiffusionErrorCode, DiffusionErrorDetails } from './errors';
+export {
+  checkBoolean,
+  checkFinite,
+  checkFiniteArray,
+  checkInRange,
+  checkNonNegative,
+  checkNonNegativeInteger,
+  checkOneOf,
+  checkOptions,
+  checkPositive,
+  checkPositiveInteger,
+  checkSigmaLadder,
+} from './checks';
+export { checkSameShape, checkShape } from './tensor-checks';
+export type { DiscreteSchedule, Schedule, SpecificationVersion, TimestepSpacing } from './schedule';
+export type { Level } from './level';
+export type { Parameterisation } from './parameterisation';
+export type { LossWeighting } from './loss-weighting';
+export type { TimeDensity } from './time-density';
+export type { Denoiser } from './denoiser';
+export { toDerivative } from './to-derivative';
+export type { SampleOptions, Sampler, SamplerStepEvent } from './sampler';
+export type { Backbone } from './backbone';
+export { createRegistry } from './registry';
+export type { BackboneFactory, Named, Registry, RegistryEntries, RegistryKind } from './registry';
+export { createRandomSource } from './random';
+export type { RandomSource, RandomState } from './random';
+export { philox4x32 } from './philox';
+export { randomNormalTensor, randomUniformTensor } from './random-tensor';

@@ -1,0 +1,48 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Denoiser } from './denoiser';
+import type { SpecificationVersion } from './schedule';
+
+/** What a sampler reports after each step. Tensors are valid only during the callback. */
+export interface SamplerStepEvent {
+  /** Step index, 0-based. */
+  readonly index: number;
+  /** Sigma at the start of the step. */
+  readonly sigma: number;
+  /** Sigma at the end of the step. */
+  readonly sigmaNext: number;
+  /** The sample after the step (borrowed: do not dispose; `clone` to keep). */
+  readonly x: Tensor;
+  /** The denoiser output used by the step (borrowed). */
+  readonly denoised: Tensor;
+}
+
+/** Options of one sampling run. */
+export interface SampleOptions {
+  /** Fresh standard-normal noise of a shape, for stochastic samplers; the caller's tensor is owned by the sampler. Defaults to the seeded source of core with `seed`. */
+  readonly noise?: (shape: readonly number[]) => Tensor;
+  /** Seed of the default noise source. */
+  readonly seed?: number;
+  /** Called after every step. */
+  readonly onStep?: (event: SamplerStepEvent) => void;
+}
+
+/** A sampler in sigma-space (k-diffusion, EDM): any process, VP or not, written as `x = x0 + sigma n`. */
+export interface Sampler {
+  /** Stable kebab-case name, e.g. `'dpmpp-2m'`. */
+  readonly name: string;
+  /** Contract version. */
+  readonly specificationVersion: SpecificationVersion;
+  /** JSON-serialisable options the factory was called with (after defaults). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Denoiser calls per step (diffusers' `order`), for matching NFE budgets. */
+  readonly evaluationsPerStep: number;
+  /** Whether the sampler injects fresh noise. */
+  readonly stochastic: boolean;
+  /** Smallest ladder length (including the final 0) the sampler accepts. */
+  readonly minimumSteps?: number;
+  /**
+   * Runs from `noise` (already scaled to `sigmas[0]`) down the falling ladder that ends in 0.
+   * Does not dispose `noise`; returns a new tensor the caller owns.
+   */
+  sample(denoise: Denoiser, noise: Tensor, sigmas: Float64Array, options?: SampleOptions): Tensor;
+}

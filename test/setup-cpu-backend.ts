@@ -1,0 +1,7 @@
+// Vitest setup shared by the packages that use tensors: run on tfjs's plain `cpu` backend,
+// which is exact float32 and needs no wasm files.
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+
+await tf.setBackend('cpu');
+await tf.ready();
