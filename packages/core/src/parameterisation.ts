@@ -26,6 +26,11 @@ export interface Parameterisation {
    */
   scaleInput?(xt: Tensor, level: Level): Tensor;
   /**
+   * Optional network time input (EDM's `c_noise`) from the schedule time `t in [0, 1]` and the
+   * variance-exploding sigma `sigma / alpha`; when absent the network is fed `t` itself.
+   */
+  noiseConditioning?(t: number, sigmaVe: number): number;
+  /**
    * Squared-error factor of this parameterisation's natural loss relative to eps-MSE at a log-SNR:
    * `||target - output||^2 = factor * ||eps - eps_hat||^2` (x0: SNR, eps: 1, v: SNR + 1).
    */
