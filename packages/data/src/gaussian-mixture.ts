@@ -1,0 +1,156 @@
+import { checkFinite, checkNonNegative, checkNonNegativeInteger, invalidOption, type Denoiser, type RandomSource } from '@diffusion/core';
+import { tensor2d, type Tensor } from '@tensorflow/tfjs-core';
+import type { Dataset } from './dataset';
+import { denoiseMixtureTensor, type ObservationTerms } from './gaussian-mixture-tensor';
+import { checkMixtureOptions, type GaussianMixtureOptions } from './gaussian-mixture-options';
+
+/** A Gaussian mixture with its exact denoiser `E[x0 | a x0 + b n = x]` and marginal densities. */
+export interface GaussianMixture extends Dataset<GaussianMixtureOptions> {
+  /** Component weights (normalised copy). */
+  readonly weights: Float64Array;
+  /** Component means, each of length `dimension`. */
+  readonly means: readonly Float64Array[];
+  /** Per-component diagonal variances `s_k^2`, each of length `dimension`. */
+  readonly variances: readonly Float64Array[];
+  /** Mean of the mixture, length `dimension`. */
+  readonly mean: Float64Array;
+  /** Covariance of the mixture, row-major `dimension x dimension`. */
+  readonly covariance: Float64Array;
+  /** Log-density of each point (row-major `n x dimension`), nats. */
+  logDensity(points: Float64Array): Float64Array;
+  /** Log-density of `x = a x0 + b n`, x0 from the mixture and n ~ N(0, I), at each row of `x`; nats. */
+  marginalLogDensity(x: Float64Array, a: number, b: number): Float64Array;
+  /** The exact posterior mean `E[x0 | x]` for `x = a x0 + b n`, float64, row-major like `x`. */
+  posteriorMeanArray(x: Float64Array, a: number, b: number): Float64Array;
+  /** The exact x0-estimate for a VP state `x = alpha x0 + sigma n` (float32; the caller owns it; `x` is not disposed). */
+  vpDenoiser(x: Tensor, alpha: number, sigma: number): Tensor;
+  /** The exact denoiser `D(x; sigma)` for `x = x0 + sigma n` (variance-exploding form, core's `Denoiser`). */
+  readonly veDenoiser: Denoiser;
+}
+
+/**
+ * Gaussian mixture with its exact posterior-mean denoiser (Tweedie's formula, Efron 2011 eq. 2.8;
+ * the per-component Gaussian posterior of Bishop 2006 eq. 2.116, mixed by responsibilities).
+ */
+export function createGaussianMixture(options: GaussianMixtureOptions): GaussianMixture {
+  const { dimension, means, variances, weights } = checkMixtureOptions(options);
+  const count = weights.length;
+  const cumulative = new Float64Array(count);
+  weights.reduce((sum, weight, index) => (cumulative[index] = sum + weight), 0);
+  const mean = new Float64Array(dimension);
+  const covariance = new Float64Array(dimension * dimension);
+  for (let k = 0; k < count; k += 1) {
+    for (let i = 0; i < dimension; i += 1) {
+      mean[i]! += weights[k]! * means[k]![i]!;
+      covariance[i * dimension + i]! += weights[k]! * variances[k]![i]!;
+      for (let j = 0; j < dimension; j += 1) covariance[i * dimension + j]! += weights[k]! * means[k]![i]! * means[k]![j]!;
+    }
+  }
+  for (let i = 0; i < dimension; i += 1) for (let j = 0; j < dimension; j += 1) covariance[i * dimension + j]! -= mean[i]! * mean[j]!;
+
+  /** Per-component terms of the marginal N(a mu_k, diag(a^2 s_k^2 + b^2)) and the posterior gain a s_k^2 / v_k. */
+  function observationTerms(a: number, b: number, name: string, [aName, bName] = ['a', 'b']): ObservationTerms {
+    checkFinite(`${name}.${aName}`, a);
+    checkNonNegative(`${name}.${bName}`, b);
+    if (a === 0 && b === 0) throw invalidOption(`${name}.${bName}`, b, 'a positive noise scale when a = 0 (x would carry no information and no noise)');
+    const variance = variances.map((s2) => s2.map((value) => a * a * value + b * b));
+    const gain = variances.map((s2, k) => s2.map((value, axis) => (a * value) / variance[k]![axis]!));
+    const logNormaliser = Float64Array.from(variance, (v, k) => Math.log(weights[k]!) - 0.5 * v.reduce((sum, entry) => sum + Math.log(2 * Math.PI * entry), 0));
+    const scaledMeans = means.map((mu) => mu.map((value) => a * value));
+    return { dimension, means, variance, gain, logNormaliser, scaledMeans };
+  }
+
+  /** Checks a row-major point array and returns its number of rows. */
+  function rowCount(x: Float64Array, name: string): number {
+    if (!(x instanceof Float64Array) || x.length % dimension !== 0) {
+      throw invalidOption(`${name}.x`, x, `a Float64Array whose length is a multiple of the dimension ${dimension}`, 'shape-mismatch');
+    }
+    return x.length / dimension;
+  }
+
+  /** Visits each row of `x` with its log-joint terms `log w_k + log N(x; a mu_k, v_k)` (float64, stable). */
+  function forEachRow(x: Float64Array, terms: ObservationTerms, name: string, visit: (row: number, logits: Float64Array, maximum: number) => void): void {
+    const logits = new Float64Array(count);
+    for (let row = 0; row < x.length / dimension; row += 1) {
+      let maximum = -Infinity;
+      for (let k = 0; k < count; k += 1) {
+        let quadratic = 0;
+        for (let axis = 0; axis < dimension; axis += 1) {
+          const value = x[row * dimension + axis]!;
+          if (!Number.isFinite(value)) throw invalidOption(`${name}.x[${row * dimension + axis}]`, value, 'a finite number', 'non-finite');
+          const difference = value - terms.scaledMeans[k]![axis]!;
+          quadratic += (difference * difference) / terms.variance[k]![axis]!;
+        }
+        logits[k] = terms.logNormaliser[k]! - 0.5 * quadratic;
+        if (logits[k]! > maximum) maximum = logits[k]!;
+      }
+      visit(row, logits, maximum);
+    }
+  }
+
+  function marginalLogDensity(x: Float64Array, a: number, b: number, name = 'marginalLogDensity'): Float64Array {
+    const terms = observationTerms(a, b, name);
+    const out = new Float64Array(rowCount(x, name));
+    forEachRow(x, terms, name, (row, logits, maximum) => {
+      let total = 0;
+      for (let k = 0; k < count; k += 1) total += Math.exp(logits[k]! - maximum);
+      out[row] = maximum + Math.log(total);
+    });
+    return out;
+  }
+
+  function posteriorMeanArray(x: Float64Array, a: number, b: number): Float64Array {
+    const terms = observationTerms(a, b, 'posteriorMeanArray');
+    const out = new Float64Array(rowCount(x, 'posteriorMeanArray') * dimension);
+    forEachRow(x, terms, 'posteriorMeanArray', (row, logits, maximum) => {
+      let total = 0;
+      for (let k = 0; k < count; k += 1) total += (logits[k] = Math.exp(logits[k]! - maximum));
+      for (let k = 0; k < count; k += 1) {
+        const responsibility = logits[k]! / total;
+        for (let axis = 0; axis < dimension; axis += 1) {
+          const index = row * dimension + axis;
+          // E[x0 | x, k] = mu_k + (a s_k^2 / v_k)(x - a mu_k)
+          out[index]! += responsibility * (means[k]![axis]! + terms.gain[k]![axis]! * (x[index]! - terms.scaledMeans[k]![axis]!));
+        }
+      }
+    });
+    return out;
+  }
+
+  function sampleArray(sampleCount: number, random: RandomSource): Float64Array {
+    checkNonNegativeInteger('sampleArray.count', sampleCount);
+    const picks = random.uniforms(sampleCount);
+    const noise = random.normals(sampleCount * dimension);
+    const out = new Float64Array(sampleCount * dimension);
+    for (let row = 0; row < sampleCount; row += 1) {
+      let k = 0;
+      while (k < count - 1 && picks[row]! > cumulative[k]!) k += 1;
+      for (let axis = 0; axis < dimension; axis += 1) {
+        const index = row * dimension + axis;
+        out[index] = means[k]![axis]! + Math.sqrt(variances[k]![axis]!) * noise[index]!;
+      }
+    }
+    return out;
+  }
+
+  const vpDenoiser = (x: Tensor, alpha: number, sigma: number): Tensor => denoiseMixtureTensor(x, observationTerms(alpha, sigma, 'vpDenoiser', ['alpha', 'sigma']), 'vpDenoiser');
+  const veDenoiser: Denoiser = (x, sigma) => denoiseMixtureTensor(x, observationTerms(1, sigma, 'veDenoiser', ['a', 'sigma']), 'veDenoiser');
+
+  return {
+    name: 'gaussian-mixture',
+    dimension,
+    options: JSON.parse(JSON.stringify(options)) as GaussianMixtureOptions,
+    weights,
+    means,
+    variances,
+    mean,
+    covariance,
+    sampleArray,
+    sample: (sampleCount, random) => tensor2d(Float32Array.from(sampleArray(sampleCount, random)), [sampleCount, dimension], 'float32'),
+    logDensity: (points) => marginalLogDensity(points, 1, 0, 'logDensity'),
+    marginalLogDensity: (x, a, b) => marginalLogDensity(x, a, b),
+    posteriorMeanArray,
+    vpDenoiser,
+    veDenoiser,
+  };
+}
