@@ -1,5 +1,5 @@
-import type { RandomSource } from '@diffusion/core';
-import type { Tensor } from '@tensorflow/tfjs-core';
+import { checkNonNegativeInteger, type RandomSource } from '@diffusion/core';
+import { tensor2d, type Tensor } from '@tensorflow/tfjs-core';
 
 /** A seeded sampler of points: the shape every dataset of this package shares. */
 export interface Dataset<Options = unknown> {
@@ -13,4 +13,16 @@ export interface Dataset<Options = unknown> {
   sampleArray(count: number, random: RandomSource): Float64Array;
   /** `count` points as a float32 tensor of shape `[count, dimension]`; the caller owns it. */
   sample(count: number, random: RandomSource): Tensor;
+}
+
+/** Builds a {@link Dataset} from a float64 sampler; `sample` wraps it in a float32 tensor the caller owns. */
+export function createDataset<Options>(name: string, dimension: number, options: Options, draw: (count: number, random: RandomSource) => Float64Array): Dataset<Options> {
+  const sampleArray = (count: number, random: RandomSource): Float64Array => draw(checkNonNegativeInteger(`${name}.sampleArray.count`, count), random);
+  return {
+    name,
+    dimension,
+    options,
+    sampleArray,
+    sample: (count, random) => tensor2d(Float32Array.from(sampleArray(count, random)), [count, dimension], 'float32'),
+  };
 }

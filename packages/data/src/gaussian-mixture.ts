@@ -5,7 +5,7 @@ import { denoiseMixtureTensor, type ObservationTerms } from './gaussian-mixture-
 import { checkMixtureOptions, type GaussianMixtureOptions } from './gaussian-mixture-options';
 
 /** A Gaussian mixture with its exact denoiser `E[x0 | a x0 + b n = x]` and marginal densities. */
-export interface GaussianMixture extends Dataset<GaussianMixtureOptions> {
+export interface GaussianMixture<Options = GaussianMixtureOptions> extends Dataset<Options> {
   /** Component weights (normalised copy). */
   readonly weights: Float64Array;
   /** Component means, each of length `dimension`. */

@@ -1,0 +1,32 @@
+import { checkOptions, checkPositiveInteger, invalidOption } from '@diffusion/core';
+import { createDataset, type Dataset } from './dataset';
+
+/** Options of {@link createCheckerboard}. */
+export interface CheckerboardOptions {
+  /** Squares per side of the board, which spans [-2, 2]^2 (default 4; must be even). */
+  readonly squares?: number;
+}
+
+/**
+ * Uniform points on the black squares of a checkerboard over [-2, 2]^2 (FFJORD's toy data,
+ * Grathwohl et al. 2019). A square (i, j), counted from the lower-left corner, is black when i + j is even.
+ */
+export function createCheckerboard(options: CheckerboardOptions = {}): Dataset<Required<CheckerboardOptions>> {
+  checkOptions('createCheckerboard', options, ['squares']);
+  const squares = checkPositiveInteger('createCheckerboard.squares', options.squares ?? 4);
+  if (squares % 2 !== 0) throw invalidOption('createCheckerboard.squares', squares, 'an even positive integer');
+  const side = 4 / squares;
+  const blackPerRow = squares / 2;
+  return createDataset('checkerboard', 2, { squares }, (count, random) => {
+    const cells = random.integers(count, squares * blackPerRow);
+    const offsets = random.uniforms(2 * count);
+    const out = new Float64Array(2 * count);
+    for (let row = 0; row < count; row += 1) {
+      const j = Math.floor(cells[row]! / blackPerRow);
+      const i = 2 * (cells[row]! % blackPerRow) + (j % 2);
+      out[2 * row] = -2 + side * (i + offsets[2 * row]!);
+      out[2 * row + 1] = -2 + side * (j + offsets[2 * row + 1]!);
+    }
+    return out;
+  });
+}
