@@ -1,0 +1,49 @@
+// Helpers shared by this package's tests (not part of the published API).
+import type { Backbone } from '@diffusion/core';
+import { createRandomSource } from '@diffusion/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Sets every weight to seeded normals times `scale`, so that zero-initialised layers pass gradients. */
+export function perturbWeights(backbone: Backbone, seed: number, scale = 0.2): void {
+  const random = createRandomSource(seed);
+  for (const weight of backbone.variables().values()) {
+    const values = Float32Array.from(random.normals(weight.size), (value) => value * scale);
+    tf.tidy(() => weight.assign(tf.tensor(values, weight.shape, 'float32')));
+  }
+}
+
+/** The L2 norm of d(sum of squared outputs)/d(weight), by weight name. */
+export function gradientNorms(backbone: Backbone, x: tf.Tensor, noiseLevel: tf.Tensor, condition?: tf.Tensor): Map<string, number> {
+  const names = [...backbone.variables().keys()];
+  const weights = [...backbone.variables().values()];
+  return tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(backbone.apply(x, noiseLevel, condition))) as tf.Scalar, weights);
+    const norms = new Map<string, number>();
+    weights.forEach((weight, index) => {
+      const gradient = grads[weight.name];
+      norms.set(names[index]!, gradient === undefined ? 0 : tf.norm(gradient).dataSync()[0]!);
+    });
+    return norms;
+  });
+}
+
+/** Runs `body` and returns how many tensors it left alive. */
+export function leakedTensors(body: () => void): number {
+  const before = tf.memory().numTensors;
+  body();
+  return tf.memory().numTensors - before;
+}
+
+/** Largest absolute difference between two arrays. */
+export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
+  let largest = 0;
+  for (let index = 0; index < a.length; index += 1) largest = Math.max(largest, Math.abs(a[index]! - b[index]!));
+  return largest;
+}
+
+/** Seeded normal tensor for inputs. */
+export function normalTensor(seed: number, shape: number[], scale = 1): tf.Tensor {
+  const values = Float32Array.from(createRandomSource(seed).normals(shape.reduce((a, b) => a * b, 1)), (value) => value * scale);
+  return tf.tensor(values, shape, 'float32');
+}
