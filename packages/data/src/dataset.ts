@@ -7,11 +7,13 @@ export interface Dataset<Options = unknown> {
   readonly name: string;
   /** Number of coordinates of one point. */
   readonly dimension: number;
+  /** Shape of one point as `sample` returns it (e.g. `[2]`, or `[28, 28, 1]` for MNIST); its product is `dimension`. */
+  readonly shape: readonly number[];
   /** The JSON-serialisable options the dataset was built from. */
   readonly options: Options;
   /** `count` points as a row-major `count x dimension` float64 array; deterministic for a given random stream. */
   sampleArray(count: number, random: RandomSource): Float64Array;
-  /** `count` points as a float32 tensor of shape `[count, dimension]`; the caller owns it. */
+  /** `count` points as a float32 tensor of shape `[count, ...shape]`; the caller owns it. */
   sample(count: number, random: RandomSource): Tensor;
 }
 
@@ -21,6 +23,7 @@ export function createDataset<Options>(name: string, dimension: number, options:
   return {
     name,
     dimension,
+    shape: [dimension],
     options,
     sampleArray,
     sample: (count, random) => tensor2d(Float32Array.from(sampleArray(count, random)), [count, dimension], 'float32'),

@@ -139,6 +139,7 @@ export function createGaussianMixture(options: GaussianMixtureOptions): Gaussian
   return {
     name: 'gaussian-mixture',
     dimension,
+    shape: [dimension],
     options: JSON.parse(JSON.stringify(options)) as GaussianMixtureOptions,
     weights,
     means,

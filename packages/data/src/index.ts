@@ -14,3 +14,5 @@ export { createCheckerboard } from './checkerboard-dataset';
 export type { CheckerboardOptions } from './checkerboard-dataset';
 export { createRings } from './rings-dataset';
 export type { RingsOptions } from './rings-dataset';
+export { createMnistDataset, loadMnist } from './mnist-dataset';
+export type { MnistBatch, MnistDataset, MnistOptions, MnistSplit } from './mnist-dataset';
