@@ -157,7 +157,9 @@ describe('createMlpBackbone', () => {
     const loss = () => tf.losses.meanSquaredError(target, backbone.apply(x, t)) as tf.Scalar;
     const first = tf.tidy(() => loss().dataSync()[0]!);
     const before = tf.memory().numTensors;
-    for (let step = 0; step < 300; step += 1) tf.tidy(() => optimizer.minimize(loss, false, weights));
+    for (let step = 0; step < 300; step += 1) tf.tidy(() => {
+      optimizer.minimize(loss, false, weights);
+    });
     const last = tf.tidy(() => loss().dataSync()[0]!);
     expect(last).toBeLessThan(first / 10);
     optimizer.dispose();

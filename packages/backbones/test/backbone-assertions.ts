@@ -16,15 +16,15 @@ export function perturbWeights(backbone: Backbone, seed: number, scale = 0.2): v
 export function gradientNorms(backbone: Backbone, x: tf.Tensor, noiseLevel: tf.Tensor, condition?: tf.Tensor): Map<string, number> {
   const names = [...backbone.variables().keys()];
   const weights = [...backbone.variables().values()];
-  return tf.tidy(() => {
+  const norms = new Map<string, number>();
+  tf.tidy(() => {
     const { grads } = tf.variableGrads(() => tf.sum(tf.square(backbone.apply(x, noiseLevel, condition))) as tf.Scalar, weights);
-    const norms = new Map<string, number>();
     weights.forEach((weight, index) => {
       const gradient = grads[weight.name];
       norms.set(names[index]!, gradient === undefined ? 0 : tf.norm(gradient).dataSync()[0]!);
     });
-    return norms;
   });
+  return norms;
 }
 
 /** Runs `body` and returns how many tensors it left alive. */
