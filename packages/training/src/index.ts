@@ -1,0 +1,16 @@
+export { createTrainer } from './trainer';
+export type { LossEstimate, StepResult, Trainer } from './trainer';
+export type { TrainerConfig, TrainerOptions } from './trainer-options';
+export type { TrainOptions, TrainProgressEvent, TrainResult, TrainingData } from './trainer-train';
+export { learningRateAt } from './learning-rate-schedule';
+export type { LearningRateScheduleOptions } from './learning-rate-schedule';
+export { emaDecayAt } from './ema-decay';
+export type { EmaOptions, EmaWarmup } from './ema-decay';
+export { applyAdamStep, createAdamState, disposeAdamState } from './adam-optimizer';
+export type { AdamOptions, AdamState } from './adam-optimizer';
+export { clippingFactor, globalGradientNorm, scaleGradients } from './gradient-clipping';
+export { batchLevels, lossTerms } from './training-loss';
+export type { BatchLevels } from './training-loss';
+export { createTrainedDenoiser } from './trainer-denoiser';
+export { decodeSafetensors, encodeSafetensors } from './checkpoint-format';
+export type { CheckpointContents, CheckpointTensor } from './checkpoint-format';

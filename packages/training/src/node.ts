@@ -1,0 +1,3 @@
+// `@diffusion/training/node`: the Node-only file side of checkpoints.
+export { nodeCheckpointFileSystem, readCheckpointFile, writeFileAtomic } from './checkpoint-file';
+export type { CheckpointFileSystem } from './checkpoint-file';

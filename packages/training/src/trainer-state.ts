@@ -1,0 +1,113 @@
+import { DiffusionError, createRandomSource, type RandomState, type TimeDensity } from '@diffusion/core';
+import { tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
+import type { CheckpointTensor } from './checkpoint-format';
+import type { TrainerCore } from './trainer';
+import { decodeTrainerSnapshot, encodeTrainerSnapshot, firstDifference } from './trainer-checkpoint';
+
+/**
+ * A time density that keeps state (an importance sampler's loss history) may expose it as JSON
+ * through these two optional methods; the trainer saves and restores it with the checkpoint.
+ */
+interface StatefulTimeDensity extends TimeDensity {
+  state?(): unknown;
+  restoreState?(state: unknown): void;
+}
+
+/** The JSON description of a run that a checkpoint must match to be restored. */
+function describeRun(core: TrainerCore): unknown {
+  const { checkpoint: _checkpoint, ...trainer } = core.config;
+  const { backbone, schedule, parameterisation, weighting } = core.options;
+  const plugin = (value: { name: string; options?: unknown } | undefined) => (value === undefined ? null : { name: value.name, options: value.options ?? {} });
+  return JSON.parse(
+    JSON.stringify({
+      trainer,
+      backbone: { name: backbone.name, config: backbone.config, sampleShape: backbone.sampleShape },
+      schedule: plugin(schedule),
+      parameterisation: plugin(parameterisation),
+      weighting: plugin(weighting),
+      timeDensity: plugin(core.timeDensity),
+    }),
+  ) as unknown;
+}
+
+function tensorGroups(core: TrainerCore): Array<[string, ReadonlyMap<string, Variable>]> {
+  return [
+    ['weights', core.weights],
+    ['ema', core.ema],
+    ['adam/m', core.adam.firstMoments],
+    ['adam/v', core.adam.secondMoments],
+  ];
+}
+
+/** Serialises every piece of trainer state into one checkpoint file's bytes. */
+export function snapshotTrainer(core: TrainerCore): Uint8Array {
+  const tensors = new Map<string, CheckpointTensor>();
+  for (const [prefix, group] of tensorGroups(core)) {
+    for (const [name, value] of group) tensors.set(`${prefix}/${name}`, { shape: value.shape, values: Float32Array.from(value.dataSync() as Float32Array) });
+  }
+  const density = core.timeDensity as StatefulTimeDensity;
+  return encodeTrainerSnapshot({
+    step: core.completed,
+    random: { data: core.random.data.state(), time: core.random.time.state(), noise: core.random.noise.state() },
+    timeDensity: typeof density.state === 'function' ? density.state() : null,
+    config: describeRun(core),
+    tensors,
+  });
+}
+
+function mismatch(field: string, message: string, value?: unknown): DiffusionError {
+  return new DiffusionError('checkpoint', `checkpoint: ${message}`, { field, value, allowed: 'a checkpoint of a trainer with the same configuration and backbone' });
+}
+
+/** Checks a checkpoint against the trainer (config, names, shapes) and, only if all fits, restores it. */
+export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void {
+  const snapshot = decodeTrainerSnapshot(bytes);
+  // The backbone's own config (its initialisation seed, say) need not match: its weights come from
+  // the file, and their names and shapes are checked one by one below.
+  const withoutBackboneConfig = (config: unknown) => {
+    const copy = JSON.parse(JSON.stringify(config ?? null)) as { backbone?: { config?: unknown } } | null;
+    if (copy?.backbone !== undefined) delete copy.backbone.config;
+    return copy;
+  };
+  const difference = firstDifference(withoutBackboneConfig(snapshot.config), withoutBackboneConfig(describeRun(core)));
+  if (difference !== undefined) {
+    throw mismatch(`checkpoint.config.${difference.path}`, `config.${difference.path} is ${JSON.stringify(difference.saved)} in the checkpoint but ${JSON.stringify(difference.current)} in this trainer.`, difference.saved);
+  }
+  const expected = new Set<string>();
+  for (const [prefix, group] of tensorGroups(core)) {
+    for (const [name, value] of group) {
+      const key = `${prefix}/${name}`;
+      expected.add(key);
+      const saved = snapshot.tensors.get(key);
+      if (saved === undefined) throw mismatch(`checkpoint.${key}`, `tensor "${key}" is missing from the checkpoint (it holds ${[...snapshot.tensors.keys()].slice(0, 8).join(', ')}…).`);
+      if (saved.shape.length !== value.shape.length || saved.shape.some((size, axis) => size !== value.shape[axis])) {
+        throw mismatch(`checkpoint.${key}`, `tensor "${key}" has shape [${saved.shape.join(', ')}] in the checkpoint but [${value.shape.join(', ')}] in the backbone.`, saved.shape);
+      }
+    }
+  }
+  const unknown = [...snapshot.tensors.keys()].filter((key) => !expected.has(key));
+  if (unknown.length > 0) throw mismatch(`checkpoint.${unknown[0]}`, `the checkpoint holds tensors this backbone does not have: ${unknown.join(', ')}.`, unknown);
+  const density = core.timeDensity as StatefulTimeDensity;
+  if (snapshot.timeDensity !== null && typeof density.restoreState !== 'function') {
+    throw mismatch('checkpoint.timeDensity', `the checkpoint holds a time-density state but "${core.timeDensity.name}" cannot restore one.`);
+  }
+  let random: { data: RandomState; time: RandomState; noise: RandomState };
+  try {
+    random = snapshot.random;
+    for (const state of [random.data, random.time, random.noise]) createRandomSource(state);
+  } catch (error) {
+    throw new DiffusionError('checkpoint', 'checkpoint: the random-stream states are invalid.', { field: 'checkpoint.random', value: snapshot.random, cause: error });
+  }
+  // Everything fits: restore.
+  tidy(() => {
+    for (const [prefix, group] of tensorGroups(core)) {
+      for (const [name, value] of group) {
+        const saved = snapshot.tensors.get(`${prefix}/${name}`)!;
+        value.assign(tensor(saved.values, [...saved.shape], 'float32'));
+      }
+    }
+  });
+  core.completed = snapshot.step;
+  core.random = { data: createRandomSource(random.data), time: createRandomSource(random.time), noise: createRandomSource(random.noise) };
+  if (snapshot.timeDensity !== null) density.restoreState!(snapshot.timeDensity);
+}

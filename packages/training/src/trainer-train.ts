@@ -1,0 +1,100 @@
+import { checkNonNegative, checkOptions, checkPositiveInteger, invalidOption, type RandomSource } from '@diffusion/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { StepResult, Trainer, TrainerCore } from './trainer';
+
+/** A source of training batches: a function of the step, or a dataset drawn with the trainer's data stream. */
+export type TrainingData = ((step: number) => Tensor) | { sample(count: number, random: RandomSource): Tensor };
+
+/** A progress report, emitted at most every `progressIntervalMs` and after the last step. */
+export interface TrainProgressEvent {
+  /** Completed steps of the trainer (not of this call). */
+  readonly step: number;
+  /** Loss of the latest step. */
+  readonly loss: number;
+  /** Mean loss of the steps since the previous event. */
+  readonly meanLoss: number;
+  /** Gradient norm of the latest step (before clipping). */
+  readonly gradNorm: number;
+  /** Learning rate of the latest step. */
+  readonly lr: number;
+  /** Steps per second in this call so far. */
+  readonly stepsPerSecond: number;
+  /** Estimated seconds until this call finishes. */
+  readonly etaSeconds: number;
+}
+
+/** Options of `trainer.train`. */
+export interface TrainOptions {
+  /** Batches `[batchSize, …sampleShape]`; a function's tensors are disposed by the trainer after use. */
+  readonly data: TrainingData;
+  /** Steps to run in this call. */
+  readonly steps: number;
+  /** Progress callback. */
+  readonly onProgress?: (event: TrainProgressEvent) => void;
+  /** Minimum milliseconds between progress events; default 250 (0: every step). */
+  readonly progressIntervalMs?: number;
+  /** Stops cleanly between steps when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/** What `trainer.train` returns. */
+export interface TrainResult {
+  /** Steps run in this call. */
+  readonly steps: number;
+  /** Loss of each step of this call. */
+  readonly losses: Float64Array;
+}
+
+/** One macrotask: lets timers, I/O and (in browsers) rendering run between steps. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+/** The training loop of `trainer.train`: draw a batch, step, report, checkpoint, yield. */
+export async function runTraining(
+  trainer: Trainer,
+  core: TrainerCore,
+  step: (batch: Tensor) => StepResult,
+  checkBatch: (field: string, batch: unknown) => Tensor,
+  options: TrainOptions,
+): Promise<TrainResult> {
+  const given = checkOptions('train', options, ['data', 'steps', 'onProgress', 'progressIntervalMs', 'signal']) as TrainOptions;
+  const steps = checkPositiveInteger('train.steps', given.steps);
+  const interval = checkNonNegative('train.progressIntervalMs', given.progressIntervalMs ?? 250);
+  const { data, onProgress, signal } = given;
+  const isDataset = typeof data === 'object' && data !== null && typeof data.sample === 'function';
+  if (typeof data !== 'function' && !isDataset) throw invalidOption('train.data', data, 'a function (step) => Tensor or a dataset with sample(count, random)', 'invalid-argument');
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidOption('train.onProgress', onProgress, 'a function', 'invalid-argument');
+  const checkpoint = core.config.checkpoint;
+  const losses = new Float64Array(steps);
+  const start = performance.now();
+  let lastEvent = start;
+  let lossSinceEvent = 0;
+  let stepsSinceEvent = 0;
+  let done = 0;
+  while (done < steps && signal?.aborted !== true) {
+    const batch = typeof data === 'function' ? data(core.completed) : data.sample(core.config.batchSize, core.random.data);
+    let result: StepResult;
+    try {
+      checkBatch('train.data', batch);
+      result = step(batch);
+    } finally {
+      if (batch !== null && typeof batch === 'object' && typeof batch.dispose === 'function') batch.dispose();
+    }
+    losses[done] = result.loss;
+    done += 1;
+    lossSinceEvent += result.loss;
+    stepsSinceEvent += 1;
+    const now = performance.now();
+    if (onProgress !== undefined && (now - lastEvent >= interval || done === steps)) {
+      const stepsPerSecond = done / Math.max(1e-9, (now - start) / 1000);
+      onProgress({ step: result.step, loss: result.loss, meanLoss: lossSinceEvent / stepsSinceEvent, gradNorm: result.gradNorm, lr: result.lr, stepsPerSecond, etaSeconds: (steps - done) / stepsPerSecond });
+      lastEvent = now;
+      lossSinceEvent = 0;
+      stepsSinceEvent = 0;
+    }
+    if (checkpoint !== undefined && (core.completed % checkpoint.everySteps === 0 || done === steps)) await trainer.saveCheckpoint(checkpoint.path);
+    await yieldToEventLoop();
+  }
+  return { steps: done, losses: losses.slice(0, done) };
+}

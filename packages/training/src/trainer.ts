@@ -1,0 +1,224 @@
+import {
+  DiffusionError,
+  checkShape,
+  createRandomSource,
+  invalidOption,
+  randomNormalTensor,
+  type Denoiser,
+  type RandomSource,
+  type TimeDensity,
+} from '@diffusion/core';
+import { Tensor, add, all, mul, isFinite as isFiniteTensor, keep, mean, scalar, tidy, variable, variableGrads, type Scalar, type Variable } from '@tensorflow/tfjs-core';
+import { applyAdamStep, createAdamState, disposeAdamState } from './adam-optimizer';
+import { emaDecayAt } from './ema-decay';
+import { clippingFactor, globalGradientNorm, scaleGradients } from './gradient-clipping';
+import { learningRateAt } from './learning-rate-schedule';
+import { restoreTrainerState, snapshotTrainer } from './trainer-state';
+import { createTrainedDenoiser } from './trainer-denoiser';
+import { checkTrainerOptions, type TrainerConfig, type TrainerOptions } from './trainer-options';
+import { runTraining, type TrainOptions, type TrainResult } from './trainer-train';
+import { batchLevels, lossTerms } from './training-loss';
+import { createDefaultTimeDensity } from './uniform-time-density';
+
+/** What one optimisation step reports. */
+export interface StepResult {
+  /** Number of completed steps after this one (1-based index of this step). */
+  readonly step: number;
+  /** Batch mean of the weighted loss terms (float32 value). */
+  readonly loss: number;
+  /** Global L2 norm of the gradient before clipping. */
+  readonly gradNorm: number;
+  /** Learning rate used by this step. */
+  readonly lr: number;
+}
+
+/** The loss estimator on one batch without any update. */
+export interface LossEstimate {
+  /** Batch mean of the terms. */
+  readonly loss: number;
+  /** Times drawn for the batch. */
+  readonly times: Float64Array;
+  /** Per-example terms `w / (naturalWeight · density) · mean (target - output)^2`. */
+  readonly terms: Float64Array;
+}
+
+/** A training run over one backbone. */
+export interface Trainer {
+  /** JSON-serialisable hyper-parameters after defaults. */
+  readonly options: TrainerConfig;
+  /** Completed optimisation steps. */
+  readonly completedSteps: number;
+  /** One Adam step on a batch `[batch, …sampleShape]` of data (not disposed). */
+  step(batchX0: Tensor): StepResult;
+  /** Runs `steps` steps, yielding to the event loop between them. */
+  train(options: TrainOptions): Promise<TrainResult>;
+  /** The loss estimator on a batch with times and noise from `random`; changes no state. */
+  estimateLoss(batchX0: Tensor, random: RandomSource): LossEstimate;
+  /** The network as a sigma-space denoiser D(x; sigma), live or EMA weights (default live). */
+  denoiser(options?: { readonly ema?: boolean }): Denoiser;
+  /** Shorthand for `denoiser({ ema: true })`. */
+  emaDenoiser(): Denoiser;
+  /** The EMA weights by the backbone's variable names; owned by the trainer. */
+  emaWeights(): ReadonlyMap<string, Variable>;
+  /** Every piece of state in one safetensors file (weights, EMA, Adam moments, step, random streams, config). */
+  serializeCheckpoint(): Uint8Array;
+  /** Restores a checkpoint made by a trainer of the same configuration. */
+  restoreCheckpoint(bytes: Uint8Array): void;
+  /** Writes `serializeCheckpoint()` atomically to a file (Node only). */
+  saveCheckpoint(path: string): Promise<void>;
+  /** Reads and restores a checkpoint file (Node only). */
+  loadCheckpoint(path: string): Promise<void>;
+  /** Frees the EMA weights and optimiser moments (not the backbone). */
+  dispose(): void;
+}
+
+/** Training state shared by the trainer's parts. */
+export interface TrainerCore {
+  readonly config: TrainerConfig;
+  readonly options: TrainerOptions;
+  readonly timeDensity: TimeDensity;
+  readonly weights: ReadonlyMap<string, Variable>;
+  readonly ema: ReadonlyMap<string, Variable>;
+  readonly adam: ReturnType<typeof createAdamState>;
+  completed: number;
+  random: { data: RandomSource; time: RandomSource; noise: RandomSource };
+}
+
+/**
+ * A diffusion trainer: one network, weights shared across all times, trained by stochastic
+ * optimisation over random times (Sohl-Dickstein et al. 2015; Ho et al. 2020, Algorithm 1;
+ * Kingma & Gao 2023, eq. 3) with Adam, warm-up and cosine decay, gradient clipping and EMA.
+ */
+export function createTrainer(options: TrainerOptions): Trainer {
+  const config = checkTrainerOptions(options);
+  const { backbone, schedule, parameterisation, weighting } = options;
+  const timeDensity = options.timeDensity ?? createDefaultTimeDensity(schedule);
+  const weights = backbone.variables();
+  if (weights.size === 0) throw invalidOption('createTrainer.backbone', backbone.name, 'a backbone with at least one variable', 'invalid-argument');
+  const root = createRandomSource(config.seed);
+  const core: TrainerCore = {
+    config,
+    options,
+    timeDensity,
+    weights,
+    ema: new Map([...weights].map(([name, weight]) => [name, tidy(() => variable(weight.clone(), false))])),
+    adam: createAdamState(weights),
+    completed: 0,
+    random: { data: root.fork('data'), time: root.fork('time'), noise: root.fork('noise') },
+  };
+
+  function checkBatch(field: string, batchX0: unknown): Tensor {
+    if (!(batchX0 instanceof Tensor)) throw invalidOption(field, batchX0, 'a tf.Tensor', 'invalid-argument');
+    checkShape(field, batchX0, [-1, ...backbone.sampleShape]);
+    if (batchX0.shape[0] === 0) throw invalidOption(`${field}.shape[0]`, 0, 'a batch of at least one example', 'shape-mismatch');
+    if (batchX0.dtype !== 'float32') throw invalidOption(`${field}.dtype`, batchX0.dtype, '"float32"', 'invalid-argument');
+    return batchX0;
+  }
+
+  function drawTimes(count: number, random: RandomSource): Float64Array {
+    const times = timeDensity.sample(count, random);
+    if (times.length !== count || !times.every((t) => t >= 0 && t <= 1)) {
+      throw invalidOption('timeDensity.sample', times, `${count} times in [0, 1]`, 'invalid-argument');
+    }
+    return times;
+  }
+
+  function checkFiniteData(field: string, batchX0: Tensor): void {
+    const finite = tidy(() => all(isFiniteTensor(batchX0)).dataSync()[0] === 1);
+    if (!finite) throw invalidOption(field, 'a tensor with NaN or ±Infinity entries', 'finite values only', 'non-finite');
+  }
+
+  function step(batchX0: Tensor, field = 'step.batchX0'): StepResult {
+    checkBatch(field, batchX0);
+    const stepIndex = core.completed;
+    const times = drawTimes(batchX0.shape[0]!, core.random.time);
+    const levels = batchLevels(times, schedule, parameterisation, weighting, timeDensity);
+    const lr = learningRateAt(stepIndex, { ...config.optimizer, ...config });
+    const noise = randomNormalTensor(core.random.noise, batchX0.shape);
+    let terms: Tensor | undefined;
+    let values = new Float64Array(0);
+    let loss = Number.NaN;
+    let gradNorm = Number.NaN;
+    let applied = false;
+    try {
+      tidy(() => {
+        const { value, grads } = variableGrads(() => {
+          terms = keep(lossTerms(backbone, parameterisation, batchX0, noise, levels));
+          return mean(terms) as Scalar;
+        }, [...weights.values()]);
+        const gradients = new Map<string, Tensor>();
+        for (const [name, weight] of weights) {
+          const gradient = grads[weight.name];
+          if (gradient) gradients.set(name, gradient);
+        }
+        values = Float64Array.from(terms!.dataSync());
+        loss = value.dataSync()[0]!;
+        gradNorm = globalGradientNorm(gradients.values()).dataSync()[0]!;
+        if (!Number.isFinite(loss) || !values.every(Number.isFinite) || !Number.isFinite(gradNorm)) return;
+        applyAdamStep(weights, scaleGradients(gradients, clippingFactor(gradNorm, config.gradientClipNorm)), core.adam, config.optimizer, lr, stepIndex + 1);
+        updateEma(stepIndex);
+        applied = true;
+      });
+    } finally {
+      terms?.dispose();
+      noise.dispose();
+    }
+    if (!applied) {
+      checkFiniteData(field, batchX0);
+      const value = { step: stepIndex + 1, times: [...times], losses: [...values], gradNorm: gradNorm };
+      throw new DiffusionError(
+        'non-finite',
+        `training: step ${stepIndex + 1} gave a non-finite loss ${loss} (gradient norm ${gradNorm}); times ${JSON.stringify(value.times)}, per-example losses ${JSON.stringify(value.losses.map((term) => (Number.isFinite(term) ? term : String(term))))}. The weights were not updated.`,
+        { field: 'loss', value, allowed: 'a finite loss' },
+      );
+    }
+    core.completed = stepIndex + 1;
+    timeDensity.update?.(times, values);
+    return { step: core.completed, loss, gradNorm, lr };
+  }
+
+  function updateEma(update: number): void {
+    const decay = emaDecayAt(update, config.ema);
+    tidy(() => {
+      const keepShare = scalar(decay);
+      const newShare = scalar(1 - decay);
+      for (const [name, average] of core.ema) average.assign(add(mul(average, keepShare), mul(weights.get(name)!, newShare)));
+    });
+  }
+
+  const trainer: Trainer = {
+    options: config,
+    get completedSteps() {
+      return core.completed;
+    },
+    step: (batchX0) => step(batchX0),
+    train: (trainOptions) => runTraining(trainer, core, (batch) => step(batch, 'train.data'), checkBatch, trainOptions),
+    estimateLoss(batchX0, random) {
+      checkBatch('estimateLoss.batchX0', batchX0);
+      const times = drawTimes(batchX0.shape[0]!, random);
+      const levels = batchLevels(times, schedule, parameterisation, weighting, timeDensity);
+      const termsTensor = tidy(() => lossTerms(backbone, parameterisation, batchX0, randomNormalTensor(random, batchX0.shape), levels));
+      const terms = Float64Array.from(termsTensor.dataSync());
+      termsTensor.dispose();
+      return { loss: terms.reduce((total, term) => total + term, 0) / terms.length, times, terms };
+    },
+    denoiser: (denoiserOptions = {}) => createTrainedDenoiser(backbone, schedule, parameterisation, denoiserOptions.ema === true ? () => core.ema : undefined),
+    emaDenoiser: () => trainer.denoiser({ ema: true }),
+    emaWeights: () => core.ema,
+    serializeCheckpoint: () => snapshotTrainer(core),
+    restoreCheckpoint: (bytes) => restoreTrainerState(core, bytes),
+    async saveCheckpoint(path) {
+      const { writeFileAtomic } = await import('./checkpoint-file');
+      await writeFileAtomic(path, snapshotTrainer(core));
+    },
+    async loadCheckpoint(path) {
+      const { readCheckpointFile } = await import('./checkpoint-file');
+      restoreTrainerState(core, await readCheckpointFile(path));
+    },
+    dispose() {
+      for (const average of core.ema.values()) average.dispose();
+      disposeAdamState(core.adam);
+    },
+  };
+  return trainer;
+}
