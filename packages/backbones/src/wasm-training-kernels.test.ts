@@ -1,0 +1,111 @@
+import '@tensorflow/tfjs-backend-wasm';
+import { createRandomSource } from '@diffusion/core';
+import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from './wasm-training-kernels';
+
+type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface ConvCase { x: number[]; filter: number[]; strides: [number, number]; pad: Padding }
+
+const values = (seed: number, shape: number[]) => Float32Array.from(createRandomSource(seed).normals(shape.reduce((a, b) => a * b, 1)));
+
+/** dL/dx and dL/dW of L = sum(conv2d(x, W) * R) on one backend, as plain arrays. */
+async function convGradients(backend: string, convCase: ConvCase, seed: number): Promise<{ dx: Float32Array; dW: Float32Array }> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const x = tf.tensor(values(seed, convCase.x), convCase.x) as tf.Tensor4D;
+    const filter = tf.tensor(values(seed + 1, convCase.filter), convCase.filter) as tf.Tensor4D;
+    const output = tf.conv2d(x, filter, convCase.strides, convCase.pad as 'same');
+    const weights = tf.tensor(values(seed + 2, output.shape), output.shape);
+    const [dx, dW] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, convCase.strides, convCase.pad as 'same'), weights)))([x, filter]);
+    return { dx: dx!.dataSync() as Float32Array, dW: dW!.dataSync() as Float32Array };
+  });
+}
+
+/** Largest |a - b| relative to the largest |b| (float32 accumulation error grows with the sum length). */
+function relativeError(a: Float32Array, b: Float32Array): number {
+  let error = 0;
+  let scale = 1e-12;
+  for (let index = 0; index < b.length; index += 1) {
+    error = Math.max(error, Math.abs(a[index]! - b[index]!));
+    scale = Math.max(scale, Math.abs(b[index]!));
+  }
+  return error / scale;
+}
+
+const cases: ConvCase[] = [
+  { x: [2, 6, 6, 3], filter: [3, 3, 3, 4], strides: [1, 1], pad: 'same' },
+  { x: [2, 6, 6, 3], filter: [3, 3, 3, 4], strides: [2, 2], pad: 'same' },
+  { x: [1, 7, 7, 2], filter: [3, 3, 2, 5], strides: [2, 2], pad: 'same' },
+  { x: [2, 7, 5, 3], filter: [3, 3, 3, 2], strides: [2, 2], pad: 'valid' },
+  { x: [2, 8, 8, 4], filter: [3, 3, 4, 4], strides: [2, 2], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { x: [3, 5, 5, 6], filter: [1, 1, 6, 3], strides: [1, 1], pad: 'valid' },
+  { x: [1, 9, 6, 2], filter: [2, 3, 2, 3], strides: [2, 1], pad: 'valid' },
+  { x: [2, 5, 5, 2], filter: [5, 5, 2, 3], strides: [1, 1], pad: 'same' },
+  { x: [1, 6, 6, 2], filter: [3, 3, 2, 2], strides: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+];
+
+describe('registerWasmTrainingKernels', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+  });
+
+  it('is needed: stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+    const filter = tf.ones([3, 3, 1, 1]) as tf.Tensor4D;
+    expect(() => tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(x, w as tf.Tensor4D, 1, 'same')))(filter)).toThrow(/Conv2DBackpropFilter/);
+    tf.dispose([x, filter]);
+  });
+
+  it('registers the kernels once and returns their names', () => {
+    expect(registerWasmTrainingKernels()).toEqual(['Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput']);
+    expect(registerWasmTrainingKernels()).toEqual([]);
+  });
+
+  it.each(cases.map((convCase) => [JSON.stringify(convCase), convCase] as const))('matches the cpu conv gradients for %s (relative error < 1e-5)', async (_, convCase) => {
+    const cpu = await convGradients('cpu', convCase, 10);
+    const before = (await tf.setBackend('wasm'), tf.memory().numTensors);
+    const wasm = await convGradients('wasm', convCase, 10);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(relativeError(wasm.dW, cpu.dW)).toBeLessThan(1e-5);
+    expect(relativeError(wasm.dx, cpu.dx)).toBeLessThan(1e-5);
+  });
+
+  it('matches the cpu conv gradients on random shapes, strides and paddings', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          batch: fc.integer({ min: 1, max: 2 }), height: fc.integer({ min: 3, max: 7 }), width: fc.integer({ min: 3, max: 7 }),
+          inChannels: fc.integer({ min: 1, max: 4 }), outChannels: fc.integer({ min: 1, max: 4 }),
+          kernel: fc.constantFrom(1, 2, 3), stride: fc.constantFrom(1, 2), pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
+        }),
+        async ({ batch, height, width, inChannels, outChannels, kernel, stride, pad }) => {
+          const convCase: ConvCase = { x: [batch, height, width, inChannels], filter: [kernel, kernel, inChannels, outChannels], strides: [stride, stride], pad };
+          const cpu = await convGradients('cpu', convCase, 20);
+          const wasm = await convGradients('wasm', convCase, 20);
+          expect(relativeError(wasm.dW, cpu.dW)).toBeLessThan(1e-5);
+          expect(relativeError(wasm.dx, cpu.dx)).toBeLessThan(1e-5);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('computes transposed matMuls and their gradients like the cpu backend', async () => {
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const a = tf.tensor(values(30, [2, 4, 3]), [2, 4, 3]);
+        const b = tf.tensor(values(31, [2, 5, 3]), [2, 5, 3]);
+        const product = tf.matMul(a, b, false, true);
+        const [da, db] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q, false, true))))([a, b]);
+        return [product, da!, db!].map((tensor) => tensor.dataSync() as Float32Array);
+      });
+    };
+    const [cpu, wasm] = [await run('cpu'), await run('wasm')];
+    cpu.forEach((reference, index) => expect(relativeError(wasm[index]!, reference)).toBeLessThan(1e-6));
+  });
+});

@@ -1,0 +1,166 @@
+import { DiffusionError } from '@diffusion/core';
+import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+
+/** Options of {@link registerWasmTrainingKernels}. */
+export interface WasmTrainingKernelsOptions {
+  /**
+   * Also wrap the wasm `BatchMatMul` / `_FusedMatMul` kernels so that transposed operands are
+   * transposed explicitly first: the transposed wasm path runs at 2–3.5 GFLOP/s against ~40 for
+   * the plain XNNPACK path, and every matMul gradient uses it (default true).
+   */
+  readonly fastTransposedMatMul?: boolean;
+  /**
+   * Also replace the wasm `Conv2DBackpropInput` kernel, for stride 1, by a forward convolution of
+   * `dy` with the flipped, in/out-swapped filter, which runs on XNNPACK (default true).
+   */
+  readonly fastConvInputGradient?: boolean;
+}
+
+type Backend = { disposeData(dataId: object): unknown };
+const backendName = 'wasm';
+const patched = Symbol.for('@diffusion/backbones/wasm-training-kernel');
+
+/** Runs a registered wasm kernel directly on TensorInfos (as tfjs backends compose kernels). */
+function run(name: string, backend: object, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: NamedAttrMap = {}): TensorInfo {
+  const kernel = getKernel(name, backendName);
+  if (kernel === undefined) throw new Error(`wasm kernel ${name} is not registered`);
+  return kernel.kernelFunc({ inputs: inputs as never, backend, attrs }) as TensorInfo;
+}
+
+/**
+ * Weight gradient of a 2-D convolution (TensorFlow's Conv2DBackpropFilter):
+ * `dW[i, j, c, o] = sum_{b, p, q} xPadded[b, p s + i, q s + j, c] dy[b, p, q, o]`.
+ * Each (i, j) window of the transposed, padded input `[C, B, H, W]` is one `[C, N]` block;
+ * the blocks stack to the im2col matrix `[kh kw C, N]`, and one plain GEMM with `dy [N, O]`
+ * gives the filter in its `[kh, kw, C, O]` layout, with no transposed matmul.
+ */
+const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
+  const temporaries: TensorInfo[] = [];
+  const keep = (info: TensorInfo) => (temporaries.push(info), info);
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
+    strides: [number, number] | number; pad: backend_util.ExplicitPadding | 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number];
+  };
+  let { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  try {
+    if (dataFormat === 'NCHW') {
+      x = keep(run('Transpose', backend, { x }, { perm: [0, 2, 3, 1] }));
+      dy = keep(run('Transpose', backend, { x: dy }, { perm: [0, 2, 3, 1] }));
+    }
+    const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const { batchSize, inChannels, outChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+    const samples = batchSize * outHeight * outWidth;
+    let transposed = keep(run('Transpose', backend, { x }, { perm: [3, 0, 1, 2] }));
+    if (padInfo.top > 0 || padInfo.bottom > 0 || padInfo.left > 0 || padInfo.right > 0) {
+      const paddings = [[0, 0], [0, 0], [padInfo.top, Math.max(0, padInfo.bottom)], [padInfo.left, Math.max(0, padInfo.right)]];
+      transposed = keep(run('PadV2', backend, { x: transposed }, { paddings, constantValue: 0 }));
+    }
+    const blocks: TensorInfo[] = [];
+    for (let i = 0; i < filterHeight; i += 1) {
+      for (let j = 0; j < filterWidth; j += 1) {
+        const window = strideHeight === 1 && strideWidth === 1
+          ? keep(run('Slice', backend, { x: transposed }, { begin: [0, 0, i, j], size: [inChannels, batchSize, outHeight, outWidth] }))
+          : keep(run('StridedSlice', backend, { x: transposed }, {
+            begin: [0, 0, i, j], end: [inChannels, batchSize, i + (outHeight - 1) * strideHeight + 1, j + (outWidth - 1) * strideWidth + 1],
+            strides: [1, 1, strideHeight, strideWidth], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+          }));
+        blocks.push(keep(run('Reshape', backend, { x: window }, { shape: [inChannels, samples] })));
+      }
+    }
+    const columns = blocks.length === 1 ? blocks[0]! : keep(run('Concat', backend, blocks, { axis: 0 }));
+    const a = keep(run('Reshape', backend, { x: columns }, { shape: [1, filterHeight * filterWidth * inChannels, samples] }));
+    const b = keep(run('Reshape', backend, { x: dy }, { shape: [1, samples, outChannels] }));
+    const product = keep(run('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false }));
+    return run('Reshape', backend, { x: product }, { shape: filterShape });
+  } finally {
+    for (const info of temporaries) (backend as Backend).disposeData(info.dataId);
+  }
+};
+
+/**
+ * Input gradient of a stride-1 convolution as a forward convolution (the transposed convolution
+ * identity): `dx = conv(pad(dy, k - 1 - p), flip(W) with in/out swapped)`. Other cases go to the
+ * original kernel.
+ */
+function createConv2DBackpropInput(original: KernelConfig): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as {
+      strides: [number, number] | number; pad: backend_util.ExplicitPadding | 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW';
+      dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number];
+    };
+    const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+    const filterShape = filter.shape as [number, number, number, number];
+    const [filterHeight, filterWidth] = filterShape;
+    if (dataFormat === 'NCHW') return original.kernelFunc(args);
+    const info = backend_util.computeConv2DInfo(inputShape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const { top, bottom, left, right } = info.padInfo;
+    const paddings = [filterHeight - 1 - top, filterHeight - 1 - bottom, filterWidth - 1 - left, filterWidth - 1 - right];
+    if (info.strideHeight !== 1 || info.strideWidth !== 1 || paddings.some((value) => value < 0)) return original.kernelFunc(args);
+    const temporaries: TensorInfo[] = [];
+    const keep = (tensorInfo: TensorInfo) => (temporaries.push(tensorInfo), tensorInfo);
+    try {
+      const flipped = keep(run('Reverse', backend, { x: filter }, { dims: [0, 1] }));
+      const swapped = keep(run('Transpose', backend, { x: flipped }, { perm: [0, 1, 3, 2] }));
+      const explicit = [[0, 0], [paddings[0]!, paddings[1]!], [paddings[2]!, paddings[3]!], [0, 0]];
+      return run('Conv2D', backend, { x: dy, filter: swapped }, { strides: [1, 1], pad: explicit, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined as never });
+    } finally {
+      for (const tensorInfo of temporaries) (backend as Backend).disposeData(tensorInfo.dataId);
+    }
+  };
+}
+
+/** Wraps a matMul kernel so that transposed operands are transposed by the Transpose kernel first. */
+function createPlainMatMul(original: KernelConfig): KernelFunc {
+  return (args) => {
+    const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
+    const temporaries: TensorInfo[] = [];
+    const swapLastAxes = (info: TensorInfo) => {
+      const perm = info.shape.map((_, axis) => axis);
+      perm.push(...perm.splice(-2).reverse());
+      const result = run('Transpose', args.backend, { x: info }, { perm });
+      temporaries.push(result);
+      return result;
+    };
+    const inputs = args.inputs as Record<string, TensorInfo>;
+    const a = attrs.transposeA ? swapLastAxes(inputs.a!) : inputs.a!;
+    const b = attrs.transposeB ? swapLastAxes(inputs.b!) : inputs.b!;
+    try {
+      return original.kernelFunc({ ...args, inputs: { ...inputs, a, b }, attrs: { ...(args.attrs as NamedAttrMap), transposeA: false, transposeB: false } });
+    } finally {
+      for (const info of temporaries) (args.backend as Backend).disposeData(info.dataId);
+    }
+  };
+}
+
+function replaceKernel(name: string, wrap: (original: KernelConfig) => KernelFunc): boolean {
+  const original = getKernel(name, backendName);
+  if (original === undefined || (original as unknown as Record<symbol, boolean>)[patched]) return false;
+  unregisterKernel(name, backendName);
+  // Keep the original setup: it binds the wasm functions when the backend initialises.
+  registerKernel({ ...original, kernelFunc: wrap(original), [patched]: true } as KernelConfig);
+  return true;
+}
+
+/**
+ * Registers the kernels that training needs on tfjs-backend-wasm 4.22: `Conv2DBackpropFilter`
+ * (absent there, so a conv weight gradient fails) and, by default, fast replacements for the
+ * transposed matMul and stride-1 conv input gradient paths. Import `@tensorflow/tfjs-backend-wasm`
+ * first; safe to call more than once. Returns the kernel names it registered or replaced.
+ */
+export function registerWasmTrainingKernels(options: WasmTrainingKernelsOptions = {}): string[] {
+  if (getKernel('Transpose', backendName) === undefined) {
+    throw new DiffusionError('invalid-argument', 'registerWasmTrainingKernels: the wasm backend is not loaded; import "@tensorflow/tfjs-backend-wasm" first.', { field: 'backend', value: backendName, allowed: 'an imported @tensorflow/tfjs-backend-wasm' });
+  }
+  const registered: string[] = [];
+  if (getKernel('Conv2DBackpropFilter', backendName) === undefined) {
+    registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc: conv2DBackpropFilter, [patched]: true } as KernelConfig);
+    registered.push('Conv2DBackpropFilter');
+  }
+  if (options.fastTransposedMatMul ?? true) {
+    for (const name of ['BatchMatMul', '_FusedMatMul']) if (replaceKernel(name, createPlainMatMul)) registered.push(name);
+  }
+  if ((options.fastConvInputGradient ?? true) && replaceKernel('Conv2DBackpropInput', createConv2DBackpropInput)) registered.push('Conv2DBackpropInput');
+  return registered;
+}
