@@ -1,6 +1,5 @@
 import { checkInRange, invalidOption } from '@diffusion/core/errors';
 import type { Schedule } from '@diffusion/core/errors';
-import { sigmoid } from './numeric-ranges';
 
 /** What {@link createVpScheduleFromLogSnr} needs: a falling log-SNR on [0, 1] and, if known, its inverse. */
 export interface VpScheduleDefinition {
@@ -26,16 +25,23 @@ export function createVpScheduleFromLogSnr(definition: VpScheduleDefinition): Sc
     name,
     specificationVersion: 'v1',
     options: definition.options,
-    alpha: (t) => Math.sqrt(sigmoid(logSnrAt(t))),
-    sigma: (t) => Math.sqrt(sigmoid(-logSnrAt(t))),
+    alpha: (t) => alphaOfLogSnr(logSnrAt(t)),
+    sigma: (t) => alphaOfLogSnr(-logSnrAt(t)),
     logSnr: logSnrAt,
     tOfLogSnr: (value) => clampedInverse(name, inverse, value),
   };
 }
 
+/** `sqrt(sigmoid(logSnr))`, written so that it does not underflow before exp(logSnr / 2) does. */
+function alphaOfLogSnr(logSnr: number): number {
+  return logSnr >= 0 ? 1 / Math.sqrt(1 + Math.exp(-logSnr)) : Math.exp(logSnr / 2) / Math.sqrt(1 + Math.exp(logSnr));
+}
+
 /** Checks a log-SNR argument and clamps an inverse to [0, 1]: values beyond the schedule's range map to its nearest end. */
 export function clampedInverse(name: string, inverse: (logSnr: number) => number, logSnr: number): number {
   if (typeof logSnr !== 'number' || Number.isNaN(logSnr)) throw invalidOption(`${name}.tOfLogSnr.logSnr`, logSnr, 'a number (±Infinity allowed)');
+  if (logSnr === Infinity) return 0;
+  if (logSnr === -Infinity) return 1;
   const t = inverse(logSnr);
   return Number.isNaN(t) ? (logSnr > 0 ? 0 : 1) : Math.min(1, Math.max(0, t));
 }
