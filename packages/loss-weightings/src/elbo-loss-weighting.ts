@@ -59,7 +59,7 @@ function discreteElboWeights(field: string, schedule: DiscreteSchedule, decoderV
     }
     logSnrs[index] = Math.log(alphaBar) - Math.log1p(-alphaBar);
   }
-  const variance = decoderVariance ?? 1 - alphasCumprod[0]!;
+  const variance = decoderVariance ?? schedule.betas?.[0] ?? 1 - alphasCumprod[0]!;
   const weights = new Float64Array(steps);
   weights[0] = (steps * (1 - alphasCumprod[0]!)) / (2 * variance * alphasCumprod[0]!);
   for (let index = 1; index < steps; index += 1) weights[index] = (steps / 2) * Math.expm1(logSnrs[index - 1]! - logSnrs[index]!);
