@@ -8,7 +8,7 @@ import {
   type RandomSource,
   type TimeDensity,
 } from '@diffusion/core';
-import { Tensor, add, all, mul, isFinite as isFiniteTensor, keep, mean, scalar, tidy, variable, variableGrads, type Scalar, type Variable } from '@tensorflow/tfjs-core';
+import { Tensor, add, all, grad, isFinite as isFiniteTensor, keep, mean, mul, ones, scalar, square, tidy, variable, variableGrads, type Scalar, type Variable } from '@tensorflow/tfjs-core';
 import { applyAdamStep, createAdamState, disposeAdamState } from './adam-optimizer';
 import { emaDecayAt } from './ema-decay';
 import { clippingFactor, globalGradientNorm, scaleGradients } from './gradient-clipping';
@@ -84,6 +84,19 @@ export interface TrainerCore {
   random: { data: RandomSource; time: RandomSource; noise: RandomSource };
 }
 
+/** tfjs-core registers gradient functions only on demand; fail early with the fix when they are absent. */
+function checkGradientsRegistered(): void {
+  try {
+    tidy(() => grad((x: Tensor) => mean(square(x)))(ones([1])));
+  } catch (error) {
+    throw new DiffusionError(
+      'invalid-argument',
+      'createTrainer: tfjs gradient functions are not registered. Import "@tensorflow/tfjs" or "@tensorflow/tfjs-layers" once (they register them), or in a bundler `import "@tensorflow/tfjs-core/dist/register_all_gradients"`, before creating a trainer.',
+      { field: 'tfjs gradients', allowed: 'registered tfjs gradients', cause: error },
+    );
+  }
+}
+
 /**
  * A diffusion trainer: one network, weights shared across all times, trained by stochastic
  * optimisation over random times (Sohl-Dickstein et al. 2015; Ho et al. 2020, Algorithm 1;
@@ -91,6 +104,7 @@ export interface TrainerCore {
  */
 export function createTrainer(options: TrainerOptions): Trainer {
   const config = checkTrainerOptions(options);
+  checkGradientsRegistered();
   const { backbone, schedule, parameterisation, weighting } = options;
   const timeDensity = options.timeDensity ?? createDefaultTimeDensity(schedule);
   const weights = backbone.variables();
