@@ -1,3 +1,4 @@
 import { defineDiffusionTestConfig } from '../../vitest.shared';
 
-export default defineDiffusionTestConfig({ setupFiles: ['../../test/setup-cpu-backend.ts'] });
+// Plain float64 arithmetic only: no tensors, so no tfjs backend to set up.
+export default defineDiffusionTestConfig();
