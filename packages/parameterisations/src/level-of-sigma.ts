@@ -19,8 +19,9 @@ export function isDiscreteSchedule(schedule: Schedule): schedule is DiscreteSche
 
 /**
  * The level of a schedule at a VE sigma = sigma_t / alpha_t (Karras et al. 2022, Sec. 2 and App. C):
- * a discrete VP schedule uses k-diffusion's interpolated fractional timestep and
- * alpha = 1 / sqrt(1 + sigma^2); a continuous schedule uses t = tOfLogSnr(-2 ln sigma) and alpha(t).
+ * a discrete VP schedule uses k-diffusion's interpolated fractional timestep (log-sigma) and
+ * alpha = 1 / sqrt(1 + sigma^2); a continuous schedule uses t = tOfLogSnr(-2 ln sigma) and alpha(t),
+ * or 1 / sqrt(1 + sigma^2) when the schedule is variance preserving at t.
  */
 export function levelOfSigma(schedule: Schedule, sigmaVe: number): SigmaLevel {
   checkNonNegative('levelOfSigma.sigmaVe', sigmaVe);
@@ -31,7 +32,10 @@ export function levelOfSigma(schedule: Schedule, sigmaVe: number): SigmaLevel {
     return { t: (timestep + 1) / schedule.numTrainTimesteps, alpha, sigma: alpha * sigmaVe };
   }
   const t = sigmaVe === 0 ? 0 : schedule.tOfLogSnr(-2 * Math.log(sigmaVe));
-  const alpha = schedule.alpha(t);
+  const scheduleAlpha = schedule.alpha(t);
+  // A variance-preserving schedule keeps its level VP even where tOfLogSnr clamps t at an end.
+  const variancePreserving = Math.abs(scheduleAlpha ** 2 + schedule.sigma(t) ** 2 - 1) < 1e-9;
+  const alpha = variancePreserving ? 1 / Math.sqrt(1 + sigmaVe * sigmaVe) : scheduleAlpha;
   if (!Number.isFinite(t) || !Number.isFinite(alpha) || alpha <= 0) {
     throw invalidOption('levelOfSigma.sigmaVe', sigmaVe, `a sigma at which the schedule "${schedule.name}" has a finite time and alpha > 0 (got t = ${t}, alpha = ${alpha})`, 'invalid-argument');
   }
