@@ -85,9 +85,10 @@ export function createImportanceTimeDensity(options: ImportanceTimeDensityOption
       return step === 0 ? 0 : currentProbabilities()[step - 1]! * steps;
     },
     update(times: Float64Array, losses: Float64Array): void {
+      const checkedTimes = checkFiniteArray('importance.update.times', times, 0);
       const checkedLosses = checkFiniteArray('importance.update.losses', losses, 0);
-      if (times.length !== checkedLosses.length) throw invalidOption('importance.update.losses', checkedLosses.length, `as many losses as times (${times.length})`, 'invalid-argument');
-      const checkedSteps = Array.from(times, (t, index) => {
+      if (checkedTimes.length !== checkedLosses.length) throw invalidOption('importance.update.losses', checkedLosses.length, `as many losses as times (${checkedTimes.length})`, 'invalid-argument');
+      const checkedSteps = Array.from(checkedTimes, (t, index) => {
         const step = stepOfTime(checkTime(`importance.update.times[${index}]`, t), steps);
         if (step === 0) throw invalidOption(`importance.update.times[${index}]`, t, `a time k/${steps} with k in 1..${steps}`, 'invalid-argument');
         return step;
