@@ -2,7 +2,8 @@ import type { SpecificationVersion } from './schedule';
 
 /**
  * A per-level loss weight, expressed relative to the eps-MSE loss so that weightings compare
- * across parameterisations: x0-MSE is `SNR` times eps-MSE, v-MSE is `SNR + 1` times it.
+ * across parameterisations. Since `x0 - x0_hat = -(sigma / alpha)(eps - eps_hat)`, eps-MSE is
+ * `SNR` times x0-MSE: plain x0-MSE is the weight `1 / SNR` on eps-MSE, v-MSE the weight `1 + 1 / SNR`.
  */
 export interface LossWeighting {
   /** Stable kebab-case name, e.g. `'min-snr'`. */

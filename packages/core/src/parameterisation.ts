@@ -32,7 +32,7 @@ export interface Parameterisation {
   noiseConditioning?(t: number, sigmaVe: number): number;
   /**
    * Squared-error factor of this parameterisation's natural loss relative to eps-MSE at a log-SNR:
-   * `||target - output||^2 = factor * ||eps - eps_hat||^2` (x0: SNR, eps: 1, v: SNR + 1).
+   * `||target - output||^2 = factor * ||eps - eps_hat||^2` (x0: 1 / SNR, eps: 1, v: 1 + 1 / SNR).
    */
   naturalWeight(logSnr: number): number;
 }
