@@ -16,11 +16,6 @@ export function plus(left: Coefficient, right: Coefficient): Coefficient {
   return typeof left === 'number' && typeof right === 'number' ? left + right : tf.add(left, right);
 }
 
-/** Difference of two coefficients. */
-export function minus(left: Coefficient, right: Coefficient): Coefficient {
-  return typeof left === 'number' && typeof right === 'number' ? left - right : tf.sub(left, right);
-}
-
 /** Product of two coefficients. */
 export function times(left: Coefficient, right: Coefficient): Coefficient {
   return typeof left === 'number' && typeof right === 'number' ? left * right : tf.mul(left, right);
