@@ -1,4 +1,5 @@
 import { tensor, type Tensor } from '@tensorflow/tfjs-core';
+import { createConformanceMixture } from '@diffusion/data';
 import { describe, expect, it } from 'vitest';
 import trajectories from './__fixtures__/trajectories.json';
 import { createMixtureDenoiser, largestScaledError, sigmaAt, alphasCumprod, type ModelOutput } from './__fixtures__/mixture';
@@ -40,4 +41,14 @@ describe.each(trajectories.runs)('$scheduler with $prediction_type output', (run
 it('reports the largest errors', () => {
   console.info('trajectory largest scaled errors', largest);
   expect(Object.keys(largest)).toHaveLength(4);
+});
+
+it('reproduces the DPM-Solver++(2M) run with @diffusion/data’s exact mixture denoiser too', () => {
+  const run = trajectories.runs.find((entry) => entry.scheduler === 'DPMSolverMultistepScheduler')!;
+  const sigmas = Float64Array.from([...run.timesteps.map(sigmaAt), 0]);
+  const noise = tensor(trajectories.x_T.flat().map((value) => value * Math.sqrt(1 + sigmas[0]! ** 2)), [64, 2]);
+  const result = createDpmpp2mSampler().sample(createConformanceMixture().veDenoiser, noise, sigmas);
+  expect(largestScaledError(result.dataSync(), run.final_f64.flat())).toBeLessThan(tolerance);
+  result.dispose();
+  noise.dispose();
 });
