@@ -64,7 +64,7 @@ describe('gradient clipping', () => {
   it('computes the global norm over all tensors and rescales to at most maxNorm', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: 5, maxLength: 5 }), fc.double({ min: 0.01, max: 20, noNaN: true }), (values, maxNorm) => {
-        const gradients = new Map([
+        const gradients = new Map<string, tf.Tensor>([
           ['a', tf.tensor2d(values.slice(0, 4), [2, 2])],
           ['b', tf.tensor1d(values.slice(4))],
         ]);

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors } from './checkpoint-format';
 import { nodeCheckpointFileSystem, writeFileAtomic, type CheckpointFileSystem } from './checkpoint-file';
-import { createLinearBetasSchedule, createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer, type Trainer } from './trainer';
 import type { TrainerOptions } from './trainer-options';
 
@@ -16,7 +17,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 function makeTrainer(overrides: Partial<TrainerOptions> = {}, hiddenWidth = 8): Trainer {
   return createTrainer({
     backbone: createTinyMlpDouble({ dimension: 2, hiddenWidth, seed: 4 }),
-    schedule: createLinearBetasSchedule(100),
+    schedule: createLinearSchedule({ numTrainTimesteps: 100 }),
     parameterisation: createEpsParameterisation(),
     batchSize: 8,
     seed: 3,
@@ -91,7 +92,7 @@ describe('checkpoints', () => {
       expectCheckpointError(() => fresh.restoreCheckpoint(bytes.slice(0, length)), /^checkpoint/);
     }
     const flipped = bytes.slice();
-    flipped[bytes.length - 10] ^= 0x40;
+    flipped[bytes.length - 10] = flipped[bytes.length - 10]! ^ 0x40;
     expectCheckpointError(() => fresh.restoreCheckpoint(flipped), /^checkpoint/);
     expect(fresh.completedSteps).toBe(0);
     const path = join(directory, 'truncated.safetensors');

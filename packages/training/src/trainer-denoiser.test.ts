@@ -1,7 +1,8 @@
 import { createEpsParameterisation, levelOfSigma } from '@diffusion/parameterisations';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createCosineTestSchedule, createLinearBetasSchedule, createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createCosineSchedule, createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 
 function values(map: ReadonlyMap<string, tf.Variable>): number[][] {
@@ -10,8 +11,8 @@ function values(map: ReadonlyMap<string, tf.Variable>): number[][] {
 
 describe('trainer denoisers', () => {
   it.each([
-    ['discrete', createLinearBetasSchedule(100)],
-    ['continuous', createCosineTestSchedule()],
+    ['discrete', createLinearSchedule({ numTrainTimesteps: 100 })],
+    ['continuous', createCosineSchedule()],
   ])('read an eps network as D(x; sigma) = (x_t - sigma_t eps_hat) / alpha_t on a %s schedule', (_kind, schedule) => {
     const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 6 });
     const trainer = createTrainer({ backbone, schedule, parameterisation: createEpsParameterisation() });
@@ -34,7 +35,7 @@ describe('trainer denoisers', () => {
 
   it('evaluates with the EMA weights and leaves the live weights in place', async () => {
     const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 7 });
-    const trainer = createTrainer({ backbone, schedule: createLinearBetasSchedule(100), parameterisation: createEpsParameterisation(), optimizer: { learningRate: 0.05 }, ema: { decay: 0.9 }, batchSize: 16 });
+    const trainer = createTrainer({ backbone, schedule: createLinearSchedule({ numTrainTimesteps: 100 }), parameterisation: createEpsParameterisation(), optimizer: { learningRate: 0.05 }, ema: { decay: 0.9 }, batchSize: 16 });
     await trainer.train({ data: gaussianMixtureDataset, steps: 20 });
     const live = values(backbone.variables());
     expect(values(trainer.emaWeights())).not.toEqual(live);

@@ -2,7 +2,8 @@ import { createEpsParameterisation } from '@diffusion/parameterisations';
 import { createRandomSource } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createLinearBetasSchedule, createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 
 function meanOf(values: ArrayLike<number>): number {
@@ -36,7 +37,7 @@ describe('training', () => {
     const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 32, seed: 11 });
     const trainer = createTrainer({
       backbone,
-      schedule: createLinearBetasSchedule(100),
+      schedule: createLinearSchedule({ numTrainTimesteps: 100 }),
       parameterisation: createEpsParameterisation(),
       optimizer: { learningRate: 1e-2 },
       warmupSteps: 20,

@@ -1,7 +1,8 @@
 import { createEpsParameterisation } from '@diffusion/parameterisations';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createLinearBetasSchedule, createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 
 describe('tensor memory', () => {
@@ -9,7 +10,7 @@ describe('tensor memory', () => {
     const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 3 });
     const trainer = createTrainer({
       backbone,
-      schedule: createLinearBetasSchedule(50),
+      schedule: createLinearSchedule({ numTrainTimesteps: 50 }),
       parameterisation: createEpsParameterisation(),
       optimizer: { learningRate: 1e-3, weightDecay: 1e-4 },
       warmupSteps: 10,

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLinearBetasSchedule, createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 
 const directory = mkdtempSync(join(tmpdir(), 'training-nan-'));
@@ -14,7 +15,7 @@ function makeTrainer(nanFromCall: number | undefined, path: string) {
   const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 5, ...(nanFromCall === undefined ? {} : { nanFromCall }) });
   const trainer = createTrainer({
     backbone,
-    schedule: createLinearBetasSchedule(100),
+    schedule: createLinearSchedule({ numTrainTimesteps: 100 }),
     parameterisation: createEpsParameterisation(),
     batchSize: 6,
     seed: 9,

@@ -5,12 +5,13 @@ import type { TrainerCore } from './trainer';
 import { decodeTrainerSnapshot, encodeTrainerSnapshot, firstDifference } from './trainer-checkpoint';
 
 /**
- * A time density that keeps state (an importance sampler's loss history) may expose it as JSON
- * through these two optional methods; the trainer saves and restores it with the checkpoint.
+ * A time density that keeps state (an importance sampler's loss history, as
+ * `@diffusion/loss-weightings`' `createImportanceTimeDensity`) exposes it as JSON through these two
+ * optional methods; the trainer saves and restores it with the checkpoint.
  */
 interface StatefulTimeDensity extends TimeDensity {
   state?(): unknown;
-  restoreState?(state: unknown): void;
+  restore?(state: unknown): void;
 }
 
 /** The JSON description of a run that a checkpoint must match to be restored. */
@@ -88,7 +89,7 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
   const unknown = [...snapshot.tensors.keys()].filter((key) => !expected.has(key));
   if (unknown.length > 0) throw mismatch(`checkpoint.${unknown[0]}`, `the checkpoint holds tensors this backbone does not have: ${unknown.join(', ')}.`, unknown);
   const density = core.timeDensity as StatefulTimeDensity;
-  if (snapshot.timeDensity !== null && typeof density.restoreState !== 'function') {
+  if (snapshot.timeDensity !== null && typeof density.restore !== 'function') {
     throw mismatch('checkpoint.timeDensity', `the checkpoint holds a time-density state but "${core.timeDensity.name}" cannot restore one.`);
   }
   let random: { data: RandomState; time: RandomState; noise: RandomState };
@@ -98,7 +99,8 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
   } catch (error) {
     throw new DiffusionError('checkpoint', 'checkpoint: the random-stream states are invalid.', { field: 'checkpoint.random', value: snapshot.random, cause: error });
   }
-  // Everything fits: restore.
+  // Everything fits: restore (the density first: it checks its own state and may still refuse).
+  if (snapshot.timeDensity !== null) density.restore!(snapshot.timeDensity);
   tidy(() => {
     for (const [prefix, group] of tensorGroups(core)) {
       for (const [name, value] of group) {
@@ -109,5 +111,4 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
   });
   core.completed = snapshot.step;
   core.random = { data: createRandomSource(random.data), time: createRandomSource(random.time), noise: createRandomSource(random.noise) };
-  if (snapshot.timeDensity !== null) density.restoreState!(snapshot.timeDensity);
 }

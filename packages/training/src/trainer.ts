@@ -187,7 +187,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
       );
     }
     core.completed = stepIndex + 1;
-    timeDensity.update?.(times, values);
+    // The density learns from the terms before importance correction: w ||eps - eps_hat||^2 = term * p(t).
+    timeDensity.update?.(times, values.map((term, index) => term * timeDensity.density(times[index]!)));
     return { step: core.completed, loss, gradNorm, lr };
   }
 

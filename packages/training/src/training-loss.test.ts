@@ -2,7 +2,8 @@ import { createRandomSource, type LossWeighting } from '@diffusion/core';
 import { createEpsParameterisation, createVParameterisation, createX0Parameterisation } from '@diffusion/parameterisations';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createCosineTestSchedule, createLinearBetasSchedule, createLinearDensityDouble, createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createLinearDensityDouble, createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createCosineSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 import { batchLevels, lossTerms } from './training-loss';
 
@@ -15,7 +16,7 @@ describe('loss terms', () => {
     ['x0', createX0Parameterisation()],
     ['v', createVParameterisation()],
   ])('equal the eps-frame form w / density · mean (eps - eps_hat)^2 for the %s parameterisation', (_name, parameterisation) => {
-    const schedule = createCosineTestSchedule();
+    const schedule = createCosineSchedule();
     const density = createLinearDensityDouble();
     const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 1 });
     const random = createRandomSource(4);
@@ -41,7 +42,7 @@ describe('loss terms', () => {
   });
 
   it('give an unbiased estimator under a non-uniform time density (importance weighting)', () => {
-    const schedule = createCosineTestSchedule();
+    const schedule = createCosineSchedule();
     const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 2 });
     const make = (timeDensity?: ReturnType<typeof createLinearDensityDouble>) =>
       createTrainer({ backbone, schedule, parameterisation: createEpsParameterisation(), weighting: sigmoidWeighting, ...(timeDensity ? { timeDensity } : {}) });
