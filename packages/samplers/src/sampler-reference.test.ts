@@ -4,10 +4,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/schedule-and-denoiser.json';
 import trajectories from './__fixtures__/trajectories.json';
 import { alphasCumprod, createMixtureDenoiser, largestScaledError, posteriorMean } from './__fixtures__/mixture';
-import { referenceDdim, referenceDdpm, referenceEuler, referenceHeun, referenceLms, referenceUnipc, type ReferenceState } from './__fixtures__/reference-samplers';
+import { referenceDdim, referenceDdpm, referenceDpmSolver, referenceEuler, referenceHeun, referenceLms, referenceUnipc, type ReferenceState } from './__fixtures__/reference-samplers';
 import { ladderOf, leadingTimesteps, linspaceTimesteps, multistepLinspaceTimesteps } from './__fixtures__/timesteps';
 import { createDdimSampler } from './ddim-sampler';
 import { createDdpmSampler } from './ddpm-sampler';
+import { createDpmpp2mSdeSampler } from './dpmpp-2m-sde-sampler';
+import { createDpmpp3mSampler } from './dpmpp-3m-sampler';
 import { createEulerSampler } from './euler-sampler';
 import { createHeunSampler } from './heun-sampler';
 import { createLmsSampler } from './lms-sampler';
@@ -68,7 +70,6 @@ function noiseDraws(count: number, seed: number): Float32Array[] {
 
 function record(name: string, steps: number, error: number): void {
   largest[name] = Math.max(largest[name] ?? 0, error);
-  if (process.env.SAMPLERS_DEBUG) console.info(name, steps, error);
   expect(error, `${name} at ${steps} steps`).toBeLessThan(tolerance);
 }
 
@@ -119,6 +120,23 @@ describe.each(stepCounts)('at %i steps', (steps) => {
     const sigmas = ladderOf(timesteps);
     const reference = referenceUnipc(xT, timesteps, order, variant);
     record(`unipc ${variant} order ${order}`, steps, compare(createUnipcSampler({ variant, order }), sigmas, Math.sqrt(1 + sigmas[0]! ** 2), reference));
+  });
+});
+
+describe.each(stepCounts)('DPM-Solver++ variants at %i steps (linspace spacing)', (steps) => {
+  const timesteps = multistepLinspaceTimesteps(steps);
+  const sigmas = ladderOf(timesteps);
+  const scale = Math.sqrt(1 + sigmas[0]! ** 2);
+  it.each(['midpoint', 'heun'] as const)('DPM-Solver++(2M) SDE (%s) follows diffusers sde-dpmsolver++ with the same noise', (solverType) => {
+    const noises = noiseDraws(steps - 1, 300 + steps);
+    const reference = referenceDpmSolver(xT, timesteps, { order: 2, solverType, sde: true, noises });
+    record(`dpmpp-2m-sde ${solverType}`, steps, compare(createDpmpp2mSdeSampler({ solverType }), sigmas, scale, reference, noises));
+  });
+  // diffusers drops to second order on the step before last when n < 15 (lower_order_second);
+  // k-diffusion's 3M, which we follow, does not, so the comparison runs at n >= 15.
+  it.runIf(steps >= 15)('DPM-Solver++(3M) follows diffusers dpmsolver++ order 3 (heun warm-up)', () => {
+    const reference = referenceDpmSolver(xT, timesteps, { order: 3, solverType: 'heun', sde: false });
+    record('dpmpp-3m', steps, compare(createDpmpp3mSampler(), sigmas, scale, reference));
   });
 });
 

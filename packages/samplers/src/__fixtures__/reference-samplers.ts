@@ -220,3 +220,65 @@ export function referenceUnipc(xT: Float64Array, timesteps: readonly number[], o
   });
   return states;
 }
+
+/** Options of {@link referenceDpmSolver}: diffusers `DPMSolverMultistepScheduler` settings. */
+export interface DpmSolverReferenceOptions {
+  readonly order: 2 | 3;
+  readonly solverType: 'midpoint' | 'heun';
+  /** `sde-dpmsolver++` (true) or `dpmsolver++` (false). */
+  readonly sde: boolean;
+  /** `noises[k]` is the noise of step k (SDE only). */
+  readonly noises?: readonly ArrayLike<number>[];
+}
+
+/**
+ * DPM-Solver++ (Lu et al. 2022b, multistep, data prediction) and its SDE variant as diffusers'
+ * `DPMSolverMultistepScheduler` with `lower_order_final`, in VP coordinates (alpha_t, sigma_t, λ).
+ */
+export function referenceDpmSolver(xT: Float64Array, timesteps: readonly number[], options: DpmSolverReferenceOptions): ReferenceState[] {
+  const table = [...timesteps.map(sigmaAt), 0];
+  const alphaOf = (k: number) => 1 / Math.sqrt(table[k]! ** 2 + 1);
+  const sigmaOf = (k: number) => table[k]! * alphaOf(k);
+  const lambdaOf = (k: number) => Math.log(alphaOf(k)) - Math.log(sigmaOf(k));
+  const outputs: Float64Array[] = [];
+  let lowerOrderNums = 0;
+  let x = xT;
+  const count = timesteps.length;
+  return timesteps.map((t, index) => {
+    const eps = epsilonVp(x, alphasCumprod[t]!);
+    const m0 = Float64Array.from(x, (value, k) => (value - sigmaOf(index) * eps[k]!) / alphaOf(index));
+    outputs.push(m0);
+    if (outputs.length > options.order) outputs.shift();
+    const lowerOrderFinal = index === count - 1;
+    const lowerOrderSecond = index === count - 2 && count < 15;
+    const h = lambdaOf(index + 1) - lambdaOf(index);
+    const alphaT = alphaOf(index + 1);
+    const sigmaT = sigmaOf(index + 1);
+    const decay = options.sde ? (sigmaT / sigmaOf(index)) * Math.exp(-h) : sigmaT / sigmaOf(index);
+    const d0Weight = options.sde ? alphaT * (1 - Math.exp(-2 * h)) : -alphaT * (Math.exp(-h) - 1);
+    let next = axpy(decay, x, d0Weight, m0);
+    if (!(options.order === 1 || lowerOrderNums < 1 || lowerOrderFinal)) {
+      const m1 = outputs[outputs.length - 2]!;
+      const r0 = (lambdaOf(index) - lambdaOf(index - 1)) / h;
+      const d1 = Float64Array.from(m0, (value, k) => (value - m1[k]!) / r0);
+      if (options.order === 2 || lowerOrderNums < 2 || lowerOrderSecond) {
+        let d1Weight: number;
+        if (options.sde) d1Weight = options.solverType === 'midpoint' ? 0.5 * alphaT * (1 - Math.exp(-2 * h)) : alphaT * ((1 - Math.exp(-2 * h)) / (-2 * h) + 1);
+        else d1Weight = options.solverType === 'midpoint' ? -0.5 * alphaT * (Math.exp(-h) - 1) : alphaT * ((Math.exp(-h) - 1) / h + 1);
+        next = axpy(1, next, d1Weight, d1);
+      } else {
+        const m2 = outputs[outputs.length - 3]!;
+        const r1 = (lambdaOf(index - 1) - lambdaOf(index - 2)) / h;
+        const d11 = Float64Array.from(m1, (value, k) => (value - m2[k]!) / r1);
+        const d1Mixed = Float64Array.from(d1, (value, k) => value + (r0 / (r0 + r1)) * (value - d11[k]!));
+        const d2 = Float64Array.from(d1, (value, k) => (value - d11[k]!) / (r0 + r1));
+        next = axpy(1, next, alphaT * ((Math.exp(-h) - 1) / h + 1), d1Mixed);
+        next = axpy(1, next, -alphaT * ((Math.exp(-h) - 1 + h) / (h * h) - 0.5), d2);
+      }
+    }
+    if (options.sde && sigmaT > 0) next = axpy(1, next, sigmaT * Math.sqrt(1 - Math.exp(-2 * h)), options.noises![index]!);
+    lowerOrderNums = Math.min(lowerOrderNums + 1, options.order);
+    x = next;
+    return { x, scale: alphaT };
+  });
+}
