@@ -257,7 +257,7 @@ export function referenceDpmSolver(xT: Float64Array, timesteps: readonly number[
     const decay = options.sde ? (sigmaT / sigmaOf(index)) * Math.exp(-h) : sigmaT / sigmaOf(index);
     const d0Weight = options.sde ? alphaT * (1 - Math.exp(-2 * h)) : -alphaT * (Math.exp(-h) - 1);
     let next = axpy(decay, x, d0Weight, m0);
-    if (!(options.order === 1 || lowerOrderNums < 1 || lowerOrderFinal)) {
+    if (!(lowerOrderNums < 1 || lowerOrderFinal)) {
       const m1 = outputs[outputs.length - 2]!;
       const r0 = (lambdaOf(index) - lambdaOf(index - 1)) / h;
       const d1 = Float64Array.from(m0, (value, k) => (value - m1[k]!) / r0);
