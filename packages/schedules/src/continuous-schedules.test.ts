@@ -10,7 +10,9 @@ import { createLaplaceSchedule } from './laplace-schedule';
 import { createLogSnrLinearSchedule } from './log-snr-linear-schedule';
 import { createShiftedCosineSchedule } from './shifted-cosine-schedule';
 import { createSigmoidSchedule } from './sigmoid-schedule';
+import { createLinearSchedule } from './linear-schedule';
 import { expectDiffusionError } from './test-helpers';
+import { createVpLinearSchedule } from './vp-linear-schedule';
 import { createVpScheduleFromLogSnr } from './vp-schedule';
 
 const unit = fc.double({ min: 0, max: 1, noNaN: true });
@@ -23,6 +25,8 @@ const variancePreserving: Array<[string, () => Schedule]> = [
   ['laplace', () => createLaplaceSchedule()],
   ['laplace mu = 1, b = 2', () => createLaplaceSchedule({ mu: 1, b: 2 })],
   ['log-snr-linear', () => createLogSnrLinearSchedule({ logSnrMin: -10, logSnrMax: 10 })],
+  ['vp-linear', () => createVpLinearSchedule()],
+  ['vp-linear constant beta', () => createVpLinearSchedule({ betaMin: 3, betaMax: 3 })],
   ['shifted-cosine', () => createShiftedCosineSchedule({ resolution: 256 })],
   ['shifted-cosine (bisection)', () => {
     const inner = createShiftedCosineSchedule({ shift: 0.5 });
@@ -130,6 +134,16 @@ describe('continuous schedules: closed forms', () => {
     expect(shifted.alpha(0.5) + shifted.sigma(0.5)).toBe(1);
   });
 
+  it('vp-linear is the continuous limit of the DDPM linear betas (Song et al. 2021)', () => {
+    const schedule = createVpLinearSchedule();
+    expect(schedule.alpha(1) ** 2).toBeCloseTo(Math.exp(-0.1 - 0.5 * 19.9), 15);
+    expect(schedule.alpha(0.5) ** 2).toBeCloseTo(Math.exp(-0.05 - 0.125 * 19.9), 15);
+    // Linear betas from betaMin / T to betaMax / T approach it as T grows (error O(1 / T)).
+    const total = 100_000;
+    const discrete = createLinearSchedule({ numTrainTimesteps: total, betaStart: 0.1 / total, betaEnd: 20 / total });
+    for (const t of [0.1, 0.5, 0.9, 1]) expect(Math.abs(discrete.alphasCumprod[t * total - 1]! / schedule.alpha(t) ** 2 - 1)).toBeLessThan(1e-3);
+  });
+
   it('edm is variance exploding with the Karras ramp, and its grid is the Karras ladder', () => {
     const schedule = createEdmSchedule();
     expect(schedule.sigmaData).toBe(0.5);
@@ -153,6 +167,7 @@ describe('continuous schedules: bad input', () => {
     expectDiffusionError(() => createLaplaceSchedule({ b: 0 }), ['createLaplaceSchedule.b', 'got 0', 'a finite number > 0']);
     expectDiffusionError(() => createLogSnrLinearSchedule({ logSnrMin: 5, logSnrMax: 1 }), ['createLogSnrLinearSchedule.logSnrMax', 'got 1', 'a number above logSnrMin = 5']);
     expectDiffusionError(() => createFlowMatchingSchedule({ shift: Infinity }), ['createFlowMatchingSchedule.shift', 'Infinity', 'a finite number > 0']);
+    expectDiffusionError(() => createVpLinearSchedule({ betaMin: 5, betaMax: 1 }), ['createVpLinearSchedule.betaMax', 'got 1', 'a number >= betaMin = 5']);
     expectDiffusionError(() => createEdmSchedule({ sigmaMin: 100 }), ['createEdmSchedule.sigmaMax', '80', 'a number above sigmaMin = 100']);
     expectDiffusionError(() => createEdmSchedule({ spacing: 'cubic' as never }), ['createEdmSchedule.spacing', '"cubic"', 'one of "karras", "exponential"']);
     expectDiffusionError(() => discretizeSchedule(createFlowMatchingSchedule(), { numTrainTimesteps: 10 }), ['discretizeSchedule.schedule', 'variance-preserving']);

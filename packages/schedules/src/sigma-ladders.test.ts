@@ -4,7 +4,10 @@ import { sigmasAtTimesteps } from './euler-sigmas';
 import { exponentialSigmas, logSnrUniformSigmas, polyexponentialSigmas } from './exponential-sigmas';
 import { karrasSigmas } from './karras-sigmas';
 import { createLinearSchedule, createScaledLinearSchedule } from './linear-schedule';
+import { createCosineSchedule } from './cosine-schedule';
+import { createFlowMatchingSchedule } from './flow-matching-schedule';
 import { expectDiffusionError } from './test-helpers';
+import { timeUniformSigmas } from './time-uniform-sigmas';
 
 const ladderOptions = fc
   .record({
@@ -74,6 +77,22 @@ describe('sigma ladders', () => {
         });
       }),
     );
+  });
+
+  it('timeUniformSigmas gives sigma / alpha at uniform times, then 0', () => {
+    const flow = createFlowMatchingSchedule();
+    const ladder = timeUniformSigmas(flow, { steps: 4, tMax: 0.8 });
+    // Flow matching: sigma / alpha = t / (1 - t) at t = 0.8, 0.6, 0.4, 0.2.
+    [4, 1.5, 2 / 3, 0.25, 0].forEach((value, index) => expect(ladder[index]).toBeCloseTo(value, 14));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), (steps) => {
+        const sigmas = timeUniformSigmas(createCosineSchedule(), { steps });
+        expect(sigmas.length).toBe(steps + 1);
+        expect(sigmas[steps]).toBe(0);
+        for (let index = 1; index <= steps; index += 1) expect(sigmas[index]!).toBeLessThan(sigmas[index - 1]!);
+      }),
+    );
+    expectDiffusionError(() => timeUniformSigmas(flow, { steps: 4 }), ['timeUniformSigmas.tMax', 'got 1', 'sigma / alpha is finite']);
   });
 
   it('rejects a ladder that does not fall, and bad steps', () => {
