@@ -9,8 +9,8 @@ export interface HeunSamplerOptions {
   readonly sChurn?: number;
   /** Churn only for sigma >= `sTmin`; default 0. */
   readonly sTmin?: number;
-  /** Churn only for sigma <= `sTmax`; default Infinity (JSON: stored as `null`). */
-  readonly sTmax?: number;
+  /** Churn only for sigma <= `sTmax`; default Infinity (`null` also means Infinity: how `options` stores it, as JSON has no Infinity). */
+  readonly sTmax?: number | null;
   /** Noise scale `S_noise` of the churn; default 1. */
   readonly sNoise?: number;
 }

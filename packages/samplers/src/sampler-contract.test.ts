@@ -236,3 +236,11 @@ describe('bad input', () => {
     expect(sampleWith([1, 0], { seed: -1 })).toThrow(/seed/);
   });
 });
+
+describe('injected noise that is not a tensor', () => {
+  it('is rejected with a DiffusionError', () => {
+    const noise = startNoise(4, 10);
+    expect(() => createDdpmSampler().sample(createMixtureDenoiser(), noise, Float64Array.from([10, 1, 0]), { noise: () => undefined as never })).toThrow(/options\.noise: got undefined at step 0/);
+    noise.dispose();
+  });
+});

@@ -1,5 +1,6 @@
 import {
   DiffusionError,
+  describeValue,
   checkNonNegativeInteger,
   checkSigmaLadder,
   createRandomSource,
@@ -134,9 +135,10 @@ export function runSampler(spec: SamplerSpec, denoise: Denoiser, noise: Tensor, 
         },
         randomNormal() {
           const fresh = drawNoise(shape);
-          drawn.push(fresh);
-          if (typeof fresh !== 'object' || fresh === null || !Array.isArray(fresh.shape) || !sameShape(fresh.shape, shape)) {
-            throw new DiffusionError('shape-mismatch', `${field}.options.noise: got ${Array.isArray(fresh?.shape) ? `a tensor of shape [${fresh.shape.join(', ')}]` : String(fresh)} at step ${index}; expected a tensor of shape [${shape.join(', ')}].`, { field: `${field}.options.noise`, value: fresh?.shape, allowed: `shape [${shape.join(', ')}]` });
+          const isTensor = typeof fresh === 'object' && fresh !== null && Array.isArray(fresh.shape) && typeof fresh.dispose === 'function';
+          if (isTensor) drawn.push(fresh); // owned by the sampler: disposed after the step
+          if (!isTensor || !sameShape(fresh.shape, shape)) {
+            throw new DiffusionError('shape-mismatch', `${field}.options.noise: got ${isTensor ? `a tensor of shape [${fresh.shape.join(', ')}]` : describeValue(fresh)} at step ${index}; expected a tensor of shape [${shape.join(', ')}].`, { field: `${field}.options.noise`, value: fresh?.shape, allowed: `shape [${shape.join(', ')}]` });
           }
           return fresh;
         },
