@@ -8,7 +8,7 @@ import {
   type RandomSource,
   type TimeDensity,
 } from '@diffusion/core';
-import { Tensor, add, all, grad, isFinite as isFiniteTensor, keep, mean, mul, ones, scalar, square, tidy, variable, variableGrads, type Scalar, type Variable } from '@tensorflow/tfjs-core';
+import { Tensor, add, all, concat, grad, reshape, isFinite as isFiniteTensor, keep, mean, mul, ones, scalar, square, tidy, variable, variableGrads, type Scalar, type Variable } from '@tensorflow/tfjs-core';
 import { applyAdamStep, createAdamState, disposeAdamState } from './adam-optimizer';
 import { emaDecayAt } from './ema-decay';
 import { clippingFactor, globalGradientNorm, scaleGradients } from './gradient-clipping';
@@ -165,9 +165,12 @@ export function createTrainer(options: TrainerOptions): Trainer {
           const gradient = grads[weight.name];
           if (gradient) gradients.set(name, gradient);
         }
-        values = Float64Array.from(terms!.dataSync());
-        loss = value.dataSync()[0]!;
-        gradNorm = globalGradientNorm(gradients.values()).dataSync()[0]!;
+        // One read-back per step (a GPU stall on WebGL): the terms, their mean and the gradient norm.
+        const summary = concat([terms!, reshape(value, [1]), reshape(globalGradientNorm(gradients.values()), [1])]).dataSync();
+        const batch = summary.length - 2;
+        values = Float64Array.from(summary.subarray(0, batch));
+        loss = summary[batch]!;
+        gradNorm = summary[batch + 1]!;
         if (!Number.isFinite(loss) || !values.every(Number.isFinite) || !Number.isFinite(gradNorm)) return;
         applyAdamStep(weights, scaleGradients(gradients, clippingFactor(gradNorm, config.gradientClipNorm)), core.adam, config.optimizer, lr, stepIndex + 1);
         updateEma(stepIndex);
