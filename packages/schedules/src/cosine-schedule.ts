@@ -41,7 +41,8 @@ export function createCosineSchedule(options?: ContinuousCosineScheduleOptions |
     if (rescaleBetasZeroSnr && numTrainTimesteps < 2) {
       throw invalidOption(`${factory}.numTrainTimesteps`, numTrainTimesteps, 'an integer >= 2 when rescaleBetasZeroSnr is true');
     }
-    const f = (t: number): number => Math.cos(((t + s) / (1 + s)) * (Math.PI / 2)) ** 2;
+    // Same operation order as diffusers (`cos((t + s) / (1 + s) * pi / 2) ** 2`): beta_1 ~ 4e-5 amplifies round-off.
+    const f = (t: number): number => Math.cos((((t + s) / (1 + s)) * Math.PI) / 2) ** 2;
     const betas = new Float64Array(numTrainTimesteps);
     for (let index = 0; index < numTrainTimesteps; index += 1) {
       betas[index] = Math.min(1 - f((index + 1) / numTrainTimesteps) / f(index / numTrainTimesteps), maxBeta);
