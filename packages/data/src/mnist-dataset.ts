@@ -1,3 +1,4 @@
+/// <reference path="./mnist-module.d.ts" />
 import { checkInRange, checkNonNegativeInteger, checkOptions, createRandomSource, invalidOption, type RandomSource } from '@diffusion/core';
 import { tensor, tensor1d, tensor4d, type Tensor } from '@tensorflow/tfjs-core';
 import type { Dataset } from './dataset';
