@@ -1,6 +1,7 @@
 import {
   DiffusionError,
   checkShape,
+  describeValue,
   createRandomSource,
   invalidOption,
   randomNormalTensor,
@@ -182,10 +183,10 @@ export function createTrainer(options: TrainerOptions): Trainer {
     }
     if (!applied) {
       checkFiniteData(field, batchX0);
-      const value = { step: stepIndex + 1, times: [...times], losses: [...values], gradNorm: gradNorm };
+      const value = { step: stepIndex + 1, times: [...times], losses: [...values], gradNorm };
       throw new DiffusionError(
         'non-finite',
-        `training: step ${stepIndex + 1} gave a non-finite loss ${loss} (gradient norm ${gradNorm}); times ${JSON.stringify(value.times)}, per-example losses ${JSON.stringify(value.losses.map((term) => (Number.isFinite(term) ? term : String(term))))}. The weights were not updated.`,
+        `training: step ${stepIndex + 1} gave a non-finite loss ${loss} (gradient norm ${gradNorm}); times ${describeValue(times)}, per-example losses ${describeValue(values)} (all in the error's value). The weights were not updated.`,
         { field: 'loss', value, allowed: 'a finite loss' },
       );
     }
