@@ -182,7 +182,7 @@ describe('safetensors weights', () => {
 
   it('names an unknown backbone and missing metadata when rebuilding', () => {
     const bytes = encodeSafetensors([], { backbone: 'transformer-xl', config: '{}' });
-    expect(() => createBackboneFromSafetensors(bytes)).toThrow(/no plugin named "transformer-xl"; registered: mlp/);
+    expect(() => createBackboneFromSafetensors(bytes)).toThrow(/no plugin named "transformer-xl"; registered: mlp, unet, dit/);
     expectCheckpointError(() => createBackboneFromSafetensors(encodeSafetensors([])), 'lacks "backbone" or "config"');
   });
 });

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDifference, normalTensor, perturbWeights } from '../test/backbone-assertions';
+import { createDitBackbone } from './dit-backbone';
 import { createUnetBackbone } from './unet-backbone';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
 
@@ -111,11 +112,14 @@ describe('registerWasmTrainingKernels', () => {
     cpu.forEach((reference, index) => expect(relativeError(wasm[index]!, reference)).toBeLessThan(1e-6));
   });
 
-  it('trains a U-Net on wasm: gradients equal the cpu ones, Adam steps run without leaks', async () => {
-    const options = { imageSize: 8, channels: 1, baseChannels: 8, channelMultipliers: [1, 2], numResBlocks: 1, attentionResolutions: [4], groups: 4, numClasses: 2 };
+  it.each([
+    ['unet', () => createUnetBackbone({ imageSize: 8, channels: 1, baseChannels: 8, channelMultipliers: [1, 2], numResBlocks: 1, attentionResolutions: [4], groups: 4, numClasses: 2 })],
+    ['dit', () => createDitBackbone({ imageSize: 8, channels: 1, patchSize: 2, hiddenSize: 16, depth: 2, heads: 2, embeddingDimension: 8, numClasses: 2 })],
+  ] as const)('trains a %s on wasm: gradients equal the cpu ones, Adam steps run without leaks', async (_, create) => {
+    registerWasmTrainingKernels();
     const gradientsOn = async (backend: string) => {
       await tf.setBackend(backend);
-      const backbone = createUnetBackbone(options);
+      const backbone = create();
       perturbWeights(backbone, 40, 0.1);
       const x = normalTensor(41, [2, 8, 8, 1]);
       const t = tf.tensor1d([0.2, 0.8]);
@@ -128,7 +132,6 @@ describe('registerWasmTrainingKernels', () => {
       });
       return { backbone, grads, inputs: [x, t, labels, target] };
     };
-    registerWasmTrainingKernels();
     const cpu = await gradientsOn('cpu');
     const wasm = await gradientsOn('wasm');
     let worst = 0;
@@ -149,6 +152,7 @@ describe('registerWasmTrainingKernels', () => {
       value.dispose();
       if (step === 0) tensors = tf.memory().numTensors;
     }
+    expect(tf.getBackend()).toBe('wasm');
     expect(tf.memory().numTensors).toBe(tensors);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(maxAbsDifference(weights[0]!.dataSync(), before)).toBeGreaterThan(0);
