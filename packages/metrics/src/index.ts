@@ -1,0 +1,15 @@
+export { complementaryErrorFunction, errorFunction, normalCdf, normalCdfIntegral, normalDensity } from './normal-distribution';
+export type { Points } from './metric-points';
+export { createCircleDirections, createRandomDirections } from './slice-directions';
+export { slicedWasserstein1, wasserstein1Sorted } from './sliced-wasserstein';
+export type { SlicedWassersteinOptions } from './sliced-wasserstein';
+export { slicedWasserstein1ToMixture } from './sliced-wasserstein-mixture';
+export type { GaussianMixtureLike } from './sliced-wasserstein-mixture';
+export { maximumMeanDiscrepancy, medianHeuristicBandwidth } from './maximum-mean-discrepancy';
+export type { MaximumMeanDiscrepancyOptions } from './maximum-mean-discrepancy';
+export { energyDistance } from './energy-distance';
+export type { EnergyDistanceOptions } from './energy-distance';
+export { frechetDistance } from './frechet-distance';
+export type { Covariance } from './frechet-distance';
+export { symmetricEigen, symmetricSquareRoot } from './symmetric-eigen';
+export type { SymmetricEigen } from './symmetric-eigen';
