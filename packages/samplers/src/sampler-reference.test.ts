@@ -4,12 +4,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/schedule-and-denoiser.json';
 import trajectories from './__fixtures__/trajectories.json';
 import { alphasCumprod, createMixtureDenoiser, largestScaledError, posteriorMean } from './__fixtures__/mixture';
-import { referenceDdim, referenceDdpm, referenceDpmSolver, referenceEuler, referenceHeun, referenceLms, referenceUnipc, type ReferenceState } from './__fixtures__/reference-samplers';
+import { referenceDdim, referenceDdpm, referenceDpmSolver, referenceDpmpp3mSde, referenceEuler, referenceHeun, referenceHeunChurn, referenceLms, referenceUnipc, type ReferenceState } from './__fixtures__/reference-samplers';
 import { ladderOf, leadingTimesteps, linspaceTimesteps, multistepLinspaceTimesteps } from './__fixtures__/timesteps';
 import { createDdimSampler } from './ddim-sampler';
 import { createDdpmSampler } from './ddpm-sampler';
 import { createDpmpp2mSdeSampler } from './dpmpp-2m-sde-sampler';
 import { createDpmpp3mSampler } from './dpmpp-3m-sampler';
+import { createDpmpp3mSdeSampler } from './dpmpp-3m-sde-sampler';
+import { karrasLadder } from './__fixtures__/gaussian';
 import { createEulerSampler } from './euler-sampler';
 import { createHeunSampler } from './heun-sampler';
 import { createLmsSampler } from './lms-sampler';
@@ -42,7 +44,10 @@ describe('the test helpers agree with the conformance vectors', () => {
 });
 
 /** Runs `sampler` with injected noise, returns the largest scaled error of every state against the reference. */
-function compare(sampler: Sampler, sigmas: Float64Array, startScale: number, reference: ReferenceState[], noises: Float32Array[] = []): number {
+/** Scaled errors of every entry of every state, ascending. */
+let lastErrors: number[] = [];
+
+function compare(sampler: Sampler, sigmas: Float64Array, startScale: number, reference: ReferenceState[], noises: Float32Array[] = [], expectedDraws = noises.length === 0 ? 0 : reference.length - 1): number {
   const start = tensor(Float32Array.from(xT, (value) => value * startScale), [64, 2]);
   let draw = 0;
   const states: Float32Array[] = [];
@@ -52,12 +57,15 @@ function compare(sampler: Sampler, sigmas: Float64Array, startScale: number, ref
   });
   expect(states).toHaveLength(reference.length);
   let worst = 0;
+  lastErrors = [];
   states.forEach((state, index) => {
     const { x, scale } = reference[index]!;
     worst = Math.max(worst, largestScaledError(state, Float64Array.from(x, (value) => value / scale)));
+    state.forEach((value, k) => lastErrors.push(Math.abs(value - x[k]! / scale) / Math.max(1, Math.abs(x[k]! / scale))));
   });
+  lastErrors.sort((a, b) => a - b);
   worst = Math.max(worst, largestScaledError(result.dataSync(), reference[reference.length - 1]!.x));
-  expect(draw).toBe(noises.length === 0 ? 0 : reference.length - 1);
+  expect(draw).toBe(expectedDraws);
   result.dispose();
   start.dispose();
   return worst;
@@ -71,6 +79,22 @@ function noiseDraws(count: number, seed: number): Float32Array[] {
 function record(name: string, steps: number, error: number): void {
   largest[name] = Math.max(largest[name] ?? 0, error);
   expect(error, `${name} at ${steps} steps`).toBeLessThan(tolerance);
+}
+
+/**
+ * For stochastic runs down to sigma 0.002, where a sample sitting on the boundary between two
+ * mixture modes amplifies float32 round-off ~1000-fold (a float64 replay shows the same
+ * sensitivity): the median entry within 1e-6 (float32 round-off), 99% within 3e-5, all within 1e-3.
+ */
+function recordChaotic(name: string, steps: number, error: number): void {
+  largest[name] = Math.max(largest[name] ?? 0, error);
+  const median = lastErrors[Math.floor(0.5 * (lastErrors.length - 1))]!;
+  const p99 = lastErrors[Math.floor(0.99 * (lastErrors.length - 1))]!;
+  largest[`${name} (median)`] = Math.max(largest[`${name} (median)`] ?? 0, median);
+  largest[`${name} (99th percentile)`] = Math.max(largest[`${name} (99th percentile)`] ?? 0, p99);
+  expect(median, `${name} at ${steps} steps, median`).toBeLessThan(1e-6);
+  expect(p99, `${name} at ${steps} steps, 99th percentile`).toBeLessThan(3e-5);
+  expect(error, `${name} at ${steps} steps`).toBeLessThan(1e-3);
 }
 
 describe.each(stepCounts)('at %i steps', (steps) => {
@@ -132,11 +156,34 @@ describe.each(stepCounts)('DPM-Solver++ variants at %i steps (linspace spacing)'
     const reference = referenceDpmSolver(xT, timesteps, { order: 2, solverType, sde: true, noises });
     record(`dpmpp-2m-sde ${solverType}`, steps, compare(createDpmpp2mSdeSampler({ solverType }), sigmas, scale, reference, noises));
   });
-  // diffusers drops to second order on the step before last when n < 15 (lower_order_second);
-  // k-diffusion's 3M, which we follow, does not, so the comparison runs at n >= 15.
-  it.runIf(steps >= 15)('DPM-Solver++(3M) follows diffusers dpmsolver++ order 3 (heun warm-up)', () => {
+});
+
+// diffusers drops to second order on the step before last when n < 15 (lower_order_second);
+// k-diffusion's 3M, which we follow, does not, so this comparison runs at n >= 15 only.
+describe.each([20, 50])('DPM-Solver++(3M) at %i steps (linspace spacing)', (steps) => {
+  it('follows diffusers dpmsolver++ order 3 (heun warm-up)', () => {
+    const timesteps = multistepLinspaceTimesteps(steps);
+    const sigmas = ladderOf(timesteps);
     const reference = referenceDpmSolver(xT, timesteps, { order: 3, solverType: 'heun', sde: false });
-    record('dpmpp-3m', steps, compare(createDpmpp3mSampler(), sigmas, scale, reference));
+    record('dpmpp-3m', steps, compare(createDpmpp3mSampler(), sigmas, Math.sqrt(1 + sigmas[0]! ** 2), reference));
+  });
+});
+
+describe.each(stepCounts)('k-diffusion samplers at %i steps (Karras ladder 80 → 0.002)', (steps) => {
+  const sigmas = karrasLadder(steps);
+  it('Heun with churn follows Karras et al. Alg. 2 with the same noise', () => {
+    const churn = { sChurn: 8, sTmin: 0.05, sTmax: 50, sNoise: 1.003 };
+    const draws = Array.from(sigmas.slice(0, -1)).filter((sigma) => sigma >= churn.sTmin && sigma <= churn.sTmax).length;
+    const noises = noiseDraws(draws, 400 + steps);
+    const reference = referenceHeunChurn(Float64Array.from(xT, (value) => value * sigmas[0]!), Array.from(sigmas), churn, noises);
+    recordChaotic('heun churn', steps, compare(createHeunSampler(churn), sigmas, sigmas[0]!, reference, noises, draws));
+  });
+  it('DPM-Solver++(3M) SDE (eta 1 and 0.5) follows k-diffusion with the same noise', () => {
+    for (const eta of [1, 0.5]) {
+      const noises = noiseDraws(steps - 1, 500 + steps);
+      const reference = referenceDpmpp3mSde(Float64Array.from(xT, (value) => value * sigmas[0]!), Array.from(sigmas), eta, noises);
+      recordChaotic(`dpmpp-3m-sde eta=${eta}`, steps, compare(createDpmpp3mSdeSampler({ eta }), sigmas, sigmas[0]!, reference, noises));
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // coordinates (x_VP and timesteps for DDPM, DDIM, UniPC; diffusers' sigma tables with
 // `scale_model_input` for Euler, Heun, LMS) from the papers' formulas, driven by the exact
 // VP epsilon model. None of this shares code with src/.
-import { abarAt, alphasCumprod, epsilonVp, sigmaAt, trainTimesteps } from './mixture';
+import { abarAt, alphasCumprod, epsilonVp, posteriorMean, sigmaAt, trainTimesteps } from './mixture';
 
 /** A reference state: the sample in the scheduler's coordinates and its scale to sigma-space. */
 export interface ReferenceState {
@@ -281,4 +281,74 @@ export function referenceDpmSolver(xT: Float64Array, timesteps: readonly number[
     x = next;
     return { x, scale: alphaT };
   });
+}
+
+/**
+ * Heun with churn, Karras et al. (2022) Alg. 2 verbatim in float64 on the sigma-space mixture
+ * denoiser (k-diffusion `sample_heun`); `noises[k]` is the k-th churn draw.
+ */
+export function referenceHeunChurn(start: Float64Array, sigmas: readonly number[], churn: { sChurn: number; sTmin: number; sTmax: number; sNoise: number }, noises: readonly ArrayLike<number>[]): ReferenceState[] {
+  const steps = sigmas.length - 1;
+  let x = start;
+  let draw = 0;
+  const states: ReferenceState[] = [];
+  for (let i = 0; i < steps; i += 1) {
+    const sigma = sigmas[i]!;
+    const gamma = churn.sTmin <= sigma && sigma <= churn.sTmax ? Math.min(churn.sChurn / steps, Math.SQRT2 - 1) : 0;
+    const sigmaHat = sigma * (gamma + 1);
+    if (gamma > 0) x = axpy(1, x, churn.sNoise * Math.sqrt(sigmaHat ** 2 - sigma ** 2), noises[draw++]!);
+    const denoised = posteriorMean(x, 1, sigmaHat);
+    const d = Float64Array.from(x, (value, k) => (value - denoised[k]!) / sigmaHat);
+    const dt = sigmas[i + 1]! - sigmaHat;
+    if (sigmas[i + 1] === 0) x = axpy(1, x, dt, d);
+    else {
+      const x2 = axpy(1, x, dt, d);
+      const denoised2 = posteriorMean(x2, 1, sigmas[i + 1]!);
+      const d2 = Float64Array.from(x2, (value, k) => (value - denoised2[k]!) / sigmas[i + 1]!);
+      x = Float64Array.from(x, (value, k) => value + ((d[k]! + d2[k]!) / 2) * dt);
+    }
+    states.push({ x, scale: 1 });
+  }
+  return states;
+}
+
+/** DPM-Solver++(3M) SDE as k-diffusion's `sample_dpmpp_3m_sde`, float64; `noises[k]` is the noise of step k. */
+export function referenceDpmpp3mSde(start: Float64Array, sigmas: readonly number[], eta: number, noises: readonly ArrayLike<number>[]): ReferenceState[] {
+  let x = start;
+  let denoised1: Float64Array | undefined;
+  let denoised2: Float64Array | undefined;
+  let h1: number | undefined;
+  let h2: number | undefined;
+  const states: ReferenceState[] = [];
+  for (let i = 0; i < sigmas.length - 1; i += 1) {
+    const denoised = posteriorMean(x, 1, sigmas[i]!);
+    let h = 0;
+    if (sigmas[i + 1] === 0) x = denoised;
+    else {
+      h = -Math.log(sigmas[i + 1]!) + Math.log(sigmas[i]!);
+      const hEta = h * (eta + 1);
+      x = axpy(Math.exp(-hEta), x, -Math.expm1(-hEta), denoised);
+      const phi2 = Math.expm1(-hEta) / hEta + 1;
+      if (h2 !== undefined) {
+        const r0 = h1! / h;
+        const r1 = h2 / h;
+        const d10 = Float64Array.from(denoised, (value, k) => (value - denoised1![k]!) / r0);
+        const d11 = Float64Array.from(denoised1!, (value, k) => (value - denoised2![k]!) / r1);
+        const d1 = Float64Array.from(d10, (value, k) => value + ((value - d11[k]!) * r0) / (r0 + r1));
+        const d2 = Float64Array.from(d10, (value, k) => (value - d11[k]!) / (r0 + r1));
+        const phi3 = phi2 / hEta - 0.5;
+        x = axpy(1, axpy(1, x, phi2, d1), -phi3, d2);
+      } else if (h1 !== undefined) {
+        const r = h1 / h;
+        x = axpy(1, x, phi2 / r, Float64Array.from(denoised, (value, k) => value - denoised1![k]!));
+      }
+      if (eta > 0) x = axpy(1, x, sigmas[i + 1]! * Math.sqrt(-Math.expm1(-2 * h * eta)), noises[i]!);
+    }
+    denoised2 = denoised1;
+    denoised1 = denoised;
+    h2 = h1;
+    h1 = h;
+    states.push({ x, scale: 1 });
+  }
+  return states;
 }
