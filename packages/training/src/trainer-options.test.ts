@@ -50,6 +50,7 @@ describe('createTrainer options', () => {
     [{ checkpoint: { path: 'a', everySteps: 1.5 } }, 'createTrainer.checkpoint.everySteps', 'invalid-option'],
     [{ parameterisation: { name: 'eps' } }, 'createTrainer.parameterisation', 'invalid-argument'],
     [{ timeDensity: { sample: () => [] } }, 'createTrainer.timeDensity', 'invalid-argument'],
+    [{ backbone: { apply: () => 0, variables: () => new Map() } }, 'createTrainer.backbone.sampleShape', 'invalid-argument'],
   ])('rejects %j naming %s', (override, field, code) => {
     const error = thrown(() => createTrainer({ ...base, ...(override as Partial<TrainerOptions>) }));
     expect(error.field).toBe(field);

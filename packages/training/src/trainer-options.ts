@@ -96,6 +96,9 @@ function checkPlugin(field: string, value: unknown, methods: readonly string[], 
 export function checkTrainerOptions(options: TrainerOptions): TrainerConfig {
   const given = checkOptions('createTrainer', options, topLevel) as TrainerOptions;
   checkPlugin('createTrainer.backbone', given.backbone, ['apply', 'variables'], 'Backbone');
+  if (!Array.isArray(given.backbone.sampleShape) || !given.backbone.sampleShape.every((size) => Number.isInteger(size) && size > 0)) {
+    throw invalidOption('createTrainer.backbone.sampleShape', given.backbone.sampleShape, 'an array of positive integers (the shape of one sample)', 'invalid-argument');
+  }
   checkPlugin('createTrainer.schedule', given.schedule, ['alpha', 'sigma', 'logSnr', 'tOfLogSnr'], 'Schedule');
   checkPlugin('createTrainer.parameterisation', given.parameterisation, ['target', 'toX0', 'naturalWeight'], 'Parameterisation');
   if (given.weighting !== undefined) checkPlugin('createTrainer.weighting', given.weighting, ['weight'], 'LossWeighting');
