@@ -18,6 +18,7 @@ describe.each(toys.map((toy) => [toy.name, toy] as const))('the %s toy', (_name,
 
   it('gives count x 2 arrays and [count, 2] float32 tensors equal to them, leaking nothing', () => {
     expect(toy.dimension).toBe(2);
+    expect(toy.shape).toEqual([2]);
     expect(toy.sampleArray(0, createRandomSource(1)).length).toBe(0);
     const array = toy.sampleArray(33, createRandomSource(3));
     expect(array.length).toBe(66);
