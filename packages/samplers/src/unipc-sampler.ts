@@ -37,11 +37,11 @@ export function createUnipcSampler(options?: UnipcSamplerOptions): BuiltinSample
     minimumSteps: 2,
     evaluations: (steps) => steps,
     sample(denoise, noise, sigmas, sampleOptions) {
-      const lambda = (index: number) => -Math.log(sigmas[index]!);
       let lastOrder = 0;
       let warm = 0;
       return runSampler(sampler, denoise, noise, sigmas, sampleOptions, (predicted, tools) => {
         const { index, memory } = tools;
+        const lambda = (at: number) => -Math.log(tools.sigmas[at]!);
         const steps = tools.sigmas.length - 1;
         const denoised = tools.denoise(predicted, tools.sigma);
         // Outputs so far: outputs[k] is the denoiser output k steps back (outputs[0] the newest).
