@@ -220,8 +220,17 @@ describe('bad input', () => {
     expect(error?.message).toMatch(/step 2 \(sigma 1\.5/);
     expect(memory().numTensors).toBe(before);
   });
-  it('rejects a denoiser output of the wrong shape', () => {
-    expect(() => sampler.sample(() => tensor([1]), noise, Float64Array.from([1, 0]))).toThrow(/shape/);
+  it('rejects a denoiser output of the wrong shape, or no tensor, without leaking', () => {
+    const before = memory().numTensors;
+    expect(() => sampler.sample(() => tensor([1]), noise, Float64Array.from([1, 0]))).toThrow(/the denoiser returned shape \[1\] for an input of shape \[4, 2\] at step 0/);
+    expect(() => sampler.sample(() => undefined as never, noise, Float64Array.from([1, 0]))).toThrow(/the denoiser returned undefined at step 0/);
+    expect(memory().numTensors).toBe(before);
+  });
+  it('accepts a denoiser that returns its input (the identity) without disposing the caller’s tensor', () => {
+    const result = createDpmpp2mSampler().sample((x) => x, noise, Float64Array.from([2, 1, 0]));
+    expect(noise.isDisposed).toBe(false);
+    expect(Array.from(result.dataSync())).toEqual(Array.from(noise.dataSync()));
+    result.dispose();
   });
   it('rejects bad factory options, naming the option', () => {
     expect(() => createDdimSampler({ eta: 2 })).toThrow(/createDdimSampler\.eta: got 2/);

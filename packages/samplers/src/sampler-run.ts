@@ -120,7 +120,12 @@ export function runSampler(spec: SamplerSpec, denoise: Denoiser, noise: Tensor, 
         sigmas,
         memory,
         denoise(input, level) {
-          const denoised = denoise(input, level);
+          const raw = denoise(input, level);
+          if (typeof raw !== 'object' || raw === null || !Array.isArray(raw.shape)) {
+            throw new DiffusionError('invalid-argument', `${field}: the denoiser returned ${describeValue(raw)} at step ${index} (sigma ${level}); expected a tensor.`, { field: `${field}.denoise`, value: raw, allowed: 'a tensor' });
+          }
+          // The contract has the denoiser return a new tensor; an identity denoiser gets one here.
+          const denoised = raw === input ? clone(raw) : raw;
           if (!sameShape(denoised.shape, input.shape)) {
             throw new DiffusionError('shape-mismatch', `${field}: the denoiser returned shape [${denoised.shape.join(', ')}] for an input of shape [${input.shape.join(', ')}] at step ${index} (sigma ${level}).`, { field: `${field}.denoise`, value: denoised.shape, allowed: `shape [${input.shape.join(', ')}]` });
           }
@@ -161,8 +166,8 @@ export function runSampler(spec: SamplerSpec, denoise: Denoiser, noise: Tensor, 
     }
     const bad = (firstBad.dataSync() as Int32Array)[0]!;
     if (bad >= 0) {
-      const where = evaluationLog[bad]!;
-      throw new DiffusionError('non-finite', `${field}: the denoiser returned NaN or Infinity at step ${where.index} (sigma ${where.sigma}, denoiser call ${bad}).`, { field: `${field}.denoise`, value: { step: where.index, sigma: where.sigma }, allowed: 'finite denoiser outputs' });
+      const culprit = evaluationLog[bad]!;
+      throw new DiffusionError('non-finite', `${field}: the denoiser returned NaN or Infinity at step ${culprit.index} (sigma ${culprit.sigma}, denoiser call ${bad}).`, { field: `${field}.denoise`, value: { step: culprit.index, sigma: culprit.sigma }, allowed: 'finite denoiser outputs' });
     }
     const output = x;
     x = noise;
