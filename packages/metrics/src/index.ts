@@ -13,3 +13,5 @@ export { frechetDistance } from './frechet-distance';
 export type { Covariance } from './frechet-distance';
 export { symmetricEigen, symmetricSquareRoot } from './symmetric-eigen';
 export type { SymmetricEigen } from './symmetric-eigen';
+export { sampleMoments } from './sample-moments';
+export type { SampleMoments } from './sample-moments';
