@@ -64,6 +64,28 @@ describe('the exact denoiser (properties)', () => {
     );
   });
 
+  it('has tensor denoisers that agree with the float64 one to float32 round-off (1e-5 relative) at random points and levels', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(conformance, diagonal), level, fc.array(fc.double({ min: -6, max: 6, noNaN: true }), { minLength: 12, maxLength: 12 }), (mixture, { a, b }, coordinates) => {
+        const rows = 12 / (mixture.dimension === 2 ? 2 : 3);
+        const x32 = Float32Array.from(coordinates);
+        const x = tf.tensor2d(x32, [rows, mixture.dimension]);
+        const before = tf.memory().numTensors;
+        const vp = mixture.vpDenoiser(x, a, b);
+        const ve = mixture.veDenoiser(x, b / a);
+        const exactVp = mixture.posteriorMeanArray(Float64Array.from(x32), a, b);
+        const exactVe = mixture.posteriorMeanArray(Float64Array.from(x32), 1, b / a);
+        const [vpValues, veValues] = [vp.dataSync(), ve.dataSync()];
+        exactVp.forEach((value, index) => expect(Math.abs(vpValues[index]! - value)).toBeLessThan(1e-5 * Math.max(1, Math.abs(value), Math.abs(x32[index]!))));
+        exactVe.forEach((value, index) => expect(Math.abs(veValues[index]! - value)).toBeLessThan(1e-5 * Math.max(1, Math.abs(value), Math.abs(x32[index]!))));
+        tf.dispose([vp, ve]);
+        expect(tf.memory().numTensors).toBe(before);
+        x.dispose();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('stays finite far from the data (log-sum-exp), and the tensor version agrees with float64', () => {
     const far = Float64Array.from([400, -300, 250, -1e4, 2e4, 3e3]);
     for (const sigma of [0.002, 1, 80]) {

