@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { nodeOnlyStubs } from './vite-node-stubs';
 import { tfjsWasmFiles } from './vite-wasm-files';
 
 // Relative base: the built folder works from any static host and any path, offline.
@@ -7,7 +8,7 @@ import { tfjsWasmFiles } from './vite-wasm-files';
 export default defineConfig({
   base: './',
   resolve: { conditions: ['@diffusion/source', 'module', 'browser', 'development|production'] },
-  plugins: [tfjsWasmFiles()],
+  plugins: [nodeOnlyStubs(), tfjsWasmFiles()],
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 4000 },
   optimizeDeps: { esbuildOptions: { target: 'es2022' } },
   esbuild: { target: 'es2022' },

@@ -60,6 +60,13 @@ describe('starting a backend', () => {
     expect(hung.notes[0]).toMatch(/webgpu failed to start: starting webgpu did not answer within 0.02 s/);
   });
 
+  it('skips a soft-limited backend in the default order but runs it when asked for by name', async () => {
+    const software: BackendCandidate = { name: 'webgl', unavailable: async (requested) => (requested ? undefined : 'WebGL here is drawn in software'), load: async () => {} };
+    const auto = await startBackend([software, candidate('wasm')], fakeEngine(['webgl', 'wasm']));
+    expect(auto).toEqual({ name: 'wasm', notes: ['webgl is not available: WebGL here is drawn in software', 'fell back to wasm (webgl did not start)'] });
+    expect(await startBackend([software, candidate('wasm')], fakeEngine(['webgl', 'wasm']), { requested: 'webgl' })).toEqual({ name: 'webgl', notes: [] });
+  });
+
   it('throws with every reason when no backend starts', async () => {
     await expect(startBackend(browser, fakeEngine([]))).rejects.toThrow(/no tfjs backend could start: webgpu is not available.*webgl failed.*wasm failed.*cpu failed/);
   });

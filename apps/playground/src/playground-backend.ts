@@ -2,8 +2,11 @@
 export interface BackendCandidate {
   /** tfjs backend name: `webgpu`, `webgl`, `wasm` or `cpu`. */
   readonly name: string;
-  /** Why this backend cannot run in this browser (e.g. no `navigator.gpu`), or undefined to try it. */
-  unavailable(): string | undefined;
+  /**
+   * Why this backend should not run in this browser (e.g. no `navigator.gpu`), or undefined to try
+   * it. `requested` is true when the user asked for this backend by name (then only hard limits apply).
+   */
+  unavailable(requested: boolean): string | undefined | Promise<string | undefined>;
   /** Loads the backend's module and its files (registers the backend with tfjs). */
   load(): Promise<void>;
 }
@@ -57,7 +60,12 @@ export async function startBackend(candidates: readonly BackendCandidate[], engi
   }
   const failed: string[] = [];
   for (const candidate of ordered) {
-    const reason = candidate.unavailable();
+    let reason: string | undefined;
+    try {
+      reason = await withTimeout(Promise.resolve(candidate.unavailable(candidate.name === requested)), timeoutMs, `checking ${candidate.name}`);
+    } catch (error) {
+      reason = messageOf(error);
+    }
     if (reason !== undefined) {
       notes.push(`${candidate.name} is not available: ${reason}`);
       failed.push(candidate.name);

@@ -3,14 +3,31 @@ import type { BackendCandidate } from './playground-backend';
 /** Folder of the wasm binaries, relative to the page, so the built folder works from any static host. */
 export const wasmFolder = './wasm/';
 
-function hasWebGl(): string | undefined {
+/** Renderers that draw WebGL on the CPU: there tfjs-backend-wasm is several times faster. */
+const softwareRenderer = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
+/** Why WebGL should not be used here: no context, or (unless asked for by name) a software renderer. */
+function webGlProblem(requested: boolean): string | undefined {
   try {
     const canvas = document.createElement('canvas');
     const context = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
-    return context === null ? 'this browser gives no WebGL context' : undefined;
+    if (context === null) return 'this browser gives no WebGL context';
+    const info = context.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(context.getParameter(info === null ? context.RENDERER : info.UNMASKED_RENDERER_WEBGL));
+    context.getExtension('WEBGL_lose_context')?.loseContext();
+    if (!requested && softwareRenderer.test(renderer)) return `WebGL here is drawn in software (${renderer}), slower than wasm; pick "webgl" below to use it anyway`;
+    return undefined;
   } catch (error) {
     return `WebGL is blocked (${(error as Error).message})`;
   }
+}
+
+/** Why WebGPU cannot run here: no `navigator.gpu`, or no adapter (GPU disabled or blocklisted). */
+async function webGpuProblem(): Promise<string | undefined> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (gpu === undefined) return 'this browser has no WebGPU (navigator.gpu is missing)';
+  const adapter = await gpu.requestAdapter();
+  return adapter === null ? 'this browser has WebGPU but no GPU adapter (the GPU is disabled or blocklisted)' : undefined;
 }
 
 /** The browser's backends, loaded on demand (each module is its own chunk). */
@@ -18,14 +35,14 @@ export function browserBackends(): BackendCandidate[] {
   return [
     {
       name: 'webgpu',
-      unavailable: () => ((navigator as { gpu?: unknown }).gpu !== undefined ? undefined : 'this browser has no WebGPU (navigator.gpu is missing)'),
+      unavailable: webGpuProblem,
       load: async () => {
         await import('@tensorflow/tfjs-backend-webgpu');
       },
     },
     {
       name: 'webgl',
-      unavailable: hasWebGl,
+      unavailable: webGlProblem,
       load: async () => {
         await import('@tensorflow/tfjs-backend-webgl');
       },
