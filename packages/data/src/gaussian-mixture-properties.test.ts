@@ -125,6 +125,13 @@ describe('the exact denoiser (properties)', () => {
 });
 
 describe('sampling', () => {
+  it('keeps JSON options that rebuild the same mixture', () => {
+    const rebuilt = createGaussianMixture(JSON.parse(JSON.stringify(diagonal.options)));
+    const x = Float64Array.from([0.2, -0.4, 1.3]);
+    expect(Array.from(rebuilt.posteriorMeanArray(x, 0.7, 0.4))).toEqual(Array.from(diagonal.posteriorMeanArray(x, 0.7, 0.4)));
+    expect(Array.from(rebuilt.sampleArray(5, createRandomSource(1)))).toEqual(Array.from(diagonal.sampleArray(5, createRandomSource(1))));
+  });
+
   it('is deterministic for a seed and gives [count, dimension] float32 tensors', () => {
     expect(Array.from(diagonal.sampleArray(50, createRandomSource(5)))).toEqual(Array.from(diagonal.sampleArray(50, createRandomSource(5))));
     expect(Array.from(diagonal.sampleArray(50, createRandomSource(5)))).not.toEqual(Array.from(diagonal.sampleArray(50, createRandomSource(6))));

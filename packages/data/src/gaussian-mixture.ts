@@ -29,7 +29,7 @@ export interface GaussianMixture<Options = GaussianMixtureOptions> extends Datas
 }
 
 /**
- * Gaussian mixture with its exact posterior-mean denoiser (Tweedie's formula, Efron 2011 eq. 2.8;
+ * Gaussian mixture with its exact posterior-mean denoiser (Tweedie's formula, Efron 2011 section 2;
  * the per-component Gaussian posterior of Bishop 2006 eq. 2.116, mixed by responsibilities).
  */
 export function createGaussianMixture(options: GaussianMixtureOptions): GaussianMixture {
