@@ -5,7 +5,7 @@ import { denoiseMixtureTensor, type ObservationTerms } from './gaussian-mixture-
 import { checkMixtureOptions, type GaussianMixtureOptions } from './gaussian-mixture-options';
 
 /** A Gaussian mixture with its exact denoiser `E[x0 | a x0 + b n = x]` and marginal densities. */
-export interface GaussianMixture<Options = GaussianMixtureOptions> extends Dataset<Options> {
+export interface GaussianMixture<Options = unknown> extends Dataset<Options> {
   /** Component weights (normalised copy). */
   readonly weights: Float64Array;
   /** Component means, each of length `dimension`. */
@@ -32,7 +32,7 @@ export interface GaussianMixture<Options = GaussianMixtureOptions> extends Datas
  * Gaussian mixture with its exact posterior-mean denoiser (Tweedie's formula, Efron 2011 section 2;
  * the per-component Gaussian posterior of Bishop 2006 eq. 2.116, mixed by responsibilities).
  */
-export function createGaussianMixture(options: GaussianMixtureOptions): GaussianMixture {
+export function createGaussianMixture(options: GaussianMixtureOptions): GaussianMixture<GaussianMixtureOptions> {
   const { dimension, means, variances, weights } = checkMixtureOptions(options);
   const count = weights.length;
   const cumulative = new Float64Array(count);
