@@ -41,6 +41,11 @@ export interface Sampler {
   /** Smallest ladder length (including the final 0) the sampler accepts. */
   readonly minimumSteps?: number;
   /**
+   * Denoiser calls of a run of `steps` steps, when it is not `steps * evaluationsPerStep`
+   * (Heun's last step into sigma 0 is a plain Euler step: `2 steps - 1`).
+   */
+  evaluations?(steps: number): number;
+  /**
    * Runs from `noise` (already scaled to `sigmas[0]`) down the falling ladder that ends in 0.
    * Does not dispose `noise`; returns a new tensor the caller owns.
    */

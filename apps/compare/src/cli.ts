@@ -1,0 +1,120 @@
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { DiffusionError } from '@diffusion/core';
+import { startBackend } from './backend';
+import { buildRegistry, checkNames } from './components';
+import { ConfigError, loadConfig, type CompareConfig } from './config';
+import { runExperiment } from './experiment';
+import { loadPluginSamplers } from './plugins';
+import { createProgressBars } from './progress';
+import { writeReport } from './write-report';
+import { printSummary } from './summary';
+
+const list = (value: string): string[] => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+const integer = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('expected an integer');
+  return parsed;
+};
+const number = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new InvalidArgumentError('expected a number');
+  return parsed;
+};
+
+const program = new Command('diffusion-compare')
+  .description('Train the same backbone under several parameterisations and loss weightings, sample with several samplers, and write one report.')
+  .option('-c, --config <file>', 'JSON config file (flags override its fields)')
+  .option('--dataset <name>', 'mixture | swiss-roll | two-moons | eight-gaussians | checkerboard | rings')
+  .option('--schedule <name>', 'linear | scaled-linear | cosine | sigmoid | laplace | log-snr-linear | flow-matching | edm')
+  .option('--parameterisations <list>', 'comma-separated, e.g. eps,x0,v', list)
+  .option('--weightings <list>', 'comma-separated: natural (each its own MSE) or a weighting held fixed for all', list)
+  .option('--time-density <name>', 'uniform | log-normal | logit-normal | importance')
+  .option('--samplers <list>', 'comma-separated sampler names', list)
+  .option('--nfe <list>', 'comma-separated network-evaluation budgets', (value) => list(value).map(integer))
+  .option('--ladder <name>', 'karras | log-snr-uniform | exponential | trailing | leading | linspace')
+  .option('--steps <n>', 'training steps per run', integer)
+  .option('--batch <n>', 'batch size', integer)
+  .option('--learning-rate <x>', 'peak learning rate', number)
+  .option('--samples <n>', 'samples per (model, sampler, NFE)', integer)
+  .option('--seed <n>', 'seed of every random stream', integer)
+  .option('--backend <name>', 'wasm (default) | cpu | tensorflow (needs @tensorflow/tfjs-node)')
+  .option('-o, --out <dir>', 'output folder')
+  .option('--plugin <module>', 'load samplers from an outside plugin module (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+  .option('-q, --quiet', 'no progress bars')
+  .showHelpAfterError();
+
+async function main(): Promise<number> {
+  program.parse();
+  const flags = program.opts();
+  const log = (line: string): void => console.error(line);
+  let config: CompareConfig;
+  try {
+    config = loadConfig(flags.config, {
+      dataset: flags.dataset,
+      schedule: flags.schedule,
+      parameterisations: flags.parameterisations,
+      weightings: flags.weightings,
+      timeDensity: flags.timeDensity,
+      samplers: flags.samplers,
+      nfe: flags.nfe,
+      ladder: flags.ladder,
+      steps: flags.steps,
+      batch: flags.batch,
+      learningRate: flags.learningRate,
+      samples: flags.samples,
+      seed: flags.seed,
+      backend: flags.backend,
+      out: flags.out,
+      plugins: flags.plugin,
+      quiet: flags.quiet,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log(`diffusion-compare: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    log('\ninterrupted: finishing the report of the completed runs (Ctrl-C again to quit now)');
+    controller.abort();
+  });
+  const started = new Date();
+  try {
+    const registry = buildRegistry(await loadPluginSamplers(config.plugins));
+    checkNames(registry, config);
+    const backend = await startBackend(config.backend, log);
+    const outDir = resolve(config.out);
+    const base = { config, started, backend, outDir };
+    const outcome = await runExperiment(config, registry, {
+      log,
+      progress: createProgressBars(config.quiet),
+      signal: controller.signal,
+      onRunFinished: (runs, visuals) => writeReport({ ...base, runs, visuals, complete: false }),
+    });
+    const written = writeReport({ ...base, runs: outcome.runs, visuals: outcome.visuals, complete: outcome.complete, ...(outcome.dataNll === undefined ? {} : { dataNll: outcome.dataNll }) });
+    printSummary(written.results);
+    console.log(`\nreport: ${written.reportPath}\nresults: ${written.resultsPath}`);
+    return outcome.complete ? 0 : 130;
+  } catch (error) {
+    if (error instanceof ConfigError || (error instanceof DiffusionError && (error.code === 'unknown-name' || error.code === 'invalid-option'))) {
+      log(`diffusion-compare: ${error.message}`);
+      return 2;
+    }
+    log(`diffusion-compare: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,90 @@
+import { createRegistry, type DiscreteSchedule, type LossWeighting, type Parameterisation, type Registry, type Sampler, type Schedule, type TimeDensity } from '@diffusion/core';
+import { createLossWeighting, createTimeDensity, lossWeightingNames, timeDensityNames, type LossWeightingName, type TimeDensityName } from '@diffusion/loss-weightings';
+import {
+  createEdmParameterisation,
+  createEpsParameterisation,
+  createFlowParameterisation,
+  createScoreParameterisation,
+  createVParameterisation,
+  createX0Parameterisation,
+  isDiscreteSchedule,
+} from '@diffusion/parameterisations';
+import { builtinSamplers } from '@diffusion/samplers';
+import {
+  createCosineSchedule,
+  createEdmSchedule,
+  createFlowMatchingSchedule,
+  createLaplaceSchedule,
+  createLinearSchedule,
+  createLogSnrLinearSchedule,
+  createScaledLinearSchedule,
+  createSigmoidSchedule,
+} from '@diffusion/schedules';
+import { ConfigError } from './config';
+
+/** Schedules by name: the discrete ones have T = 1000 steps as in diffusers. */
+const scheduleFactories: Record<string, () => Schedule> = {
+  linear: () => createLinearSchedule({ numTrainTimesteps: 1000, betaStart: 1e-4, betaEnd: 0.02 }),
+  'scaled-linear': () => createScaledLinearSchedule({ numTrainTimesteps: 1000 }),
+  cosine: () => createCosineSchedule({ numTrainTimesteps: 1000 }),
+  sigmoid: () => createSigmoidSchedule({ numTrainTimesteps: 1000 }),
+  laplace: () => createLaplaceSchedule({}),
+  'log-snr-linear': () => createLogSnrLinearSchedule({}),
+  'flow-matching': () => createFlowMatchingSchedule({}),
+  edm: () => createEdmSchedule({}),
+};
+
+/** The built-in parameterisations, one object each. */
+export function builtinParameterisations(): Parameterisation[] {
+  return [createEpsParameterisation(), createX0Parameterisation(), createVParameterisation(), createScoreParameterisation(), createFlowParameterisation(), createEdmParameterisation()];
+}
+
+/** Names accepted where a weighting is asked for: `natural` plus every built-in weighting. */
+export const weightingChoices = ['natural', ...lossWeightingNames.filter((name) => name !== 'density-weighted' && name !== 'sigmoid'), 'sigmoid'];
+
+function unknown(field: string, value: string, known: readonly string[]): ConfigError {
+  return new ConfigError(`${field}: unknown name ${JSON.stringify(value)}; known: ${known.join(', ')}`);
+}
+
+/** Builds the schedule of a run. */
+export function scheduleByName(name: string): Schedule {
+  const factory = scheduleFactories[name];
+  if (factory === undefined) throw unknown('schedule', name, Object.keys(scheduleFactories));
+  return factory();
+}
+
+/** The registry of a compare run: built-ins plus the samplers of loaded plugins. */
+export function buildRegistry(pluginSamplers: readonly Sampler[]): Registry {
+  return createRegistry({ parameterisations: builtinParameterisations(), samplers: [...builtinSamplers(), ...pluginSamplers] });
+}
+
+/** A weighting by name; `natural` gives `undefined` (the trainer then uses the parameterisation's own MSE). */
+export function weightingByName(name: string, schedule: Schedule): LossWeighting | undefined {
+  if (name === 'natural') return undefined;
+  if (!(lossWeightingNames as readonly string[]).includes(name)) throw unknown('weightings', name, weightingChoices);
+  const weightingName = name as LossWeightingName;
+  if (weightingName === 'elbo') return createLossWeighting('elbo', { schedule: schedule as DiscreteSchedule });
+  if (weightingName === 'sigmoid') return createLossWeighting('sigmoid', { schedule });
+  if (weightingName === 'density-weighted') throw new ConfigError('weightings: "density-weighted" needs a density and is not available from the command line');
+  return createLossWeighting(weightingName as Exclude<LossWeightingName, 'elbo' | 'sigmoid' | 'density-weighted'>);
+}
+
+/** A training-time density by name. */
+export function timeDensityByName(name: string, schedule: Schedule): TimeDensity {
+  if (!(timeDensityNames as readonly string[]).includes(name)) throw unknown('timeDensity', name, timeDensityNames);
+  const densityName = name as TimeDensityName;
+  const numTrainTimesteps = isDiscreteSchedule(schedule) ? schedule.numTrainTimesteps : undefined;
+  if (densityName === 'uniform') return createTimeDensity('uniform', numTrainTimesteps === undefined ? {} : { numTrainTimesteps });
+  if (densityName === 'log-normal') return createTimeDensity('log-normal', { schedule });
+  if (densityName === 'importance') {
+    if (numTrainTimesteps === undefined) throw new ConfigError('timeDensity: "importance" needs a discrete schedule (linear, scaled-linear, cosine, sigmoid)');
+    return createTimeDensity('importance', { numTrainTimesteps });
+  }
+  return createTimeDensity(densityName, {});
+}
+
+/** Checks every name of a config up front, so a typo fails before any training. */
+export function checkNames(registry: Registry, names: { parameterisations: readonly string[]; samplers: readonly string[] }): void {
+  for (const name of names.parameterisations) if (!registry.parameterisations.has(name)) throw unknown('parameterisations', name, registry.parameterisations.names());
+  for (const name of names.samplers) if (!registry.samplers.has(name)) throw unknown('samplers', name, registry.samplers.names());
+}

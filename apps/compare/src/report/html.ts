@@ -1,0 +1,101 @@
+import type { CompareResults, RunResult } from '../results';
+import { barChart, lineChart, scatterChart } from './charts';
+
+/** Point clouds and images shown in the report but too large for results.json. */
+export interface ReportVisuals {
+  /** Held-out data points (2-D datasets). */
+  readonly data?: ReadonlyArray<readonly [number, number]>;
+  /** Per run id: samples of its best sampler at the largest NFE. */
+  readonly samples: ReadonlyMap<string, { label: string; points?: ReadonlyArray<readonly [number, number]>; imagePng?: string }>;
+  /** Per run id: the trajectory from noise to data, a few frames. */
+  readonly trajectories: ReadonlyMap<string, { label: string; frames: ReadonlyArray<{ sigma: number; points: ReadonlyArray<readonly [number, number]> }> }>;
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+const format = (value: number | undefined, digits = 4): string => (value === undefined || !Number.isFinite(value) ? '–' : value < 1e-3 || value >= 1e4 ? value.toExponential(2) : value.toPrecision(digits));
+const runLabel = (run: RunResult): string => `${run.parameterisation} · ${run.weighting}`;
+
+function resultsTable(results: CompareResults): string {
+  const withImages = results.runs.some((run) => run.samples.some((sample) => sample.frechetDistance !== undefined));
+  const header = ['run', 'sampler', 'NFE', 'sliced W1', 'MMD²', ...(withImages ? ['Fréchet', 'confidence'] : []), 'NLL bound', 'final loss', 'train s'];
+  const rows = results.runs.flatMap((run) =>
+    run.samples.map((sample) => [
+      runLabel(run),
+      sample.sampler,
+      String(sample.nfe),
+      format(sample.slicedWasserstein),
+      format(sample.mmd),
+      ...(withImages ? [format(sample.frechetDistance), format(sample.classifierConfidence, 3)] : []),
+      format(run.nllBound),
+      format(run.finalLoss),
+      run.trainSeconds.toFixed(1),
+    ]),
+  );
+  const best = Math.min(...results.runs.flatMap((run) => run.samples.map((sample) => sample.slicedWasserstein)));
+  return `<table><thead><tr>${header.map((cell) => `<th>${cell}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((row) => `<tr${Number(row[3]) === Number(format(best)) ? ' class="best"' : ''}>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+function figure(id: string, caption: string, svg: string): string {
+  return `<figure id="${id}" class="plot">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+}
+
+/** The self-contained HTML report (inline SVG charts, inline PNG images; opens offline). */
+export function renderReport(results: CompareResults, visuals: ReportVisuals): string {
+  const runs = results.runs;
+  const lossChart = lineChart({ title: 'Training loss (EMA-smoothed)', xName: 'step', yName: 'loss', logY: true, series: runs.map((run) => ({ name: runLabel(run), points: run.lossCurve })) });
+  const bayes = runs[0]?.profile.every((bin) => bin.bayesEpsMse !== undefined) ? [{ name: 'Bayes-optimal (exact denoiser)', dashed: true, points: runs[0]!.profile.map((bin) => [bin.logSnr, bin.bayesEpsMse!] as const) }] : [];
+  const profileChart = lineChart({ title: 'Per-time loss: eps-MSE of held-out points against log-SNR', xName: 'log-SNR', yName: 'eps-MSE', logY: true, series: [...runs.map((run) => ({ name: runLabel(run), points: run.profile.map((bin) => [bin.logSnr, bin.epsMse] as const) })), ...bayes] });
+  const qualityChart = lineChart({
+    title: 'Sample quality against network evaluations',
+    xName: 'NFE',
+    yName: 'sliced W1',
+    logX: true,
+    logY: true,
+    series: runs.flatMap((run) => {
+      const samplers = [...new Set(run.samples.map((sample) => sample.sampler))];
+      return samplers.map((sampler) => ({ name: `${runLabel(run)} · ${sampler}`, points: run.samples.filter((sample) => sample.sampler === sampler).map((sample) => [sample.nfe, sample.slicedWasserstein] as const) }));
+    }),
+  });
+  const nllChart = runs.some((run) => run.nllBound !== undefined)
+    ? barChart({ title: `NLL bound on held-out data${results.dataNll === undefined ? '' : ` (true NLL of the data: ${format(results.dataNll)})`}`, categories: runs.map(runLabel), yName: 'nats / point', series: [{ name: 'negative ELBO', values: runs.map((run) => run.nllBound ?? Number.NaN) }] })
+    : '';
+  const sampleFigures = runs
+    .map((run) => {
+      const entry = visuals.samples.get(run.id);
+      if (entry === undefined) return '';
+      if (entry.imagePng !== undefined) return `<figure class="grid" id="samples-${run.id}"><img alt="samples of ${escapeHtml(runLabel(run))}" src="${entry.imagePng}"><figcaption>${escapeHtml(`${runLabel(run)} — ${entry.label}`)}</figcaption></figure>`;
+      const series = [...(visuals.data === undefined ? [] : [{ name: 'data', points: visuals.data, color: '#bbbbbb' }]), { name: 'samples', points: entry.points ?? [], color: '#c23531' }];
+      return figure(`samples-${run.id}`, `${runLabel(run)} — ${entry.label}`, scatterChart({ title: runLabel(run), series }));
+    })
+    .join('');
+  const trajectoryFigures = runs
+    .map((run) => {
+      const entry = visuals.trajectories.get(run.id);
+      if (entry === undefined) return '';
+      const frames = entry.frames.map((frame) => scatterChart({ title: `sigma ${format(frame.sigma, 3)}`, width: 170, height: 170, range: 4, series: [{ name: 'x', points: frame.points, size: 1.5, color: '#2f4554' }] })).join('');
+      return `<div class="strip" id="trajectory-${run.id}"><h3>${escapeHtml(`${runLabel(run)} — ${entry.label}`)}</h3><div class="frames">${frames}</div></div>`;
+    })
+    .join('');
+  const config = escapeHtml(JSON.stringify(results.config, null, 2));
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>diffusion-compare report</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1200px;color:#222;padding:0 16px}
+table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:right}th{background:#f4f4f4}
+td:first-child,td:nth-child(2){text-align:left}tr.best{background:#eaf6ea;font-weight:600}
+.plots{display:flex;flex-wrap:wrap;gap:12px}.frames{display:flex;flex-wrap:wrap;gap:4px}figure{margin:0}figcaption{font-size:12px;color:#555;text-align:center}
+pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}.grid img{image-rendering:pixelated;width:280px}
+</style></head><body>
+<h1>Parameterisations compared</h1>
+<p>Dataset <b>${escapeHtml(results.config.dataset)}</b>, schedule <b>${escapeHtml(results.config.schedule)}</b>, ${results.config.steps} training steps of batch ${results.config.batch}, backend <b>${escapeHtml(results.backend)}</b>, seed ${results.config.seed}. Wall clock ${results.wallClockSeconds.toFixed(1)} s.${results.complete ? '' : ' <b>Interrupted: this report covers the runs that finished.</b>'}</p>
+<p>Every run trains the same backbone from the same initial weights on the same seeded batches, times and noise; only the output parameterisation and the loss weighting differ. "natural" is each parameterisation's own MSE (x0: SNR × eps-MSE, eps: eps-MSE, v: (SNR+1) × eps-MSE); any other weighting is held fixed across parameterisations, so output parameterisation and effective loss weighting are told apart. All samplers start from the same initial noise.</p>
+<h2>Results</h2>${resultsTable(results)}
+<h2>Plots</h2><div class="plots">${figure('plot-loss', 'training loss', lossChart)}${figure('plot-profile', 'which steps are hard', profileChart)}${figure('plot-quality', 'quality per NFE', qualityChart)}${nllChart === '' ? '' : figure('plot-nll', 'likelihood bound', nllChart)}</div>
+<h2>Samples</h2><div class="plots">${sampleFigures}</div>
+<h2>Denoising trajectories</h2>${trajectoryFigures}
+<h2>Configuration</h2><pre>${config}</pre>
+</body></html>
+`;
+}

@@ -1,0 +1,57 @@
+import type { CompareConfig } from './config';
+
+/** Sample quality of one (model, sampler, NFE) cell. */
+export interface SampleResult {
+  readonly sampler: string;
+  readonly nfe: number;
+  readonly steps: number;
+  /** Sliced Wasserstein-1 to the data (exact mixture CDF when the dataset is a mixture). */
+  readonly slicedWasserstein: number;
+  /** Unbiased MMD² (RBF, median-heuristic bandwidth) to held-out data. */
+  readonly mmd: number;
+  /** Fréchet distance of classifier features (MNIST only). */
+  readonly frechetDistance?: number;
+  /** Mean classifier confidence (MNIST only). */
+  readonly classifierConfidence?: number;
+  readonly seconds: number;
+}
+
+/** One per-time loss bin: mean eps-MSE of held-out points at times whose log-SNR falls in the bin. */
+export interface ProfileBin {
+  readonly logSnr: number;
+  readonly epsMse: number;
+  /** Bayes-optimal eps-MSE at that level (exact denoiser), when the data is a known mixture. */
+  readonly bayesEpsMse?: number;
+}
+
+/** Everything measured for one trained model. */
+export interface RunResult {
+  readonly id: string;
+  readonly parameterisation: string;
+  /** `natural` or the name of the weighting held fixed across runs. */
+  readonly weighting: string;
+  readonly trainSeconds: number;
+  readonly finalLoss: number;
+  /** (step, loss) pairs, smoothed by an exponential moving average. */
+  readonly lossCurve: ReadonlyArray<readonly [number, number]>;
+  readonly profile: readonly ProfileBin[];
+  readonly samples: readonly SampleResult[];
+  /** Negative ELBO on held-out data (nats per point for 2-D data, bits/dim for images). */
+  readonly nllBound?: number;
+  readonly parameterCount: number;
+}
+
+/** The whole report's data: written as results.json next to report.html. */
+export interface CompareResults {
+  readonly tool: 'diffusion-compare';
+  readonly version: 1;
+  readonly config: CompareConfig;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly complete: boolean;
+  readonly backend: string;
+  /** True NLL of held-out data under the data distribution, when known (mixture). */
+  readonly dataNll?: number;
+  readonly wallClockSeconds: number;
+  readonly runs: readonly RunResult[];
+}

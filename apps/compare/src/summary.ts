@@ -1,0 +1,20 @@
+import type { CompareResults } from './results';
+
+/** Prints the final table to stdout: one row per (run, sampler, NFE). */
+export function printSummary(results: CompareResults): void {
+  const rows = results.runs.flatMap((run) =>
+    run.samples.map((sample) => ({
+      parameterisation: run.parameterisation,
+      weighting: run.weighting,
+      sampler: sample.sampler,
+      NFE: sample.nfe,
+      'sliced W1': Number(sample.slicedWasserstein.toPrecision(4)),
+      'MMD²': Number(sample.mmd.toPrecision(3)),
+      ...(run.nllBound === undefined ? {} : { 'NLL bound': Number(run.nllBound.toPrecision(4)) }),
+      'final loss': Number(run.finalLoss.toPrecision(4)),
+      'train s': Number(run.trainSeconds.toFixed(1)),
+    })),
+  );
+  console.log(`\n${results.complete ? '' : '(interrupted) '}wall clock ${results.wallClockSeconds.toFixed(1)} s on ${results.backend}${results.dataNll === undefined ? '' : `; true NLL of held-out data ${results.dataNll.toFixed(4)} nats/point`}`);
+  console.table(rows);
+}

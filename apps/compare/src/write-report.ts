@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write';
+import type { CompareConfig } from './config';
+import { renderReport, type ReportVisuals } from './report/html';
+import type { CompareResults, RunResult } from './results';
+
+/** Writes results.json and report.html (atomically) for the runs finished so far. */
+export function writeReport(options: {
+  config: CompareConfig;
+  started: Date;
+  backend: string;
+  outDir: string;
+  runs: readonly RunResult[];
+  visuals: ReportVisuals;
+  complete: boolean;
+  dataNll?: number;
+}): { results: CompareResults; reportPath: string; resultsPath: string } {
+  const finished = new Date();
+  const results: CompareResults = {
+    tool: 'diffusion-compare',
+    version: 1,
+    config: options.config,
+    startedAt: options.started.toISOString(),
+    finishedAt: finished.toISOString(),
+    complete: options.complete,
+    backend: options.backend,
+    ...(options.dataNll === undefined ? {} : { dataNll: options.dataNll }),
+    wallClockSeconds: (finished.getTime() - options.started.getTime()) / 1000,
+    runs: options.runs,
+  };
+  const resultsPath = join(options.outDir, 'results.json');
+  const reportPath = join(options.outDir, 'report.html');
+  writeFileAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileAtomic(reportPath, renderReport(results, options.visuals));
+  return { results, reportPath, resultsPath };
+}

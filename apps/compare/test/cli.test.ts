@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runCli, tinyConfig } from './cli-helpers';
+
+interface Results {
+  complete: boolean;
+  config: { seed: number };
+  runs: Array<{ id: string; parameterisation: string; weighting: string; finalLoss: number; lossCurve: number[][]; profile: Array<{ epsMse: number; bayesEpsMse?: number }>; samples: Array<{ sampler: string; nfe: number; slicedWasserstein: number; mmd: number }> }>;
+}
+
+describe('diffusion-compare (built CLI, end to end)', () => {
+  beforeAll(() => ensureBuilt(), 600_000);
+
+  let first: ReturnType<typeof runCli>;
+  let results: Results;
+
+  it('writes results.json with every requested run, all figures finite', () => {
+    first = runCli(tinyConfig);
+    expect(first.stderr).not.toMatch(/Error/);
+    expect(first.status).toBe(0);
+    results = JSON.parse(readFileSync(join(first.outDir, 'results.json'), 'utf8')) as Results;
+    expect(results.complete).toBe(true);
+    const ids = results.runs.map((run) => run.id).sort();
+    expect(ids).toEqual(['eps-natural', 'eps-uniform', 'x0-natural', 'x0-uniform']);
+    for (const run of results.runs) {
+      expect(Number.isFinite(run.finalLoss)).toBe(true);
+      expect(run.lossCurve.length).toBeGreaterThan(0);
+      expect(run.profile).toHaveLength(6);
+      for (const bin of run.profile) expect(Number.isFinite(bin.epsMse) && Number.isFinite(bin.bayesEpsMse!)).toBe(true);
+      expect(run.samples.map((sample) => sample.sampler)).toEqual(['euler', 'euler', 'dpmpp-2m', 'dpmpp-2m']);
+      for (const sample of run.samples) {
+        expect(sample.nfe).toBeLessThanOrEqual(8);
+        expect(Number.isFinite(sample.slicedWasserstein) && sample.slicedWasserstein > 0).toBe(true);
+        expect(Number.isFinite(sample.mmd)).toBe(true);
+      }
+    }
+    expect(first.stdout).toMatch(/report: .*report\.html/);
+  });
+
+  it('repeats a seeded run exactly', () => {
+    const second = runCli(tinyConfig);
+    expect(second.status).toBe(0);
+    const again = JSON.parse(readFileSync(join(second.outDir, 'results.json'), 'utf8')) as Results;
+    expect(again.runs.map((run) => run.samples.map((sample) => sample.slicedWasserstein))).toEqual(results.runs.map((run) => run.samples.map((sample) => sample.slicedWasserstein)));
+    expect(again.runs.map((run) => run.finalLoss)).toEqual(results.runs.map((run) => run.finalLoss));
+  });
+
+  it('writes a report that contains each run and each plot', () => {
+    const html = readFileSync(join(first.outDir, 'report.html'), 'utf8');
+    for (const id of ['plot-loss', 'plot-profile', 'plot-quality']) expect(html).toContain(`id="${id}"`);
+    for (const run of results.runs) {
+      expect(html).toContain(`id="samples-${run.id}"`);
+      expect(html).toContain(`${run.parameterisation} · ${run.weighting}`);
+    }
+    expect(html).toContain('id="trajectory-eps-natural"');
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThan(8);
+  });
+
+  it('exits 2 with a clear message on an unknown sampler', () => {
+    const result = runCli({ ...tinyConfig, samplers: ['nope'] });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/samplers: unknown name "nope"; known: .*euler/);
+  });
+
+  it('exits 2 naming the field of a bad config value', () => {
+    const result = runCli({ ...tinyConfig, steps: -3 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/steps: /);
+    const unknownKey = runCli({ ...tinyConfig, stepz: 3 });
+    expect(unknownKey.status).toBe(2);
+    expect(unknownKey.stderr).toMatch(/stepz/);
+  });
+
+  it('exits 2 on an unknown parameterisation and on an unknown dataset', () => {
+    expect(runCli({ ...tinyConfig, parameterisations: ['eps', 'magic'] }).stderr).toMatch(/parameterisations: unknown name "magic"; known: eps, x0, v/);
+    const dataset = runCli({ ...tinyConfig, dataset: 'imagenet' });
+    expect(dataset.status).toBe(2);
+    expect(dataset.stderr).toMatch(/dataset/);
+  });
+});
