@@ -28,11 +28,13 @@ function run(name: string, backend: object, inputs: Record<string, TensorInfo> |
 }
 
 /**
- * Weight gradient of a 2-D convolution (TensorFlow's Conv2DBackpropFilter):
- * `dW[i, j, c, o] = sum_{b, p, q} xPadded[b, p s + i, q s + j, c] dy[b, p, q, o]`.
- * Each (i, j) window of the transposed, padded input `[C, B, H, W]` is one `[C, N]` block;
- * the blocks stack to the im2col matrix `[kh kw C, N]`, and one plain GEMM with `dy [N, O]`
- * gives the filter in its `[kh, kw, C, O]` layout, with no transposed matmul.
+ * Weight gradient of a 2-D convolution (TensorFlow's Conv2DBackpropFilter),
+ * `dW[i, j, c, o] = sum_{b, p, q} xPadded[b, p s + i, q s + j, c] dy[b, p, q, o]`,
+ * computed as one forward convolution on the XNNPACK path: the input with batch and channels
+ * swapped, `[C, H, W, B]`, convolved with `dy` read as a filter `[Ho, Wo, B, O]` dilated by the
+ * stride, gives `[C, kh', kw', O]`; its first `kh x kw` outputs, transposed, are the filter
+ * gradient. No im2col matrix is built and no transposed matMul runs (an im2col + GEMM version
+ * measured 1.3–3x slower here).
  */
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const temporaries: TensorInfo[] = [];
@@ -48,32 +50,20 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
       dy = keep(run('Transpose', backend, { x: dy }, { perm: [0, 2, 3, 1] }));
     }
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-    const { batchSize, inChannels, outChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
-    const samples = batchSize * outHeight * outWidth;
-    let transposed = keep(run('Transpose', backend, { x }, { perm: [3, 0, 1, 2] }));
-    if (padInfo.top > 0 || padInfo.bottom > 0 || padInfo.left > 0 || padInfo.right > 0) {
-      const paddings = [[0, 0], [0, 0], [padInfo.top, Math.max(0, padInfo.bottom)], [padInfo.left, Math.max(0, padInfo.right)]];
-      transposed = keep(run('PadV2', backend, { x: transposed }, { paddings, constantValue: 0 }));
+    const { inChannels, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+    const swapped = keep(run('Transpose', backend, { x }, { perm: [3, 1, 2, 0] }));
+    const dyAsFilter = keep(run('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] }));
+    // Rows and columns past the last window the forward pass read give extra outputs; they are cut.
+    const explicit = [[0, 0], [padInfo.top, Math.max(0, padInfo.bottom)], [padInfo.left, Math.max(0, padInfo.right)], [0, 0]];
+    let gradient = keep(run('Conv2D', backend, { x: swapped, filter: dyAsFilter }, {
+      strides: [1, 1], pad: explicit, dataFormat: 'NHWC', dilations: [strideHeight, strideWidth], dimRoundingMode: undefined as never,
+    }));
+    if (gradient.shape[1] !== filterHeight || gradient.shape[2] !== filterWidth) {
+      gradient = keep(run('Slice', backend, { x: gradient }, { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, outChannels] }));
     }
-    const blocks: TensorInfo[] = [];
-    for (let i = 0; i < filterHeight; i += 1) {
-      for (let j = 0; j < filterWidth; j += 1) {
-        const window = strideHeight === 1 && strideWidth === 1
-          ? keep(run('Slice', backend, { x: transposed }, { begin: [0, 0, i, j], size: [inChannels, batchSize, outHeight, outWidth] }))
-          : keep(run('StridedSlice', backend, { x: transposed }, {
-            begin: [0, 0, i, j], end: [inChannels, batchSize, i + (outHeight - 1) * strideHeight + 1, j + (outWidth - 1) * strideWidth + 1],
-            strides: [1, 1, strideHeight, strideWidth], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-          }));
-        blocks.push(keep(run('Reshape', backend, { x: window }, { shape: [inChannels, samples] })));
-      }
-    }
-    const columns = blocks.length === 1 ? blocks[0]! : keep(run('Concat', backend, blocks, { axis: 0 }));
-    const a = keep(run('Reshape', backend, { x: columns }, { shape: [1, filterHeight * filterWidth * inChannels, samples] }));
-    const b = keep(run('Reshape', backend, { x: dy }, { shape: [1, samples, outChannels] }));
-    const product = keep(run('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false }));
-    return run('Reshape', backend, { x: product }, { shape: filterShape });
+    return run('Transpose', backend, { x: gradient }, { perm: [1, 2, 0, 3] });
   } finally {
-    for (const info of temporaries) (backend as Backend).disposeData(info.dataId);
+    for (const tensorInfo of temporaries) (backend as Backend).disposeData(tensorInfo.dataId);
   }
 };
 
