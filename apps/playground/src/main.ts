@@ -301,7 +301,11 @@ function onSettingsChange(event: Event): void {
 async function main(): Promise<void> {
   fillSelect(field('dataset') as HTMLSelectElement, datasetNames);
   refreshRegistry();
-  (field('parameterisation') as HTMLSelectElement).value = 'eps';
+  // Sensible first choices; every other name stays one click away.
+  for (const [name, value] of [['parameterisation', 'eps'], ['sampler', 'dpmpp-2m']] as const) {
+    const select = field(name) as HTMLSelectElement;
+    if ([...select.options].some((option) => option.value === value)) select.value = value;
+  }
   form.addEventListener('input', onSettingsChange);
   form.addEventListener('change', onSettingsChange);
   form.addEventListener('submit', (event) => event.preventDefault());

@@ -53,6 +53,9 @@ export function browserBackends(): BackendCandidate[] {
       load: async () => {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         wasm.setWasmPaths(wasmFolder);
+        // Kernels training needs on tfjs-backend-wasm 4.22, and its fast plain-matMul path for gradients.
+        const { registerWasmTrainingKernels } = await import('@diffusion/backbones');
+        registerWasmTrainingKernels();
       },
     },
     {
