@@ -1,4 +1,5 @@
 import { DiffusionError } from '@diffusion/core';
+import { decodeSafetensors, encodeSafetensors } from '@diffusion/backbones';
 
 /** One float32 tensor of a checkpoint. */
 export interface CheckpointTensor {
@@ -26,79 +27,50 @@ const crcTable = (() => {
   return table;
 })();
 
-/** CRC-32 (ISO-HDLC, as zlib and PNG) of bytes. */
+/** CRC-32 (ISO-HDLC, as zlib and PNG: reflected polynomial 0xEDB88320) of bytes. */
 export function crc32(bytes: Uint8Array): number {
   let crc = 0xffffffff;
   for (let index = 0; index < bytes.length; index += 1) crc = crcTable[(crc ^ bytes[index]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-function corrupt(reason: string): DiffusionError {
-  return new DiffusionError('checkpoint', `checkpoint: the file is truncated or corrupted (${reason}).`, { field: 'checkpoint', allowed: 'a complete checkpoint written by saveCheckpoint' });
+/** The data section of a safetensors file (after the 8-byte length and the header). */
+function dataSection(bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes.subarray(Math.min(bytes.length, 8 + view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32));
 }
 
 /**
- * Encodes tensors in the safetensors layout (Hugging Face safetensors format: u64 little-endian
- * header size, JSON header, packed little-endian data) with a CRC-32 of the data in the metadata.
+ * Encodes a checkpoint as one safetensors file (Hugging Face safetensors format, through
+ * `@diffusion/backbones`' writer) with a CRC-32 of the data section in the metadata (`dataCrc32`).
  */
-export function encodeSafetensors(contents: CheckpointContents): Uint8Array {
-  const header: Record<string, unknown> = {};
-  let offset = 0;
-  for (const [name, { shape, values }] of contents.tensors) {
-    header[name] = { dtype: 'F32', shape: [...shape], data_offsets: [offset, offset + values.byteLength] };
-    offset += values.byteLength;
-  }
-  const data = new Uint8Array(offset);
-  let position = 0;
-  for (const { values } of contents.tensors.values()) {
-    const littleEndian = new DataView(data.buffer, position, values.byteLength);
-    values.forEach((value, index) => littleEndian.setFloat32(index * 4, value, true));
-    position += values.byteLength;
-  }
-  header.__metadata__ = { ...contents.metadata, dataCrc32: String(crc32(data)) };
-  let headerText = JSON.stringify(header);
-  // Pad with spaces so the data starts on an 8-byte boundary, as the format recommends.
-  headerText += ' '.repeat((8 - ((new TextEncoder().encode(headerText).length + 8) % 8)) % 8);
-  const headerBytes = new TextEncoder().encode(headerText);
-  const bytes = new Uint8Array(8 + headerBytes.length + data.length);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
-  bytes.set(headerBytes, 8);
-  bytes.set(data, 8 + headerBytes.length);
-  return bytes;
+export function encodeCheckpointFile(contents: CheckpointContents): Uint8Array {
+  const entries = [...contents.tensors].map(([name, { shape, values }]) => ({ name, shape, values }));
+  // The data section does not depend on the metadata: write once to checksum it, then for real.
+  const checksum = crc32(dataSection(encodeSafetensors(entries, { placeholder: '' })));
+  return encodeSafetensors(entries, { ...contents.metadata, dataCrc32: String(checksum) });
 }
 
-/** Decodes a file written by {@link encodeSafetensors}; throws DiffusionError 'checkpoint' on any damage. */
-export function decodeSafetensors(bytes: Uint8Array): CheckpointContents {
-  if (bytes.length < 8) throw corrupt(`${bytes.length} bytes, shorter than the 8-byte header size`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerSize = Number(view.getBigUint64(0, true));
-  if (headerSize > bytes.length - 8) throw corrupt(`header of ${headerSize} bytes in a file of ${bytes.length}`);
-  let header: Record<string, unknown>;
+/** Decodes a checkpoint file, checking its structure (strict safetensors reader) and its CRC-32; damage throws DiffusionError 'checkpoint'. */
+export function decodeCheckpointFile(bytes: Uint8Array): CheckpointContents {
+  let file: ReturnType<typeof decodeSafetensors>;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerSize))) as Record<string, unknown>;
+    file = decodeSafetensors(bytes);
   } catch (error) {
-    throw new DiffusionError('checkpoint', 'checkpoint: the header is not valid JSON (truncated or corrupted file).', { field: 'checkpoint', cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DiffusionError('checkpoint', `checkpoint: the file is truncated or corrupted (${reason})`, { field: 'checkpoint', allowed: 'a complete checkpoint written by saveCheckpoint', cause: error });
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw corrupt('the header is not an object');
-  const data = bytes.subarray(8 + headerSize);
-  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
-  if (metadata.dataCrc32 !== undefined && String(crc32(data)) !== metadata.dataCrc32) throw corrupt('the data checksum does not match');
+  const { metadata, tensors: stored } = file;
+  if (metadata.dataCrc32 !== undefined && String(crc32(dataSection(bytes))) !== metadata.dataCrc32) {
+    throw new DiffusionError('checkpoint', 'checkpoint: the data checksum does not match (the file is corrupted).', { field: 'checkpoint', value: metadata.dataCrc32, allowed: 'a complete checkpoint written by saveCheckpoint' });
+  }
   const tensors = new Map<string, CheckpointTensor>();
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: offsets } = (entry ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (dtype !== 'F32') throw new DiffusionError('checkpoint', `checkpoint: tensor "${name}" has dtype ${JSON.stringify(dtype)}; expected "F32".`, { field: `checkpoint.${name}.dtype`, value: dtype, allowed: '"F32"' });
-    if (!Array.isArray(shape) || !shape.every((size) => Number.isInteger(size) && size >= 0)) throw corrupt(`tensor "${name}" has no valid shape`);
-    if (!Array.isArray(offsets) || offsets.length !== 2) throw corrupt(`tensor "${name}" has no data offsets`);
-    const [begin, end] = offsets as [number, number];
-    const size = (shape as number[]).reduce((product, dimension) => product * dimension, 1);
-    if (!Number.isInteger(begin) || !Number.isInteger(end) || end - begin !== size * 4 || begin < 0 || end > data.length) {
-      throw corrupt(`tensor "${name}" spans bytes [${begin}, ${end}) of ${data.length}`);
-    }
-    const values = new Float32Array(size);
-    const tensorView = new DataView(data.buffer, data.byteOffset + begin, end - begin);
-    for (let index = 0; index < size; index += 1) values[index] = tensorView.getFloat32(index * 4, true);
-    tensors.set(name, { shape: shape as number[], values });
+  for (const [name, { dtype, shape, bytes: raw }] of stored) {
+    if (dtype !== 'F32') throw new DiffusionError('checkpoint', `checkpoint: tensor "${name}" has dtype ${dtype}; expected F32.`, { field: `checkpoint.${name}`, value: dtype, allowed: 'F32' });
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const values = new Float32Array(raw.byteLength / 4);
+    for (let index = 0; index < values.length; index += 1) values[index] = view.getFloat32(4 * index, true);
+    tensors.set(name, { shape, values });
   }
   return { tensors, metadata };
 }

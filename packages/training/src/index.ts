@@ -12,5 +12,5 @@ export { clippingFactor, globalGradientNorm, scaleGradients } from './gradient-c
 export { batchLevels, lossTerms } from './training-loss';
 export type { BatchLevels } from './training-loss';
 export { createTrainedDenoiser } from './trainer-denoiser';
-export { decodeSafetensors, encodeSafetensors } from './checkpoint-format';
+export { crc32, decodeCheckpointFile, encodeCheckpointFile } from './checkpoint-format';
 export type { CheckpointContents, CheckpointTensor } from './checkpoint-format';

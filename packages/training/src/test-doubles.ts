@@ -1,8 +1,8 @@
-// Test doubles that implement the core contracts exactly, for tests only (not exported, not
-// published): a tiny MLP backbone (one that can be told to return NaN), a bounded non-uniform
-// time density, and a 2-D mixture with a known exact denoiser. Schedules, parameterisations and
-// weightings come from the real packages.
-import { createRandomSource, type Backbone, type RandomSource, type TimeDensity } from '@diffusion/core';
+// Test helpers, for tests only (not exported, not published): a small real MLP (optionally one
+// that diverges to NaN), a bounded non-uniform time density, and a 2-D mixture with a known
+// exact denoiser. Schedules, parameterisations, weightings and backbones are the real packages.
+import { createMlpBackbone } from '@diffusion/backbones';
+import type { Backbone, RandomSource, TimeDensity } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Continuous density p(t) = 0.5 + t on [0, 1], sampled by inverting F(t) = t/2 + t^2/2. */
@@ -16,48 +16,35 @@ export function createLinearDensityDouble(): TimeDensity {
   };
 }
 
-/** Options of the tiny MLP double. */
-export interface TinyMlpOptions {
-  readonly dimension: number;
+/** Options of {@link createSmallMlp}. */
+export interface SmallMlpOptions {
   readonly hiddenWidth: number;
   readonly seed: number;
-  /** When set, `apply` returns NaN from this call (1-based) on. */
+  /** When set, `apply` returns NaN from this call (1-based) on: a network that diverges. */
   readonly nanFromCall?: number;
 }
 
-/** A 2-layer MLP F(x, c) = W2 tanh(W1 [x, c, sin, cos] + b1) + b2 from tf.variables. */
-export function createTinyMlpDouble(options: TinyMlpOptions): Backbone & { calls: number } {
-  const { dimension, hiddenWidth, seed } = options;
-  const random: RandomSource = createRandomSource(seed);
-  const inputWidth = dimension + 3;
-  const init = (shape: number[], scale: number) => tf.tensor(Float32Array.from(random.normals(shape.reduce((a, b) => a * b, 1)), (value) => value * scale), shape);
-  const variables = new Map<string, tf.Variable>([
-    ['dense1/kernel', tf.variable(init([inputWidth, hiddenWidth], 1 / Math.sqrt(inputWidth)))],
-    ['dense1/bias', tf.variable(tf.zeros([hiddenWidth]))],
-    ['dense2/kernel', tf.variable(init([hiddenWidth, dimension], 1 / Math.sqrt(hiddenWidth)))],
-    ['dense2/bias', tf.variable(tf.zeros([dimension]))],
-  ]);
-  const backbone = {
-    name: 'tiny-mlp-double',
-    specificationVersion: 'v1' as const,
-    config: { dimension, hiddenWidth, seed },
-    sampleShape: [dimension],
-    parameterCount: inputWidth * hiddenWidth + hiddenWidth + hiddenWidth * dimension + dimension,
-    calls: 0,
-    apply(x: tf.Tensor, noiseLevel: tf.Tensor): tf.Tensor {
-      backbone.calls += 1;
-      return tf.tidy(() => {
-        const time = tf.reshape(noiseLevel, [-1, 1]);
-        const features = tf.concat([x, time, tf.sin(tf.mul(time, 3)), tf.cos(tf.mul(time, 3))], 1);
-        const hidden = tf.tanh(tf.add(tf.matMul(features, variables.get('dense1/kernel')!), variables.get('dense1/bias')!));
-        const output = tf.add(tf.matMul(hidden, variables.get('dense2/kernel')!), variables.get('dense2/bias')!);
-        return options.nanFromCall !== undefined && backbone.calls >= options.nanFromCall ? tf.mul(output, Number.NaN) : output;
-      });
+/** `@diffusion/backbones`' MLP on 2-D points with two hidden layers, optionally turned to NaN after some calls. */
+export function createSmallMlp(options: SmallMlpOptions): Backbone {
+  const backbone = createMlpBackbone({ dimension: 2, hiddenWidths: [options.hiddenWidth, options.hiddenWidth], embeddingDimension: 16, seed: options.seed });
+  const { nanFromCall } = options;
+  if (nanFromCall === undefined) return backbone;
+  let calls = 0;
+  return {
+    name: backbone.name,
+    specificationVersion: backbone.specificationVersion,
+    config: backbone.config,
+    sampleShape: backbone.sampleShape,
+    parameterCount: backbone.parameterCount,
+    apply(x, noiseLevel) {
+      calls += 1;
+      const output = backbone.apply(x, noiseLevel);
+      if (calls < nanFromCall) return output;
+      return tf.tidy(() => tf.mul(output, Number.NaN));
     },
-    variables: () => variables,
-    dispose: () => variables.forEach((value) => value.dispose()),
+    variables: () => backbone.variables(),
+    dispose: () => backbone.dispose(),
   };
-  return backbone;
 }
 
 /** Samples of a 2-D mixture of 4 Gaussians (means (±1, ±1), std 0.1) as a dataset. */

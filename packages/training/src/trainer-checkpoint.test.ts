@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeSafetensors, encodeSafetensors } from './checkpoint-format';
+import { decodeCheckpointFile, encodeCheckpointFile } from './checkpoint-format';
 import { nodeCheckpointFileSystem, writeFileAtomic, type CheckpointFileSystem } from './checkpoint-file';
-import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer, type Trainer } from './trainer';
 import type { TrainerOptions } from './trainer-options';
@@ -16,7 +16,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 function makeTrainer(overrides: Partial<TrainerOptions> = {}, hiddenWidth = 8): Trainer {
   return createTrainer({
-    backbone: createTinyMlpDouble({ dimension: 2, hiddenWidth, seed: 4 }),
+    backbone: createSmallMlp({ hiddenWidth, seed: 4 }),
     schedule: createLinearSchedule({ numTrainTimesteps: 100 }),
     parameterisation: createEpsParameterisation(),
     batchSize: 8,
@@ -78,8 +78,8 @@ describe('checkpoints', () => {
     fresh.restoreCheckpoint(bytes);
     expect(Buffer.from(fresh.serializeCheckpoint()).equals(Buffer.from(bytes))).toBe(true);
     // The tensors sit in a standard safetensors file: weights, EMA and both Adam moments.
-    const { tensors, metadata } = decodeSafetensors(bytes);
-    expect([...tensors.keys()].filter((name) => name.endsWith('dense1/kernel')).sort()).toEqual(['adam/m/dense1/kernel', 'adam/v/dense1/kernel', 'ema/dense1/kernel', 'weights/dense1/kernel']);
+    const { tensors, metadata } = decodeCheckpointFile(bytes);
+    expect([...tensors.keys()].filter((name) => name.endsWith('layers.0.weight')).sort()).toEqual(['adam/m/layers.0.weight', 'adam/v/layers.0.weight', 'ema/layers.0.weight', 'weights/layers.0.weight']);
     expect(JSON.parse(metadata.trainer!).step).toBe(4);
   });
 
@@ -104,15 +104,15 @@ describe('checkpoints', () => {
 
   it('names what does not fit: tensor shapes, parameterisation, hyper-parameters', () => {
     const bytes = makeTrainer().serializeCheckpoint();
-    expectCheckpointError(() => makeTrainer({}, 16).restoreCheckpoint(bytes), 'checkpoint.weights/dense1/kernel');
+    expectCheckpointError(() => makeTrainer({}, 16).restoreCheckpoint(bytes), 'checkpoint.weights/layers.0.weight');
     expectCheckpointError(() => makeTrainer({ parameterisation: createVParameterisation() }).restoreCheckpoint(bytes), 'checkpoint.config.parameterisation.name');
     expectCheckpointError(() => makeTrainer({ optimizer: { learningRate: 0.5 } }).restoreCheckpoint(bytes), 'checkpoint.config.trainer.optimizer.learningRate');
     expectCheckpointError(() => makeTrainer({ seed: 4 }).restoreCheckpoint(bytes), 'checkpoint.config.trainer.seed');
-    const { tensors, metadata } = decodeSafetensors(bytes);
+    const { tensors, metadata } = decodeCheckpointFile(bytes);
     const extra = new Map(tensors).set('weights/extra/bias', { shape: [2], values: new Float32Array(2) });
-    expectCheckpointError(() => makeTrainer().restoreCheckpoint(encodeSafetensors({ tensors: extra, metadata })), 'checkpoint.weights/extra/bias');
+    expectCheckpointError(() => makeTrainer().restoreCheckpoint(encodeCheckpointFile({ tensors: extra, metadata })), 'checkpoint.weights/extra/bias');
     const missing = new Map(tensors);
-    missing.delete('adam/v/dense2/bias');
-    expectCheckpointError(() => makeTrainer().restoreCheckpoint(encodeSafetensors({ tensors: missing, metadata })), 'checkpoint.adam/v/dense2/bias');
+    missing.delete('adam/v/output.bias');
+    expectCheckpointError(() => makeTrainer().restoreCheckpoint(encodeCheckpointFile({ tensors: missing, metadata })), 'checkpoint.adam/v/output.bias');
   });
 });

@@ -1,5 +1,5 @@
 import { DiffusionError, type RandomState } from '@diffusion/core';
-import { decodeSafetensors, encodeSafetensors, type CheckpointTensor } from './checkpoint-format';
+import { decodeCheckpointFile, encodeCheckpointFile, type CheckpointTensor } from './checkpoint-format';
 
 const formatName = 'diffusion-training-checkpoint';
 const formatVersion = '1';
@@ -21,7 +21,7 @@ export interface TrainerSnapshot {
 /** Encodes a snapshot as one safetensors file with the JSON state in its metadata. */
 export function encodeTrainerSnapshot(snapshot: TrainerSnapshot): Uint8Array {
   const { tensors, ...state } = snapshot;
-  return encodeSafetensors({ tensors, metadata: { format: formatName, formatVersion, trainer: JSON.stringify(state) } });
+  return encodeCheckpointFile({ tensors, metadata: { format: formatName, formatVersion, trainer: JSON.stringify(state) } });
 }
 
 /** Decodes a snapshot; damaged or foreign files throw DiffusionError 'checkpoint'. */
@@ -29,7 +29,7 @@ export function decodeTrainerSnapshot(bytes: Uint8Array): TrainerSnapshot {
   if (!(bytes instanceof Uint8Array)) {
     throw new DiffusionError('invalid-argument', 'restoreCheckpoint.bytes: expected a Uint8Array.', { field: 'restoreCheckpoint.bytes', value: typeof bytes, allowed: 'a Uint8Array' });
   }
-  const { tensors, metadata } = decodeSafetensors(bytes);
+  const { tensors, metadata } = decodeCheckpointFile(bytes);
   if (metadata.format !== formatName || metadata.formatVersion !== formatVersion) {
     throw new DiffusionError('checkpoint', `checkpoint: format ${JSON.stringify(metadata.format)} version ${JSON.stringify(metadata.formatVersion)}; expected "${formatName}" version "${formatVersion}".`, { field: 'checkpoint.format', value: metadata.format, allowed: formatName });
   }

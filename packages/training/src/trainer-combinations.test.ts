@@ -4,7 +4,7 @@ import { createEdmParameterisation, createEpsParameterisation, createVParameteri
 import { createCosineSchedule, createEdmSchedule, createLinearSchedule } from '@diffusion/schedules';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createTrainer } from './trainer';
 
 interface Combination {
@@ -26,7 +26,7 @@ const combinations: Record<string, Combination> = {
 
 describe('the trainer under each parameterisation', () => {
   it.each(Object.entries(combinations))('trains with %s: finite losses that fall, and a denoiser with finite output', async (_name, combination) => {
-    const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 32, seed: 2 });
+    const backbone = createSmallMlp({ hiddenWidth: 32, seed: 2 });
     const trainer = createTrainer({ backbone, ...combination, optimizer: { learningRate: 1e-2 }, gradientClipNorm: 10, ema: { decay: 0.9 }, batchSize: 64, seed: 5 });
     const { losses } = await trainer.train({ data: gaussianMixtureDataset, steps: 150 });
     expect(losses.every(Number.isFinite)).toBe(true);

@@ -1,7 +1,7 @@
 import { createEpsParameterisation, levelOfSigma } from '@diffusion/parameterisations';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createCosineSchedule, createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 
@@ -14,7 +14,7 @@ describe('trainer denoisers', () => {
     ['discrete', createLinearSchedule({ numTrainTimesteps: 100 })],
     ['continuous', createCosineSchedule()],
   ])('read an eps network as D(x; sigma) = (x_t - sigma_t eps_hat) / alpha_t on a %s schedule', (_kind, schedule) => {
-    const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 6 });
+    const backbone = createSmallMlp({ hiddenWidth: 8, seed: 6 });
     const trainer = createTrainer({ backbone, schedule, parameterisation: createEpsParameterisation() });
     const x = tf.tensor2d([[0.3, -1.2], [2, 0.5]]);
     for (const sigma of [0.05, 0.8, 1.2]) {
@@ -34,7 +34,7 @@ describe('trainer denoisers', () => {
   });
 
   it('evaluates with the EMA weights and leaves the live weights in place', async () => {
-    const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 7 });
+    const backbone = createSmallMlp({ hiddenWidth: 8, seed: 7 });
     const trainer = createTrainer({ backbone, schedule: createLinearSchedule({ numTrainTimesteps: 100 }), parameterisation: createEpsParameterisation(), optimizer: { learningRate: 0.05 }, ema: { decay: 0.9 }, batchSize: 16 });
     await trainer.train({ data: gaussianMixtureDataset, steps: 20 });
     const live = values(backbone.variables());

@@ -2,7 +2,7 @@ import { createEpsParameterisation } from '@diffusion/parameterisations';
 import { createRandomSource } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 
@@ -34,7 +34,7 @@ function exactDenoiser(x: tf.Tensor, sigma: number): tf.Tensor {
 
 describe('training', () => {
   it('learns a 2-D Gaussian mixture: the loss falls and the EMA denoiser beats the untrained one', async () => {
-    const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 32, seed: 11 });
+    const backbone = createSmallMlp({ hiddenWidth: 32, seed: 11 });
     const trainer = createTrainer({
       backbone,
       schedule: createLinearSchedule({ numTrainTimesteps: 100 }),

@@ -1,13 +1,13 @@
 import { createEpsParameterisation } from '@diffusion/parameterisations';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 
 describe('tensor memory', () => {
   it('holds the same number of tensors after step 10 and after step 1000', async () => {
-    const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 3 });
+    const backbone = createSmallMlp({ hiddenWidth: 8, seed: 3 });
     const trainer = createTrainer({
       backbone,
       schedule: createLinearSchedule({ numTrainTimesteps: 50 }),

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 
@@ -12,7 +12,7 @@ const directory = mkdtempSync(join(tmpdir(), 'training-nan-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 function makeTrainer(nanFromCall: number | undefined, path: string) {
-  const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 5, ...(nanFromCall === undefined ? {} : { nanFromCall }) });
+  const backbone = createSmallMlp({ hiddenWidth: 8, seed: 5, ...(nanFromCall === undefined ? {} : { nanFromCall }) });
   const trainer = createTrainer({
     backbone,
     schedule: createLinearSchedule({ numTrainTimesteps: 100 }),

@@ -2,12 +2,12 @@ import { DiffusionError, type TimeDensity } from '@diffusion/core';
 import { createEpsParameterisation } from '@diffusion/parameterisations';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createLinearSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 import type { TrainerOptions } from './trainer-options';
 
-const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 4, seed: 1 });
+const backbone = createSmallMlp({ hiddenWidth: 4, seed: 1 });
 const base: TrainerOptions = { backbone, schedule: createLinearSchedule({ numTrainTimesteps: 20 }), parameterisation: createEpsParameterisation(), batchSize: 4 };
 
 function thrown(action: () => unknown): DiffusionError {

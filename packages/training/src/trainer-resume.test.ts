@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createLinearSchedule } from '@diffusion/schedules';
 import { createImportanceTimeDensity, createMinSnrWeighting, createUniformTimeDensity, createUniformWeighting } from '@diffusion/loss-weightings';
 import { createTrainer, type Trainer } from './trainer';
@@ -15,7 +15,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 function makeTrainer(backboneSeed: number, importance = false): { trainer: Trainer; weights: () => Record<string, number[]>; timeDensity: TimeDensity } {
   const schedule = createLinearSchedule({ numTrainTimesteps: 100 });
-  const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 16, seed: backboneSeed });
+  const backbone = createSmallMlp({ hiddenWidth: 16, seed: backboneSeed });
   const timeDensity = importance ? createImportanceTimeDensity({ numTrainTimesteps: 100, historyLength: 1 }) : createUniformTimeDensity({ numTrainTimesteps: 100 });
   const trainer = createTrainer({
     backbone,

@@ -2,13 +2,13 @@ import { createEpsParameterisation } from '@diffusion/parameterisations';
 import { createLinearSchedule } from '@diffusion/schedules';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createTrainer } from './trainer';
 import type { TrainProgressEvent } from './trainer-train';
 
 function makeTrainer(seed: number) {
   return createTrainer({
-    backbone: createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 1 }),
+    backbone: createSmallMlp({ hiddenWidth: 8, seed: 1 }),
     schedule: createLinearSchedule({ numTrainTimesteps: 50 }),
     parameterisation: createEpsParameterisation(),
     batchSize: 16,

@@ -2,7 +2,7 @@ import { createRandomSource, type LossWeighting } from '@diffusion/core';
 import { createEpsParameterisation, createVParameterisation, createX0Parameterisation } from '@diffusion/parameterisations';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createLinearDensityDouble, createTinyMlpDouble, gaussianMixtureDataset } from './test-doubles';
+import { createLinearDensityDouble, createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createCosineSchedule } from '@diffusion/schedules';
 import { createTrainer } from './trainer';
 import { batchLevels, lossTerms } from './training-loss';
@@ -18,7 +18,7 @@ describe('loss terms', () => {
   ])('equal the eps-frame form w / density · mean (eps - eps_hat)^2 for the %s parameterisation', (_name, parameterisation) => {
     const schedule = createCosineSchedule();
     const density = createLinearDensityDouble();
-    const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 1 });
+    const backbone = createSmallMlp({ hiddenWidth: 8, seed: 1 });
     const random = createRandomSource(4);
     const times = Float64Array.from([0.05, 0.2, 0.4, 0.6, 0.8, 0.95]);
     const levels = batchLevels(times, schedule, parameterisation, sigmoidWeighting, density);
@@ -43,7 +43,7 @@ describe('loss terms', () => {
 
   it('give an unbiased estimator under a non-uniform time density (importance weighting)', () => {
     const schedule = createCosineSchedule();
-    const backbone = createTinyMlpDouble({ dimension: 2, hiddenWidth: 8, seed: 2 });
+    const backbone = createSmallMlp({ hiddenWidth: 8, seed: 2 });
     const make = (timeDensity?: ReturnType<typeof createLinearDensityDouble>) =>
       createTrainer({ backbone, schedule, parameterisation: createEpsParameterisation(), weighting: sigmoidWeighting, ...(timeDensity ? { timeDensity } : {}) });
     const uniform = make();
