@@ -29,6 +29,15 @@ export function checkApplyInputs(x: Tensor, noiseLevel: Tensor, sampleShape: rea
   return batch;
 }
 
+/** Throws when a condition is passed to a backbone built without one. */
+export function checkNoCondition(name: string, condition: Tensor | undefined): void {
+  if (condition !== undefined) {
+    throw new DiffusionError('invalid-argument', `condition: the ${name} backbone was built without a condition (set numClasses${name === 'mlp' ? ' or conditionDimension' : ''}); got a tensor of shape [${condition.shape.join(', ')}].`, {
+      field: 'condition', value: condition.shape, allowed: 'undefined',
+    });
+  }
+}
+
 /** Throws when a disposed backbone is used. */
 export function checkNotDisposed(name: string, disposed: boolean): void {
   if (disposed) throw new DiffusionError('invalid-argument', `${name}: this backbone was disposed; its weights are gone.`, { field: name, allowed: 'a backbone that has not been disposed' });

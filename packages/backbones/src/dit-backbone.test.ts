@@ -138,6 +138,7 @@ describe('createDitBackbone', () => {
     const backbone = createDitBackbone(tiny);
     expectError(() => backbone.apply(tf.zeros([1, 8, 8, 1]), tf.zeros([1])), 'x', 'shape-mismatch');
     expectError(() => backbone.apply(tf.zeros([1, 8, 8, 2]), tf.zeros([1, 1])), 'noiseLevel', 'shape-mismatch');
+    expectError(() => backbone.apply(tf.zeros([1, 8, 8, 2]), tf.zeros([1]), tf.zeros([1])), 'condition', 'invalid-argument');
     backbone.dispose();
   });
 });

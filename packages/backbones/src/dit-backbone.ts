@@ -1,7 +1,7 @@
 import { checkOptions, checkPositive, checkPositiveInteger, checkShape, invalidOption, type Backbone } from '@diffusion/core';
 import { add, tensor, tidy } from '@tensorflow/tfjs-core';
 import { silu } from './activation-functions';
-import { checkApplyInputs, checkEvenPositiveInteger, checkNotDisposed, checkSeed } from './backbone-options';
+import { checkApplyInputs, checkNoCondition, checkEvenPositiveInteger, checkNotDisposed, checkSeed } from './backbone-options';
 import { createParameterStore } from './backbone-parameters';
 import { createClassEmbedding } from './class-embedding';
 import { createDitBlock, createDitFinalLayer, patchify, unpatchify } from './dit-blocks';
@@ -94,7 +94,8 @@ export function createDitBackbone(options: DitBackboneOptions): Backbone {
     apply(x, noiseLevel, condition) {
       checkNotDisposed('dit', disposed);
       const batch = checkApplyInputs(x, noiseLevel, sampleShape);
-      if (condition !== undefined) checkShape('condition', condition, [batch]);
+      if (classEmbedding === undefined) checkNoCondition('dit', condition);
+      else if (condition !== undefined) checkShape('condition', condition, [batch]);
       return tidy(() => {
         let conditioning = timeLinear2.apply(silu(timeLinear1.apply(sinusoidalEmbedding(noiseLevel, config.embeddingDimension, config.timeScale))));
         if (classEmbedding !== undefined) conditioning = add(conditioning, classEmbedding.apply(condition, batch));

@@ -201,6 +201,9 @@ describe('createMlpBackbone', () => {
       expectError(() => backbone.apply(good, tf.zeros([3]), tf.zeros([3, 2])), 'condition', 'shape-mismatch');
       backbone.dispose();
       expectError(() => backbone.apply(good, tf.zeros([3])), 'mlp', 'invalid-argument');
+      const unconditional = createMlpBackbone({ dimension: 2, hiddenWidths: [4], embeddingDimension: 4 });
+      expectError(() => unconditional.apply(good, tf.zeros([3]), tf.zeros([3])), 'condition', 'invalid-argument');
+      unconditional.dispose();
       good.dispose();
     });
   });

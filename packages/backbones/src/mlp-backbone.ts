@@ -1,7 +1,7 @@
 import { checkBoolean, checkOneOf, checkOptions, checkPositive, checkPositiveInteger, checkShape, invalidOption, type Backbone } from '@diffusion/core';
 import { add, cast, concat, tensor1d, tidy, zeros, type Tensor } from '@tensorflow/tfjs-core';
 import { silu } from './activation-functions';
-import { checkApplyInputs, checkEvenPositiveInteger, checkNotDisposed, checkPositiveIntegerArray, checkSeed } from './backbone-options';
+import { checkApplyInputs, checkEvenPositiveInteger, checkNoCondition, checkNotDisposed, checkPositiveIntegerArray, checkSeed } from './backbone-options';
 import { createParameterStore } from './backbone-parameters';
 import { createClassEmbedding } from './class-embedding';
 import { createLinearLayer, type LinearLayer } from './linear-layer';
@@ -99,6 +99,7 @@ export function createMlpBackbone(options: MlpBackboneOptions): Backbone {
       const batch = checkApplyInputs(x, noiseLevel, [dimension]);
       if (condition !== undefined && conditionDimension > 0) checkShape('condition', condition, [batch, conditionDimension]);
       if (condition !== undefined && classEmbedding !== undefined) checkShape('condition', condition, [batch]);
+      if (conditionDimension === 0 && classEmbedding === undefined) checkNoCondition('mlp', condition);
       return tidy(() => {
         let embedding = fourierFrequencies === undefined
           ? sinusoidalEmbedding(noiseLevel, embeddingDimension, config.timeScale)

@@ -196,7 +196,10 @@ describe('createUnetBackbone', () => {
     expectError(() => backbone.apply(tf.zeros([1, 8, 8, 3]), tf.zeros([1])), 'x', 'shape-mismatch');
     expectError(() => backbone.apply(tf.zeros([1, 2, 8, 8]), tf.zeros([1])), 'x', 'shape-mismatch');
     expectError(() => backbone.apply(tf.zeros([2, 8, 8, 2]), tf.zeros([1])), 'noiseLevel', 'shape-mismatch');
-    expectError(() => backbone.apply(tf.zeros([2, 8, 8, 2]), tf.zeros([2]), tf.zeros([3])), 'condition', 'shape-mismatch');
+    expectError(() => backbone.apply(tf.zeros([2, 8, 8, 2]), tf.zeros([2]), tf.zeros([2])), 'condition', 'invalid-argument');
     backbone.dispose();
+    const conditional = createUnetBackbone({ ...tiny, numClasses: 2 });
+    expectError(() => conditional.apply(tf.zeros([2, 8, 8, 2]), tf.zeros([2]), tf.zeros([3])), 'condition', 'shape-mismatch');
+    conditional.dispose();
   });
 });

@@ -1,7 +1,7 @@
 import { checkShape, type Backbone, type RandomSource } from '@diffusion/core';
 import { add, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { silu } from './activation-functions';
-import { checkApplyInputs, checkNotDisposed } from './backbone-options';
+import { checkApplyInputs, checkNoCondition, checkNotDisposed } from './backbone-options';
 import { createParameterStore } from './backbone-parameters';
 import { createClassEmbedding } from './class-embedding';
 import { createConv2dLayer, type Conv2dLayer } from './conv2d-layer';
@@ -89,7 +89,8 @@ export function createUnetBackbone(options: UnetBackboneOptions): UnetBackbone {
     apply(x, noiseLevel, condition) {
       checkNotDisposed('unet', disposed);
       const batch = checkApplyInputs(x, noiseLevel, sampleShape);
-      if (condition !== undefined) checkShape('condition', condition, [batch]);
+      if (classEmbedding === undefined) checkNoCondition('unet', condition);
+      else if (condition !== undefined) checkShape('condition', condition, [batch]);
       const random: RandomSource | undefined = training && config.dropout > 0 ? dropoutRandom : undefined;
       return tidy(() => {
         let embedding = timeLinear2.apply(silu(timeLinear1.apply(sinusoidalEmbedding(noiseLevel, embeddingDimension, config.timeScale))));
