@@ -38,7 +38,8 @@ describe('the forward-process view', () => {
 
   it('widens the view with the noise and never shrinks it below the data', () => {
     expect(viewRadius(1, 0)).toBe(3.5);
-    expect(viewRadius(0.6, 0.8)).toBe(3.5);
+    expect(viewRadius(0.6, 0.8)).toBeCloseTo(0.6 * 3.5 + 3 * 0.8, 12);
+    expect(viewRadius(0.2, 0.1)).toBe(3.5);
     expect(viewRadius(1, 80)).toBe(3.5 + 240);
   });
 });
