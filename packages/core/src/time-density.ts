@@ -19,4 +19,8 @@ export interface TimeDensity {
   density(t: number): number;
   /** Optional feedback of per-time losses (importance sampling from a loss history). */
   update?(times: Float64Array, losses: Float64Array): void;
+  /** JSON-serialisable state of a density that learns (`update`), for checkpoints and exact resume. */
+  state?(): unknown;
+  /** Restores a state returned by `state()`. */
+  restore?(state: unknown): void;
 }
