@@ -99,19 +99,42 @@ describe('the playground in headless Chromium', () => {
     expect(await options('dataset')).toEqual(expect.arrayContaining(['mixture', 'two-moons', 'swiss-roll']));
   });
 
-  it('trains a small network: steps run, the loss falls, the page reports steps/s', async () => {
+  it('trains a small network: pause stops it, resume goes on, the loss falls, the page stays responsive', async () => {
     await page.selectOption('[name="dataset"]', 'mixture');
     await page.fill('[name="hiddenWidths"]', '32, 32');
     await page.fill('[name="trainSteps"]', '1200');
+    // The longest gap between animation frames while training: the main thread is never blocked for long.
+    await page.evaluate(() => {
+      const probe = { longestFrameGap: 0 };
+      (window as unknown as { probe: typeof probe }).probe = probe;
+      let last = performance.now();
+      const tick = (now: number) => {
+        if (document.body.dataset.phase === 'training') probe.longestFrameGap = Math.max(probe.longestFrameGap, now - last);
+        last = now;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.body.dataset.steps) >= 200, undefined, { timeout: 30_000 });
+    await page.click('#pause');
+    expect(await dataset(page, 'phase')).toBe('paused');
+    const pausedAt = await dataset(page, 'steps');
+    await page.waitForTimeout(300);
+    expect(await dataset(page, 'steps')).toBe(pausedAt);
+    expect(await page.textContent('#start')).toBe('Resume');
     await page.click('#start');
     await page.waitForFunction(() => document.body.dataset.phase === 'paused' && document.body.dataset.steps === '1200', undefined, { timeout: 45_000 });
     const first = Number(await dataset(page, 'lossFirst'));
     const recent = Number(await dataset(page, 'lossRecent'));
     const stepsPerSecond = Number(await dataset(page, 'stepsPerSecond'));
-    console.log(`playground e2e: 1200 steps; loss mean of the first 50 steps ${first.toFixed(4)}, of the last 50 ${recent.toFixed(4)}; ${stepsPerSecond.toFixed(1)} steps/s`);
+    const longestFrameGap = await page.evaluate(() => (window as unknown as { probe: { longestFrameGap: number } }).probe.longestFrameGap);
+    console.log(`playground e2e: paused at step ${pausedAt}, resumed to 1200; loss mean of the first 50 steps ${first.toFixed(4)}, of the last 50 ${recent.toFixed(4)}; ${stepsPerSecond.toFixed(1)} steps/s; longest frame gap while training ${longestFrameGap.toFixed(0)} ms`);
     expect(Number.isFinite(first) && Number.isFinite(recent)).toBe(true);
     expect(recent).toBeLessThan(0.8 * first);
     expect(stepsPerSecond).toBeGreaterThan(0);
+    // Chunks are ~25 ms; allow for a slow, shared CI machine.
+    expect(longestFrameGap).toBeLessThan(500);
     expect(await page.textContent('#training-status')).toMatch(/step 1200 of 1200 · [\d.]+ steps\/s/);
   });
 
