@@ -45,7 +45,7 @@ const schedule = createLinearSchedule({ betaStart: 1e-4, betaEnd: 0.02, numTrain
 const mixture = createConformanceMixture();
 const denoise = mixture.veDenoiser;
 const directions = createCircleDirections(64);
-const samplers = [...builtinSamplers(), ...plugin.samplers, Object.assign(createDeisSampler({ variant: 'tAB' }), { label: 'deis (tAB)' })];
+const samplers = [...builtinSamplers(), ...plugin.samplers, Object.assign(createDeisSampler({ variant: 'rhoAB' }), { label: 'deis (rhoAB)' })];
 const labelOf = (sampler) => sampler.label ?? sampler.name;
 const chosen = args.quick ? samplers.filter((sampler) => ['euler', 'heun', 'dpmpp-2m', 'unipc', 'deis'].includes(labelOf(sampler))) : samplers;
 

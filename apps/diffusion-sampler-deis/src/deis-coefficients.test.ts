@@ -73,7 +73,7 @@ describe('deisCoefficients', () => {
           }),
         );
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   });
 

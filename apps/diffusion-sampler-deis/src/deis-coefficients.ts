@@ -40,6 +40,18 @@ export function vpTimeOfSigma(sigma: number, betaMin: number, betaMax: number): 
   return (2 * logOnePlusSquare) / (betaMin + Math.sqrt(betaMin * betaMin + 2 * betaSpread * logOnePlusSquare));
 }
 
+/**
+ * Quadrature panels of [low, high]: one for rhoAB (polynomial integrand, exact); for tAB, panels
+ * shrinking by 4x towards low, since t(sigma) bends sharply below sigma ~ 1 and is flat above.
+ */
+function panels(low: number, high: number, geometric: boolean): [number, number][] {
+  if (!geometric) return [[low, high]];
+  const edges = [high];
+  while (edges[edges.length - 1]! / 4 > Math.max(low, 1e-6 * high)) edges.push(edges[edges.length - 1]! / 4);
+  edges.push(low);
+  return edges.slice(1).map((edge, index) => [edge, edges[index]!]);
+}
+
 /** Options of {@link deisCoefficients}. */
 export interface DeisCoefficientOptions {
   /** Largest number of past eps values a step uses (1, 2 or 3). */
@@ -73,16 +85,16 @@ export function deisCoefficients(sigmasInput: ArrayLike<number>, options: DeisCo
     const used = Math.min(order, index + 1);
     const knots = Array.from({ length: used }, (_, j) => coordinates[index - j]!);
     const row = new Array<number>(used).fill(0);
-    const low = sigmas[index + 1]!;
-    const high = sigmas[index]!;
-    const half = 0.5 * (high - low);
-    for (let node = 0; node < rule.nodes.length; node += 1) {
-      const u = coordinate(low + half * (rule.nodes[node]! + 1));
-      for (let j = 0; j < used; j += 1) {
-        let basis = 1;
-        for (let m = 0; m < used; m += 1) if (m !== j) basis *= (u - knots[m]!) / (knots[j]! - knots[m]!);
-        // Integrating from sigma_i down to sigma_{i+1} flips the sign of the quadrature over [low, high].
-        row[j]! -= half * rule.weights[node]! * basis;
+    for (const [low, high] of panels(sigmas[index + 1]!, sigmas[index]!, variant === 'tAB')) {
+      const half = 0.5 * (high - low);
+      for (let node = 0; node < rule.nodes.length; node += 1) {
+        const u = coordinate(low + half * (rule.nodes[node]! + 1));
+        for (let j = 0; j < used; j += 1) {
+          let basis = 1;
+          for (let m = 0; m < used; m += 1) if (m !== j) basis *= (u - knots[m]!) / (knots[j]! - knots[m]!);
+          // Integrating from sigma_i down to sigma_{i+1} flips the sign of the quadrature over [low, high].
+          row[j]! -= half * rule.weights[node]! * basis;
+        }
       }
     }
     rows.push(row);

@@ -6,7 +6,7 @@ import { deisCoefficients, type DeisVariant } from './deis-coefficients';
 export interface DeisSamplerOptions {
   /** Past eps values per step: 1 (DDIM / Euler), 2 or 3 (default). */
   readonly order?: 1 | 2 | 3;
-  /** Extrapolate eps as a polynomial in sigma (`'rhoAB'`, default) or in VP-SDE time (`'tAB'`). */
+  /** Extrapolate eps as a polynomial in VP-SDE time (`'tAB'`, default: the paper's main variant) or in sigma (`'rhoAB'`). */
   readonly variant?: DeisVariant;
   /** beta(0) of the VP-SDE time of `tAB`; default 0.1 (linear betas 1e-4..0.02 over T = 1000). */
   readonly betaMin?: number;
@@ -31,7 +31,7 @@ export function createDeisSampler(options?: DeisSamplerOptions): DeisSampler {
   const given = checkOptions('createDeisSampler', options, ['order', 'variant', 'betaMin', 'betaMax']);
   const order = given.order ?? 3;
   if (order !== 1 && order !== 2 && order !== 3) throw invalidOption('createDeisSampler.order', order, '1, 2 or 3');
-  const variant = checkOneOf('createDeisSampler.variant', given.variant ?? 'rhoAB', ['rhoAB', 'tAB']);
+  const variant = checkOneOf('createDeisSampler.variant', given.variant ?? 'tAB', ['rhoAB', 'tAB']);
   const betaMin = checkPositive('createDeisSampler.betaMin', given.betaMin ?? 0.1);
   const betaMax = checkPositive('createDeisSampler.betaMax', given.betaMax ?? 20);
   if (betaMax < betaMin) throw invalidOption('createDeisSampler.betaMax', betaMax, `a number >= betaMin (${betaMin})`);
