@@ -1,13 +1,12 @@
 // The page: wires the form, the canvases and the training loop to the plain-TS modules beside it.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { createRandomSource } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { startBackend } from './playground-backend';
 import { browserBackends } from './playground-browser-backends';
-import { datasetByName, datasetNames, type PlaygroundDataset } from './playground-datasets';
+import { datasetByName, datasetNames } from './playground-datasets';
+import { createForwardView, type ForwardView } from './playground-forward-view';
 import { createLossHistory } from './playground-loss-history';
 import { createPlaygroundModel, trainChunk, trainingDataStream, type PlaygroundModel } from './playground-model';
-import { noisePoints, scheduleCurves, viewRadius } from './playground-noising';
 import { drawLines, drawScatter, formatNumber } from './playground-plot';
 import { buildPlaygroundRegistry, naturalWeighting, type PlaygroundRegistry } from './playground-registry';
 import { runSampling, sampleDistance, samplingLadder, type TrajectoryFrame } from './playground-sampling';
@@ -113,30 +112,15 @@ function drawLossChart(): void {
 
 // ---- Forward-process view ---------------------------------------------------------------
 
-let viewData: { dataset: PlaygroundDataset; x0: Float64Array; eps: Float64Array } | undefined;
-
-function refreshViewData(): void {
-  const dataset = datasetByName(field('dataset').value);
-  const random = createRandomSource(1234);
-  viewData = { dataset, x0: dataset.dataset.sampleArray(viewPointCount, random.fork('view-data')), eps: random.fork('view-noise').normals(viewPointCount * 2) };
-}
+let forwardView: ForwardView | undefined;
 
 function drawForwardProcess(): void {
-  if (viewData === undefined) refreshViewData();
-  const schedule = playgroundRegistry.schedule;
-  const t = Number(byId<HTMLInputElement>('time').value);
-  const alpha = schedule.alpha(t);
-  const sigma = schedule.sigma(t);
-  const points = noisePoints(viewData!.x0, viewData!.eps, alpha, sigma);
-  drawScatter(byId<HTMLCanvasElement>('data-canvas'), [{ points, color: 'rgba(31, 119, 180, 0.7)' }], viewRadius(alpha, sigma), `${viewData!.dataset.name} at t = ${t.toFixed(3)}`);
-  const curves = scheduleCurves(schedule);
-  const large = Math.max(...curves.sigma) > 5;
-  drawLines(byId<HTMLCanvasElement>('alpha-sigma-chart'), [
-    { label: 'alpha(t)', color: '#1f77b4', x: curves.t, y: curves.alpha },
-    { label: 'sigma(t)', color: '#ff7f0e', x: curves.t, y: curves.sigma },
-  ], { xExtent: [0, 1], markerX: t, logY: large, ...(large ? {} : { yExtent: [0, Math.max(1, ...curves.alpha, ...curves.sigma)] as [number, number] }), title: `${schedule.name}: alpha, sigma against t${large ? ' (log scale)' : ''}` });
-  drawLines(byId<HTMLCanvasElement>('log-snr-chart'), [{ label: 'log-SNR', color: '#2ca02c', x: curves.t, y: curves.logSnr }], { xExtent: [0, 1], markerX: t, title: 'log-SNR(t) = log(alpha² / sigma²)' });
-  byId('time-readout').textContent = `t = ${t.toFixed(3)}   alpha = ${formatNumber(alpha, 4)}   sigma = ${formatNumber(sigma, 4)}   log-SNR = ${formatNumber(schedule.logSnr(t), 4)}\nx_t = alpha · x0 + sigma · eps, the same eps for every t`;
+  forwardView ??= createForwardView(
+    { points: byId('data-canvas'), alphaSigma: byId('alpha-sigma-chart'), logSnr: byId('log-snr-chart'), readout: byId('time-readout') },
+    field('dataset').value,
+    viewPointCount,
+  );
+  forwardView.draw(playgroundRegistry.schedule, Number(byId<HTMLInputElement>('time').value));
 }
 
 // ---- Registry-driven pickers ----------------------------------------------------------------
@@ -225,17 +209,18 @@ function onReset(): void {
 
 function drawFrame(index: number): void {
   const frame = frames[index];
-  if (frame === undefined || viewData === undefined) return;
+  if (frame === undefined || forwardView === undefined) return;
+  const reference = forwardView.data.x0;
   const drawn = drawScatter(
     byId<HTMLCanvasElement>('sample-canvas'),
     [
-      { points: viewData.x0, color: 'rgba(150, 150, 150, 0.35)' },
+      { points: reference, color: 'rgba(150, 150, 150, 0.35)' },
       { points: frame.points, color: 'rgba(214, 39, 40, 0.8)' },
     ],
     3.5,
     `step ${index} of ${frames.length - 1}`,
   );
-  body.dataset.sampledPoints = String(drawn - viewData.x0.length / 2);
+  body.dataset.sampledPoints = String(drawn - reference.length / 2);
   byId<HTMLInputElement>('trajectory').value = String(index);
   byId('trajectory-readout').textContent = `sigma = ${formatNumber(frame.sigma, 4)} (points shown as x / sqrt(1 + sigma²); grey: the data)`;
 }
@@ -293,7 +278,7 @@ async function onSample(): Promise<void> {
 function onSettingsChange(event: Event): void {
   const name = (event.target as HTMLInputElement).name;
   if (name === 'schedule') refreshRegistry();
-  if (name === 'dataset') refreshViewData();
+  if (name === 'dataset') forwardView?.setDataset(field('dataset').value);
   if (name === 'schedule' || name === 'dataset') drawForwardProcess();
   render();
 }
@@ -322,7 +307,6 @@ async function main(): Promise<void> {
     drawForwardProcess();
     render();
   });
-  refreshViewData();
   drawForwardProcess();
   drawScatter(byId<HTMLCanvasElement>('sample-canvas'), [], 3.5);
   render();
