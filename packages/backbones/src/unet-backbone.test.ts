@@ -180,6 +180,16 @@ describe('createUnetBackbone', () => {
     tf.dispose([x, weights, gradient]);
   });
 
+  it('needs its own upsampling: tfjs-backend-cpu 4.22 gets the nearest-resize gradient wrong after the first image', () => {
+    const x = tf.zeros([2, 1, 1, 1]) as tf.Tensor4D;
+    const weights = tf.tensor4d([1, 2, 3, 4, 10, 20, 30, 40], [2, 2, 2, 1]);
+    const stock = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(input as tf.Tensor4D, [2, 2]), weights)))(x);
+    const ours = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(nearestUpsample(input), weights)))(x);
+    expect(Array.from(ours.dataSync())).toEqual([10, 100]);
+    expect(Array.from(stock.dataSync())[1]).not.toBe(100);
+    tf.dispose([x, weights, stock, ours]);
+  });
+
   it('names the option at fault', () => {
     expectError(() => createUnetBackbone({ ...tiny, imageSize: 10 }), 'createUnetBackbone.imageSize');
     expectError(() => createUnetBackbone({ ...tiny, groups: 3 }), 'createUnetBackbone.groups');
