@@ -10,6 +10,8 @@ import type { CompareConfig } from './config';
  * `@tensorflow/tfjs-node` is installed. Falls back to wasm, then cpu, and says so.
  */
 export async function startBackend(requested: CompareConfig['backend'], log: (line: string) => void): Promise<string> {
+  // Production mode: no debug checks and no "install tfjs-node" banner on stderr.
+  tf.enableProdMode();
   const attempts: Array<CompareConfig['backend']> = [requested, ...(['wasm', 'cpu'] as const).filter((name) => name !== requested)];
   for (const name of attempts) {
     try {

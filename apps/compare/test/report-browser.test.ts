@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -18,7 +17,8 @@ describe('the compare report in headless Chromium', () => {
     expect(run.status).toBe(0);
     const reportPath = join(run.outDir, 'report.html');
     expect(readFileSync(reportPath, 'utf8')).toContain('<svg');
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`] });
+    // playwright-core gives the browser a fresh temporary profile of its own.
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -22,6 +22,9 @@ interface ChartSize {
   readonly height?: number;
 }
 
+/** Tick labels that stay short on logarithmic axes (1e-4 rather than 0.000099999…). */
+const shortNumber = (value: number): string => (value !== 0 && (Math.abs(value) < 1e-2 || Math.abs(value) >= 1e4) ? value.toExponential(0) : String(Number(value.toPrecision(3))));
+
 function render(option: echarts.EChartsOption, size: ChartSize = {}): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width ?? 640, height: size.height ?? 360 });
   chart.setOption({ animation: false, ...option });
@@ -35,10 +38,10 @@ export function lineChart(options: { title: string; xName: string; yName: string
   return render(
     {
       title: { text: options.title, left: 'center', textStyle: { fontSize: 14 } },
-      legend: { type: 'scroll', bottom: 0 },
-      grid: { left: 70, right: 24, top: 40, bottom: 70 },
-      xAxis: { type: options.logX ? 'log' : 'value', name: options.xName, nameLocation: 'middle', nameGap: 28, scale: true },
-      yAxis: { type: options.logY ? 'log' : 'value', name: options.yName, nameLocation: 'middle', nameGap: 52, scale: true },
+      legend: { type: 'plain', bottom: 0, textStyle: { fontSize: 10 } },
+      grid: { left: 70, right: 24, top: 40, bottom: 40 + 18 * Math.ceil(options.series.length / 3) },
+      xAxis: { type: options.logX ? 'log' : 'value', name: options.xName, nameLocation: 'middle', nameGap: 28, scale: true, axisLabel: { formatter: shortNumber } },
+      yAxis: { type: options.logY ? 'log' : 'value', name: options.yName, nameLocation: 'middle', nameGap: 52, scale: true, axisLabel: { formatter: shortNumber } },
       series: options.series.map((series) => ({
         name: series.name,
         type: 'line',
@@ -47,7 +50,7 @@ export function lineChart(options: { title: string; xName: string; yName: string
         data: series.points.map((point) => [point[0], point[1]]),
       })),
     },
-    options,
+    { width: options.width ?? 640, height: options.height ?? 300 + 18 * Math.ceil(options.series.length / 3) },
   );
 }
 
