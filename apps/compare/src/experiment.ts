@@ -68,6 +68,7 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
   const trajectories = new Map<string, { label: string; frames: ReturnType<typeof runSampler>['trajectory'] }>();
   const visuals: ReportVisuals = { data: toPoints(heldOut, heldOutCount), samples, trajectories };
   const maxNfe = Math.max(...config.nfe);
+  const trainedRuns = new Map<string, RunResult>();
   let complete = true;
   try {
     for (const parameterisationName of config.parameterisations) {
@@ -79,6 +80,16 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
         const id = `${parameterisationName}-${weightingName}`;
         const parameterisation = registry.parameterisations.get(parameterisationName);
         const weighting = weightingByName(weightingName, schedule);
+        // A weighting equal to the parameterisation's natural one (eps with `uniform`) trains the very
+        // same model: reuse that run instead of training it twice.
+        const signature = `${parameterisationName}:${lossSignature(weighting ?? { weight: (logSnr) => parameterisation.naturalWeight(logSnr) })}`;
+        const twin = trainedRuns.get(signature);
+        if (twin !== undefined) {
+          runs.push({ ...twin, id, weighting: weightingName, sameAs: twin.id });
+          for (const map of [samples, trajectories] as Array<Map<string, unknown>>) if (map.has(twin.id)) map.set(id, map.get(twin.id));
+          hooks.onRunFinished?.(runs, visuals);
+          continue;
+        }
         const backbone = createMlpBackbone({ dimension, hiddenWidths: config.hiddenWidths, seed: config.seed });
         const trainer = createTrainer({
           backbone,
@@ -125,7 +136,7 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
               sampleResults.push({ sampler: samplerName, nfe: run.evaluations, steps, slicedWasserstein, mmd, seconds });
             }
           }
-          runs.push({
+          const result: RunResult = {
             id,
             parameterisation: parameterisationName,
             weighting: weightingName,
@@ -135,7 +146,9 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
             profile,
             samples: sampleResults,
             parameterCount: backbone.parameterCount,
-          });
+          };
+          runs.push(result);
+          trainedRuns.set(signature, result);
           hooks.onRunFinished?.(runs, visuals);
         } finally {
           trainer.dispose();
@@ -151,6 +164,11 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
     sampleNoise.dispose();
   }
   return { runs, visuals, complete, ...(dataNll === undefined ? {} : { dataNll }) };
+}
+
+/** The weights of a loss on a grid of log-SNR: equal signatures mean identical training. */
+function lossSignature(weighting: { weight(logSnr: number): number }): string {
+  return Array.from({ length: 41 }, (_, index) => weighting.weight(-20 + index).toPrecision(12)).join(',');
 }
 
 function averageLogDensity(values: Float64Array | number[]): number {

@@ -39,6 +39,8 @@ export interface RunResult {
   /** Negative ELBO on held-out data (nats per point for 2-D data, bits/dim for images). */
   readonly nllBound?: number;
   readonly parameterCount: number;
+  /** Set when this run trains exactly the same model as another (eps with `uniform` = eps natural): its figures are that run's. */
+  readonly sameAs?: string;
 }
 
 /** The whole report's data: written as results.json next to report.html. */

@@ -12,7 +12,7 @@ export function printSummary(results: CompareResults): void {
       'MMD²': Number(sample.mmd.toPrecision(3)),
       ...(run.nllBound === undefined ? {} : { 'NLL bound': Number(run.nllBound.toPrecision(4)) }),
       'final loss': Number(run.finalLoss.toPrecision(4)),
-      'train s': Number(run.trainSeconds.toFixed(1)),
+      'train s': run.sameAs === undefined ? Number(run.trainSeconds.toFixed(1)) : `= ${run.sameAs}`,
     })),
   );
   console.log(`\n${results.complete ? '' : '(interrupted) '}wall clock ${results.wallClockSeconds.toFixed(1)} s on ${results.backend}${results.dataNll === undefined ? '' : `; true NLL of held-out data ${results.dataNll.toFixed(4)} nats/point`}`);

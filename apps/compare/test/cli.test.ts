@@ -6,7 +6,7 @@ import { ensureBuilt, runCli, tinyConfig } from './cli-helpers';
 interface Results {
   complete: boolean;
   config: { seed: number };
-  runs: Array<{ id: string; parameterisation: string; weighting: string; finalLoss: number; lossCurve: number[][]; profile: Array<{ epsMse: number; bayesEpsMse?: number }>; samples: Array<{ sampler: string; nfe: number; slicedWasserstein: number; mmd: number }> }>;
+  runs: Array<{ id: string; sameAs?: string; parameterisation: string; weighting: string; finalLoss: number; lossCurve: number[][]; profile: Array<{ epsMse: number; bayesEpsMse?: number }>; samples: Array<{ sampler: string; nfe: number; slicedWasserstein: number; mmd: number }> }>;
 }
 
 describe('diffusion-compare (built CLI, end to end)', () => {
@@ -38,6 +38,12 @@ describe('diffusion-compare (built CLI, end to end)', () => {
     expect(first.stdout).toMatch(/report: .*report\.html/);
   });
 
+  it('trains eps with the uniform weighting once: it is the same model as eps with its natural loss', () => {
+    const twin = results.runs.find((run) => run.id === 'eps-uniform')!;
+    expect(twin.sameAs).toBe('eps-natural');
+    expect(results.runs.find((run) => run.id === 'x0-uniform')!.sameAs).toBeUndefined();
+  });
+
   it('repeats a seeded run exactly', () => {
     const second = runCli(tinyConfig);
     expect(second.status).toBe(0);
@@ -50,6 +56,7 @@ describe('diffusion-compare (built CLI, end to end)', () => {
     const html = readFileSync(join(first.outDir, 'report.html'), 'utf8');
     for (const id of ['plot-loss', 'plot-profile', 'plot-quality']) expect(html).toContain(`id="${id}"`);
     for (const run of results.runs) {
+      if (run.sameAs !== undefined) continue;
       expect(html).toContain(`id="samples-${run.id}"`);
       expect(html).toContain(`${run.parameterisation} · ${run.weighting}`);
     }

@@ -28,7 +28,7 @@ function resultsTable(results: CompareResults): string {
       ...(withImages ? [format(sample.frechetDistance), format(sample.classifierConfidence, 3)] : []),
       format(run.nllBound),
       format(run.finalLoss),
-      run.trainSeconds.toFixed(1),
+      run.sameAs === undefined ? run.trainSeconds.toFixed(1) : `= ${run.sameAs}`,
     ]),
   );
   const best = Math.min(...results.runs.flatMap((run) => run.samples.map((sample) => sample.slicedWasserstein)));
@@ -43,7 +43,8 @@ function figure(id: string, caption: string, svg: string): string {
 
 /** The self-contained HTML report (inline SVG charts, inline PNG images; opens offline). */
 export function renderReport(results: CompareResults, visuals: ReportVisuals): string {
-  const runs = results.runs;
+  // Runs that repeat another (same parameterisation, same effective weighting) are listed in the table only.
+  const runs = results.runs.filter((run) => run.sameAs === undefined);
   const lossChart = lineChart({ title: 'Training loss (EMA-smoothed)', xName: 'step', yName: 'loss', logY: true, series: runs.map((run) => ({ name: runLabel(run), points: run.lossCurve })) });
   const bayes = runs[0]?.profile.every((bin) => bin.bayesEpsMse !== undefined) ? [{ name: 'Bayes-optimal (exact denoiser)', dashed: true, points: runs[0]!.profile.map((bin) => [bin.logSnr, bin.bayesEpsMse!] as const) }] : [];
   const profileChart = lineChart({ title: 'Per-time loss: eps-MSE of held-out points against log-SNR', xName: 'log-SNR', yName: 'eps-MSE', logY: true, series: [...runs.map((run) => ({ name: runLabel(run), points: run.profile.map((bin) => [bin.logSnr, bin.epsMse] as const) })), ...bayes] });
