@@ -17,6 +17,7 @@ import { builtinSamplers, createDpmpp2mSampler } from '../../packages/samplers/d
 import { createLinearSchedule, karrasSigmas } from '../../packages/schedules/dist/index.js';
 import { createDeisSampler, plugin } from '../../apps/diffusion-sampler-deis/dist/index.js';
 import { interpolateLadder, standardLadders, tuneLadder } from './ladders.mjs';
+import { renderReport } from './report.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -136,37 +137,13 @@ for (const sampler of chosen) {
 tf.dispose([unitNoise, tuningNoise, stochasticTuningNoise]);
 
 // Tables.
-const ladderNames = [...new Set(results.map((result) => result.ladder))];
-const format = (value) => (Number.isFinite(value) ? value.toFixed(4) : 'NaN');
-const lines = [];
-lines.push('# Sampler benchmark: sliced W1 to the exact 2-D mixture', '');
-lines.push(`${sampleCount} samples, 64 directions, exact projected mixture CDF; linear betas 1e-4..0.02, T = 1000; backend ${backend}; ${new Date().toISOString()}.`);
-lines.push(`Exact-sample floor at this count: ${floor.toFixed(4)} (mean of 3 seeds: ${floors.map(format).join(', ')}). Lower is better.`, '');
-lines.push('Ladders: `leading` (diffusers DDIM/DDPM default timesteps), `trailing`, `karras` (rho 7 over the schedule range), `log-snr` (uniform log-SNR = exponential), `tuned` (coordinate search in log-sigma for this sampler and data at NFE 5, 10, 20, started from the standard ladder that scores best on the tuning set; NFE 50 interpolates the NFE-20 ladder log-linearly). Tuning uses 2,000 separate noise points: deterministic samplers minimise the RMS distance to the exact flow map, stochastic ones an 8-direction sliced W1 on 3,000 points; the table is measured on the independent evaluation noise.', '');
-for (const nfe of budgets) {
-  lines.push(`## NFE ${nfe}`, '', `| sampler | steps | ${ladderNames.join(' | ')} | best |`, `|---|---|${ladderNames.map(() => '---').join('|')}|---|`);
-  for (const sampler of chosen) {
-    const label = labelOf(sampler);
-    const row = results.filter((result) => result.sampler === label && result.nfe === nfe);
-    const best = Math.min(...row.map((result) => (Number.isFinite(result.w1) ? result.w1 : Infinity)));
-    lines.push(`| ${label} | ${row[0].steps} | ${ladderNames.map((name) => { const cell = row.find((result) => result.ladder === name); return cell.w1 === best ? `**${format(cell.w1)}**` : format(cell.w1); }).join(' | ')} | ${format(best)} |`);
-  }
-  lines.push('');
-}
-lines.push('## Best per NFE', '', '| NFE | best overall | sampler / ladder | best without `tuned` | sampler / ladder | reference (diffusers / k-diffusion) |', '|---|---|---|---|---|---|');
-const reference = { 5: 0.113, 10: 0.04, 20: 0.011, 50: 0.01 };
-for (const nfe of budgets) {
-  const row = results.filter((result) => result.nfe === nfe && Number.isFinite(result.w1));
-  const best = row.reduce((a, b) => (b.w1 < a.w1 ? b : a));
-  const untuned = row.filter((result) => result.ladder !== 'tuned').reduce((a, b) => (b.w1 < a.w1 ? b : a));
-  lines.push(`| ${nfe} | ${format(best.w1)} | ${best.sampler} / ${best.ladder} | ${format(untuned.w1)} | ${untuned.sampler} / ${untuned.ladder} | ${reference[nfe]} |`);
-}
-lines.push('', `Wall time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-const markdown = lines.join('\n');
+const report = {
+  meta: { samples: sampleCount, directions: 64, backend, schedule: { betaStart: 1e-4, betaEnd: 0.02, numTrainTimesteps: 1000 }, sigmaMin, sigmaMax, evaluationSeed, tuningSeed, floor, floors, samplers: chosen.map(labelOf), wallSeconds: (Date.now() - started) / 1000, date: new Date().toISOString() },
+  results,
+  tunedLadders,
+};
+const markdown = renderReport(report);
 console.log(`\n${markdown}`);
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'latest.md'), `${markdown}\n`);
-writeFileSync(
-  join(here, 'results', 'latest.json'),
-  `${JSON.stringify({ meta: { samples: sampleCount, directions: 64, backend, schedule: { betaStart: 1e-4, betaEnd: 0.02, numTrainTimesteps: 1000 }, sigmaMin, sigmaMax, evaluationSeed, tuningSeed, floor, floors, date: new Date().toISOString() }, results, tunedLadders }, null, 1)}\n`,
-);
+writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 1)}\n`);
