@@ -1,0 +1,170 @@
+// `pnpm bench`: the canonical workloads W1–W4 (README.md) through the project's own packages, each
+// run in a fresh Node process (workload.mjs), interleaved round by round with the PyTorch reference
+// (torch_ref.py, when /usr/bin/python3 has torch). Prints a table and writes results/latest.json
+// and results/latest.md. Runs against the built packages: `pnpm build` first.
+// Usage: node bench/workloads/run.mjs [--workloads W1,W3] [--quick] [--backend wasm|cpu]
+//        [--rounds N] [--threads N] [--torch-threads N] [--torch-blas DIR] [--no-torch]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    workloads: { type: 'string', default: 'W1,W2,W3,W4' },
+    quick: { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'wasm' },
+    rounds: { type: 'string' },
+    threads: { type: 'string', default: '1' },
+    'torch-threads': { type: 'string', default: '1' },
+    'torch-blas': { type: 'string' },
+    'no-torch': { type: 'boolean', default: false },
+    python: { type: 'string', default: '/usr/bin/python3' },
+  },
+});
+const workloads = args.workloads.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+for (const name of workloads) if (!['w1', 'w2', 'w3', 'w4'].includes(name)) throw new Error(`--workloads: unknown workload ${name} (W1, W2, W3, W4)`);
+if (!['wasm', 'cpu'].includes(args.backend)) throw new Error(`--backend: expected wasm or cpu; got ${args.backend}`);
+const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
+const cpu = args.backend === 'cpu';
+
+// Steps per run: [timed, warm-up] for ours and torch. W2 / W4 time a prefix of the schedule.
+const plan = {
+  w1: { ours: cpu ? [5, 2] : args.quick ? [50, 10] : [200, 20], torch: args.quick ? [50, 10] : [200, 20] },
+  w2: { ours: cpu ? [2, 1] : args.quick ? [20, 1] : [100, 1], torch: args.quick ? [20, 1] : [100, 1] },
+  w3: { ours: cpu ? [1, 0] : args.quick ? [1, 1] : [3, 1], torch: args.quick ? [3, 1] : [10, 2] },
+  w4: { ours: cpu ? [1, 1] : args.quick ? [3, 1] : [10, 1], torch: args.quick ? [3, 1] : [10, 1] },
+};
+const flops = { w1: 422_051_840, w2: 2_805_760_000, w3: 47_641_853_952, w4: 15_890_251_776 };
+const units = { w1: 'steps/s', w2: 's / 1000 steps', w3: 'steps/s', w4: 's / batch (50 steps)' };
+const ceiling = 44; // GFLOP/s, single-thread tfjs-wasm XNNPACK matMul 1024³ (shared/bench/RESULTS.md)
+
+function runJson(command, commandArgs, env = {}) {
+  const result = spawnSync(command, commandArgs, { cwd: join(here, '..', '..'), encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
+  const line = (result.stdout ?? '').trim().split('\n').filter((text) => text.startsWith('{')).pop();
+  if (result.status !== 0 || line === undefined) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  return JSON.parse(line);
+}
+const median = (values) => {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+// PyTorch: present? which BLAS does it load (Debian's default alternative is the slow reference one)?
+let torch = { available: false, reason: '' };
+const torchEnv = args['torch-blas'] ? { LD_LIBRARY_PATH: [args['torch-blas'], process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') } : {};
+if (args['no-torch']) torch.reason = 'skipped (--no-torch)';
+else if (!existsSync(args.python) || spawnSync(args.python, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) {
+  torch.reason = `skipped: ${args.python} has no torch (Debian: apt-get install -y python3-torch)`;
+} else {
+  const probe = spawnSync(args.python, ['-c', [
+    'import os, time, json, torch',
+    `torch.set_num_threads(${Number(args['torch-threads'])})`,
+    'a = torch.randn(512, 512); b = torch.randn(512, 512); a @ b',
+    't = time.perf_counter(); [a @ b for _ in range(20)]; s = (time.perf_counter() - t) / 20',
+    "libs = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l and l.split()[-1].startswith('/')})",
+    "print(json.dumps({'version': torch.__version__, 'blas': libs, 'matmul512Gflops': 2 * 512 ** 3 / s / 1e9}))",
+  ].join('\n')], { encoding: 'utf8', env: { ...process.env, ...torchEnv, OPENBLAS_NUM_THREADS: args['torch-threads'], OMP_NUM_THREADS: args['torch-threads'] } });
+  const info = JSON.parse(probe.stdout.trim().split('\n').pop());
+  const reference = info.blas.length > 0 && info.blas.every((path) => !/openblas|mkl|blis/i.test(path));
+  torch = { available: true, ...info, referenceBlas: reference };
+}
+if (!torch.available) console.log(`PyTorch reference ${torch.reason}.`);
+else {
+  console.log(`PyTorch ${torch.version}, ${args['torch-threads']} thread(s), BLAS ${torch.blas.join(', ') || '(none mapped)'}: matMul 512³ ${torch.matmul512Gflops.toFixed(1)} GFLOP/s.`);
+  if (torch.referenceBlas) {
+    console.log('WARNING: torch runs Linear/matmul on the reference (netlib) BLAS here, ~40x slower than OpenBLAS; W1/W2 ratios would flatter us.'
+      + ' Install libopenblas0-pthread, or pass --torch-blas <dir holding OpenBLAS\'s libblas.so.3> (e.g. `apt-get download libopenblas0-pthread`, `dpkg-deb -x`).');
+  }
+}
+const load = () => os.loadavg()[0];
+console.log(`Load average at start: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs; ${rounds} round(s), backend ${args.backend}, wasm threads ${args.threads}.`);
+
+const runs = Object.fromEntries(workloads.map((name) => [name, { ours: [], torch: [] }]));
+for (let round = 0; round < rounds; round += 1) {
+  for (const name of workloads) {
+    const [steps, warmup] = plan[name].ours;
+    const ours = runJson(process.execPath, [join(here, 'workload.mjs'), name, '--backend', args.backend, '--steps', String(steps), '--warmup', String(warmup), '--threads', args.threads]);
+    ours.load = load();
+    runs[name].ours.push(ours);
+    let line = `round ${round + 1} ${name.toUpperCase()}: ours ${ours.medianStepMs.toFixed(2)} ms/step`;
+    if (torch.available) {
+      const [torchSteps, torchWarmup] = plan[name].torch;
+      const torchArgs = [join(here, 'torch_ref.py'), name, '--threads', args['torch-threads'], '--steps', String(torchSteps), '--warmup', String(torchWarmup)];
+      const reference = runJson(args.python, torchArgs, torchEnv);
+      reference.load = load();
+      runs[name].torch.push(reference);
+      line += `, torch ${reference.median_step_ms.toFixed(2)} ms/step, ratio ${(reference.median_step_ms / ours.medianStepMs).toFixed(3)}x`;
+    }
+    console.log(`${line} (load ${load().toFixed(1)})`);
+  }
+}
+
+const results = workloads.map((name) => {
+  const ours = runs[name].ours;
+  const stepMs = median(ours.map((run) => run.medianStepMs));
+  const torchMs = torch.available ? median(runs[name].torch.map((run) => run.median_step_ms)) : undefined;
+  // Speed ratio ours / torch, taken run by run against the torch run of the same round, then the median.
+  const ratio = torch.available ? median(ours.map((run, index) => runs[name].torch[index].median_step_ms / run.medianStepMs)) : undefined;
+  const perRun = { w1: 1, w2: 1000, w3: 1, w4: 50 }[name];
+  const metric = (ms) => (ms === undefined ? undefined : name === 'w1' || name === 'w3' ? 1000 / ms : (perRun * ms) / 1000);
+  const gflops = flops[name] / (stepMs / 1000) / 1e9;
+  return {
+    workload: name.toUpperCase(),
+    unit: units[name],
+    ours: metric(stepMs),
+    torch: metric(torchMs),
+    ratio,
+    oursMedianStepMs: stepMs,
+    torchMedianStepMs: torchMs,
+    gflopsPerSecond: gflops,
+    ceilingFraction: gflops / ceiling,
+    torchGflopsPerSecond: torchMs === undefined ? undefined : flops[name] / (torchMs / 1000) / 1e9,
+    peakRssBytes: Math.max(...ours.map((run) => run.peakRssBytes)),
+    peakTensorBytes: Math.max(...ours.map((run) => run.peakTensorBytes)),
+    wasmHeapBytes: cpu ? undefined : Math.max(...ours.map((run) => run.wasmHeapBytes)),
+    runs: runs[name],
+  };
+});
+
+const mib = (bytes) => (bytes === undefined ? '–' : `${(bytes / 2 ** 20).toFixed(0)}`);
+const fixed = (value, digits) => (value === undefined ? '–' : value.toFixed(digits));
+const header = '| workload | unit | ours | PyTorch | ours/PyTorch speed | ours GFLOP/s | of 44 GFLOP/s | PyTorch GFLOP/s | peak RSS MiB | peak tf.memory MiB | wasm heap MiB |';
+const rows = results.map((row) => `| ${row.workload} | ${row.unit} | ${fixed(row.ours, 3)} | ${fixed(row.torch, 3)} | ${fixed(row.ratio, 3)} | ${fixed(row.gflopsPerSecond, 1)} | ${fixed(100 * row.ceilingFraction, 1)}% | ${fixed(row.torchGflopsPerSecond, 1)} | ${mib(row.peakRssBytes)} | ${fixed(row.peakTensorBytes / 2 ** 20, 1)} | ${mib(row.wasmHeapBytes)} |`);
+const table = [header, `|${'---|'.repeat(11)}`, ...rows].join('\n');
+const environment = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  loadAverageEnd: os.loadavg(),
+  backend: args.backend,
+  wasmThreads: Number(args.threads),
+  rounds,
+  quick: args.quick,
+  torch: torch.available ? { version: torch.version, threads: Number(args['torch-threads']), blas: torch.blas, referenceBlas: torch.referenceBlas, matmul512Gflops: torch.matmul512Gflops, blasOverride: args['torch-blas'] } : { skipped: torch.reason },
+};
+console.log(`\n${table}\n`);
+console.log(`Load average at end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}. Medians over ${rounds} round(s); ratio = PyTorch step time / ours, per round, median.`);
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify({ environment, results }, null, 2)}\n`);
+writeFileSync(join(here, 'results', 'latest.md'), [
+  '# Workload benchmark (latest run)',
+  '',
+  `${environment.date}, Node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), load average at end ${environment.loadAverageEnd.map((value) => value.toFixed(2)).join(' ')}.`,
+  `Backend ${args.backend}, wasm threads ${args.threads}; ${rounds} interleaved round(s), medians.`,
+  torch.available
+    ? `PyTorch ${torch.version}, ${args['torch-threads']} thread(s), BLAS ${torch.blas.join(', ')}${torch.referenceBlas ? ' (reference BLAS: slow Linear layers)' : ''}, matMul 512³ ${torch.matmul512Gflops.toFixed(1)} GFLOP/s.`
+    : `PyTorch reference ${torch.reason}.`,
+  '',
+  table,
+  '',
+  'W2 and W4 time a prefix of the schedule and report whole-schedule seconds from the median step time.',
+  '"of 44 GFLOP/s": fraction of the single-thread tfjs-wasm SIMD matMul ceiling.',
+  '',
+].join('\n'));
