@@ -1,43 +1,9 @@
-import { createRegistry, type DiscreteSchedule, type LossWeighting, type Parameterisation, type Registry, type Sampler, type Schedule, type TimeDensity } from '@diffusion/core';
+import { createRegistry, type DiscreteSchedule, type LossWeighting, type Registry, type Sampler, type Schedule, type TimeDensity } from '@diffusion/core';
 import { createLossWeighting, createTimeDensity, lossWeightingNames, timeDensityNames, type LossWeightingName, type TimeDensityName } from '@diffusion/loss-weightings';
-import {
-  createEdmParameterisation,
-  createEpsParameterisation,
-  createFlowParameterisation,
-  createScoreParameterisation,
-  createVParameterisation,
-  createX0Parameterisation,
-  isDiscreteSchedule,
-} from '@diffusion/parameterisations';
+import { builtinParameterisations, isDiscreteSchedule } from '@diffusion/parameterisations';
 import { builtinSamplers } from '@diffusion/samplers';
-import {
-  createCosineSchedule,
-  createEdmSchedule,
-  createFlowMatchingSchedule,
-  createLaplaceSchedule,
-  createLinearSchedule,
-  createLogSnrLinearSchedule,
-  createScaledLinearSchedule,
-  createSigmoidSchedule,
-} from '@diffusion/schedules';
+import { builtinSchedules } from '@diffusion/schedules';
 import { ConfigError } from './config';
-
-/** Schedules by name: the discrete ones have T = 1000 steps as in diffusers. */
-const scheduleFactories: Record<string, () => Schedule> = {
-  linear: () => createLinearSchedule({ numTrainTimesteps: 1000, betaStart: 1e-4, betaEnd: 0.02 }),
-  'scaled-linear': () => createScaledLinearSchedule({ numTrainTimesteps: 1000 }),
-  cosine: () => createCosineSchedule({ numTrainTimesteps: 1000 }),
-  sigmoid: () => createSigmoidSchedule({ numTrainTimesteps: 1000 }),
-  laplace: () => createLaplaceSchedule({}),
-  'log-snr-linear': () => createLogSnrLinearSchedule({}),
-  'flow-matching': () => createFlowMatchingSchedule({}),
-  edm: () => createEdmSchedule({}),
-};
-
-/** The built-in parameterisations, one object each. */
-export function builtinParameterisations(): Parameterisation[] {
-  return [createEpsParameterisation(), createX0Parameterisation(), createVParameterisation(), createScoreParameterisation(), createFlowParameterisation(), createEdmParameterisation()];
-}
 
 /** Names accepted where a weighting is asked for: `natural` plus every built-in weighting. */
 export const weightingChoices = ['natural', ...lossWeightingNames.filter((name) => name !== 'density-weighted' && name !== 'sigmoid'), 'sigmoid'];
@@ -46,16 +12,9 @@ function unknown(field: string, value: string, known: readonly string[]): Config
   return new ConfigError(`${field}: unknown name ${JSON.stringify(value)}; known: ${known.join(', ')}`);
 }
 
-/** Builds the schedule of a run. */
-export function scheduleByName(name: string): Schedule {
-  const factory = scheduleFactories[name];
-  if (factory === undefined) throw unknown('schedule', name, Object.keys(scheduleFactories));
-  return factory();
-}
-
 /** The registry of a compare run: built-ins plus the samplers of loaded plugins. */
 export function buildRegistry(pluginSamplers: readonly Sampler[]): Registry {
-  return createRegistry({ parameterisations: builtinParameterisations(), samplers: [...builtinSamplers(), ...pluginSamplers] });
+  return createRegistry({ schedules: builtinSchedules(), parameterisations: builtinParameterisations(), samplers: [...builtinSamplers(), ...pluginSamplers] });
 }
 
 /** A weighting by name; `natural` gives `undefined` (the trainer then uses the parameterisation's own MSE). */
@@ -84,7 +43,8 @@ export function timeDensityByName(name: string, schedule: Schedule): TimeDensity
 }
 
 /** Checks every name of a config up front, so a typo fails before any training. */
-export function checkNames(registry: Registry, names: { parameterisations: readonly string[]; samplers: readonly string[] }): void {
+export function checkNames(registry: Registry, names: { schedule: string; parameterisations: readonly string[]; samplers: readonly string[] }): void {
+  if (!registry.schedules.has(names.schedule)) throw unknown('schedule', names.schedule, registry.schedules.names());
   for (const name of names.parameterisations) if (!registry.parameterisations.has(name)) throw unknown('parameterisations', name, registry.parameterisations.names());
   for (const name of names.samplers) if (!registry.samplers.has(name)) throw unknown('samplers', name, registry.samplers.names());
 }

@@ -3,7 +3,7 @@ import { createMlpBackbone } from '@diffusion/backbones';
 import { createRandomSource, randomNormalTensor, type Registry } from '@diffusion/core';
 import { maximumMeanDiscrepancy, slicedWasserstein1, slicedWasserstein1ToMixture } from '@diffusion/metrics';
 import { createTrainer } from '@diffusion/training';
-import { scheduleByName, timeDensityByName, weightingByName } from './components';
+import { timeDensityByName, weightingByName } from './components';
 import type { CompareConfig } from './config';
 import { datasetByName } from './datasets';
 import { ladderFor, sigmaRange } from './ladders';
@@ -51,7 +51,7 @@ export function smoothCurve(losses: Float64Array, points = 200): Array<[number, 
  */
 export async function runExperiment(config: CompareConfig, registry: Registry, hooks: ExperimentHooks): Promise<ExperimentOutcome> {
   if (config.dataset === 'mnist') throw new Error('mnist is handled by runImageExperiment');
-  const schedule = scheduleByName(config.schedule);
+  const schedule = registry.schedules.get(config.schedule);
   const data = datasetByName(config.dataset);
   const dimension = data.dataset.dimension;
   const random = createRandomSource(config.seed);

@@ -1,26 +1,8 @@
 import { createRegistry, type LossWeighting, type Registry, type Sampler, type Schedule, type TimeDensity } from '@diffusion/core';
 import { createLossWeighting, createTimeDensity, lossWeightingNames, timeDensityNames } from '@diffusion/loss-weightings';
-import {
-  createEdmParameterisation,
-  createEpsParameterisation,
-  createFlowParameterisation,
-  createScoreParameterisation,
-  createVParameterisation,
-  createX0Parameterisation,
-  isDiscreteSchedule,
-} from '@diffusion/parameterisations';
+import { builtinParameterisations, isDiscreteSchedule } from '@diffusion/parameterisations';
 import { builtinSamplers } from '@diffusion/samplers';
-import {
-  createCosineSchedule,
-  createEdmSchedule,
-  createFlowMatchingSchedule,
-  createLaplaceSchedule,
-  createLinearSchedule,
-  createLogSnrLinearSchedule,
-  createScaledLinearSchedule,
-  createShiftedCosineSchedule,
-  createSigmoidSchedule,
-} from '@diffusion/schedules';
+import { builtinSchedules } from '@diffusion/schedules';
 
 /** A plugin name that the registry of a schedule cannot hold, with the reason (shown on the page). */
 export interface UnavailableChoice {
@@ -35,26 +17,6 @@ export interface PlaygroundRegistry {
   /** The schedule the weightings and densities were built for. */
   readonly schedule: Schedule;
   readonly unavailable: readonly UnavailableChoice[];
-}
-
-/** The built-in schedules of the page; the discrete ones have T = 1000 steps as in diffusers. */
-export function builtinSchedules(): Schedule[] {
-  return [
-    createLinearSchedule({ numTrainTimesteps: 1000 }),
-    createScaledLinearSchedule({ numTrainTimesteps: 1000 }),
-    createCosineSchedule({ numTrainTimesteps: 1000 }),
-    createSigmoidSchedule({ numTrainTimesteps: 1000 }),
-    createLaplaceSchedule(),
-    createLogSnrLinearSchedule(),
-    createShiftedCosineSchedule(),
-    createFlowMatchingSchedule(),
-    createEdmSchedule(),
-  ];
-}
-
-/** The built-in parameterisations, one object each. */
-export function builtinParameterisations() {
-  return [createEpsParameterisation(), createX0Parameterisation(), createVParameterisation(), createScoreParameterisation(), createFlowParameterisation(), createEdmParameterisation()];
 }
 
 function reasonOf(error: unknown): string {

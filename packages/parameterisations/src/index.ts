@@ -1,3 +1,4 @@
+export { builtinParameterisations } from './builtin-parameterisations';
 export { addNoise } from './add-noise';
 export { createX0Parameterisation } from './x0-parameterisation';
 export type { X0ParameterisationOptions } from './x0-parameterisation';

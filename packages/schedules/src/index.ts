@@ -1,3 +1,4 @@
+export { builtinSchedules } from './builtin-schedules';
 export { createDiscreteSchedule, checkBetas } from './discrete-schedule';
 export type { DiscreteScheduleSpec, TabulatedSchedule } from './discrete-schedule';
 export { createLinearSchedule, createScaledLinearSchedule } from './linear-schedule';
