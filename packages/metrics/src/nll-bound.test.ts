@@ -108,8 +108,8 @@ describe('nllBound with the discretized decoder on 8-bit data', () => {
     const probabilities = [0.4, 0.2, 0.3, 0.1];
     const count = 2000;
     const picks = createRandomSource(9).uniforms(count);
-    const chosen = Array.from(picks, (u) => (u < 0.4 ? 0 : u < 0.6 ? 1 : u < 0.9 ? 2 : 3));
-    const trueNll = chosen.reduce((sum, k) => sum - Math.log(probabilities[k]!), 0) / count;
+    const chosen: number[] = Array.from(picks, (u) => (u < 0.4 ? 0 : u < 0.6 ? 1 : u < 0.9 ? 2 : 3));
+    const trueNll = chosen.reduce<number>((sum, k) => sum - Math.log(probabilities[k]!), 0) / count;
     const data = tf.tensor2d(chosen.map((k) => levels[k]!), [count, 1]);
     // E[x0 | x_t] over the four atoms, in float64.
     const exact = (alpha: number, sigma: number) => (xt: tf.Tensor) =>
