@@ -47,6 +47,12 @@ const cases: ConvCase[] = [
   { x: [1, 9, 6, 2], filter: [2, 3, 2, 3], strides: [2, 1], pad: 'valid' },
   { x: [2, 5, 5, 2], filter: [5, 5, 2, 3], strides: [1, 1], pad: 'same' },
   { x: [1, 6, 6, 2], filter: [3, 3, 2, 2], strides: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  // Input gradients through the dilated dy: stride 3, a 5x5 filter, and a 'same' case whose last
+  // dilated row / column lies past the correlation window (cut by a slice).
+  { x: [1, 9, 9, 2], filter: [3, 3, 2, 3], strides: [3, 3], pad: 'same' },
+  { x: [2, 10, 10, 3], filter: [5, 5, 3, 2], strides: [2, 2], pad: 'same' },
+  { x: [1, 10, 11, 2], filter: [3, 3, 2, 2], strides: [3, 3], pad: 'same' },
+  { x: [2, 9, 9, 2], filter: [3, 3, 2, 2], strides: [2, 2], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
 ];
 
 describe('registerWasmTrainingKernels', () => {
@@ -83,7 +89,7 @@ describe('registerWasmTrainingKernels', () => {
         fc.record({
           batch: fc.integer({ min: 1, max: 2 }), height: fc.integer({ min: 3, max: 7 }), width: fc.integer({ min: 3, max: 7 }),
           inChannels: fc.integer({ min: 1, max: 4 }), outChannels: fc.integer({ min: 1, max: 4 }),
-          kernel: fc.constantFrom(1, 2, 3), stride: fc.constantFrom(1, 2), pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
+          kernel: fc.constantFrom(1, 2, 3), stride: fc.constantFrom(1, 2, 3), pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
         }),
         async ({ batch, height, width, inChannels, outChannels, kernel, stride, pad }) => {
           const convCase: ConvCase = { x: [batch, height, width, inChannels], filter: [kernel, kernel, inChannels, outChannels], strides: [stride, stride], pad };
