@@ -97,7 +97,7 @@ async function main(): Promise<number> {
       signal: controller.signal,
       onRunFinished: (runs, visuals) => writeReport({ ...base, runs, visuals, complete: false }),
     });
-    const written = writeReport({ ...base, runs: outcome.runs, visuals: outcome.visuals, complete: outcome.complete, ...(outcome.dataNll === undefined ? {} : { dataNll: outcome.dataNll }) });
+    const written = writeReport({ ...base, runs: outcome.runs, visuals: outcome.visuals, complete: outcome.complete, ...(outcome.dataNll === undefined ? {} : { dataNll: outcome.dataNll }), ...(outcome.exactNllBound === undefined ? {} : { exactNllBound: outcome.exactNllBound }) });
     printSummary(written.results);
     console.log(`\nreport: ${written.reportPath}\nresults: ${written.resultsPath}`);
     return outcome.complete ? 0 : 130;

@@ -21,7 +21,7 @@ export const compareConfigSchema = z
     timeDensity: z.string().min(1).default('uniform'),
     samplers: z.array(z.string().min(1)).min(1).default(['euler', 'dpmpp-2m']),
     nfe: z.array(positiveInteger).min(1).default([10, 50]),
-    ladder: z.enum(ladderNames).default('karras'),
+    ladder: z.enum(ladderNames).default('trailing'),
     steps: positiveInteger.default(1500),
     batch: positiveInteger.default(256),
     learningRate: z.number().positive().max(1).default(2e-3),

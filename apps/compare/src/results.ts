@@ -52,8 +52,10 @@ export interface CompareResults {
   readonly finishedAt: string;
   readonly complete: boolean;
   readonly backend: string;
-  /** True NLL of held-out data under the data distribution, when known (mixture). */
+  /** True NLL of held-out data under the data distribution, when known (mixture), nats per point. */
   readonly dataNll?: number;
+  /** The NLL bound of the exact denoiser on the same points: the best any model can reach with this chain. */
+  readonly exactNllBound?: number;
   readonly wallClockSeconds: number;
   readonly runs: readonly RunResult[];
 }

@@ -15,6 +15,6 @@ export function printSummary(results: CompareResults): void {
       'train s': run.sameAs === undefined ? Number(run.trainSeconds.toFixed(1)) : `= ${run.sameAs}`,
     })),
   );
-  console.log(`\n${results.complete ? '' : '(interrupted) '}wall clock ${results.wallClockSeconds.toFixed(1)} s on ${results.backend}${results.dataNll === undefined ? '' : `; true NLL of held-out data ${results.dataNll.toFixed(4)} nats/point`}`);
+  console.log(`\n${results.complete ? '' : '(interrupted) '}wall clock ${results.wallClockSeconds.toFixed(1)} s on ${results.backend}${results.dataNll === undefined ? '' : `; true NLL of held-out data ${results.dataNll.toFixed(4)} nats/point`}${results.exactNllBound === undefined ? '' : `, NLL bound of the exact denoiser ${results.exactNllBound.toFixed(4)}`}`);
   console.table(rows);
 }

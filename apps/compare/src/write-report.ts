@@ -14,6 +14,7 @@ export function writeReport(options: {
   visuals: ReportVisuals;
   complete: boolean;
   dataNll?: number;
+  exactNllBound?: number;
 }): { results: CompareResults; reportPath: string; resultsPath: string } {
   const finished = new Date();
   const results: CompareResults = {
@@ -25,6 +26,7 @@ export function writeReport(options: {
     complete: options.complete,
     backend: options.backend,
     ...(options.dataNll === undefined ? {} : { dataNll: options.dataNll }),
+    ...(options.exactNllBound === undefined ? {} : { exactNllBound: options.exactNllBound }),
     wallClockSeconds: (finished.getTime() - options.started.getTime()) / 1000,
     runs: options.runs,
   };

@@ -5,8 +5,10 @@ import { ensureBuilt, runCli, tinyConfig } from './cli-helpers';
 
 interface Results {
   complete: boolean;
+  dataNll?: number;
+  exactNllBound?: number;
   config: { seed: number };
-  runs: Array<{ id: string; sameAs?: string; parameterisation: string; weighting: string; finalLoss: number; lossCurve: number[][]; profile: Array<{ epsMse: number; bayesEpsMse?: number }>; samples: Array<{ sampler: string; nfe: number; slicedWasserstein: number; mmd: number }> }>;
+  runs: Array<{ id: string; sameAs?: string; nllBound?: number; parameterisation: string; weighting: string; finalLoss: number; lossCurve: number[][]; profile: Array<{ epsMse: number; bayesEpsMse?: number }>; samples: Array<{ sampler: string; nfe: number; slicedWasserstein: number; mmd: number }> }>;
 }
 
 describe('diffusion-compare (built CLI, end to end)', () => {
@@ -23,7 +25,14 @@ describe('diffusion-compare (built CLI, end to end)', () => {
     expect(results.complete).toBe(true);
     const ids = results.runs.map((run) => run.id).sort();
     expect(ids).toEqual(['eps-natural', 'eps-uniform', 'x0-natural', 'x0-uniform']);
+    expect(results.dataNll!).toBeGreaterThan(1);
+    // The exact denoiser's bound lies above the true NLL of the same points (a bound); for linear betas, T = 1000,
+    // its gap is about 0.9 nats (the first steps' SNR ratios, see the metrics README).
+    expect(results.exactNllBound!).toBeGreaterThan(results.dataNll! - 0.1);
+    expect(results.exactNllBound!).toBeLessThan(results.dataNll! + 1.5);
     for (const run of results.runs) {
+      expect(Number.isFinite(run.nllBound!)).toBe(true);
+      expect(run.nllBound!).toBeGreaterThan(results.exactNllBound! - 0.2);
       expect(Number.isFinite(run.finalLoss)).toBe(true);
       expect(run.lossCurve.length).toBeGreaterThan(0);
       expect(run.profile).toHaveLength(6);

@@ -60,7 +60,12 @@ export function renderReport(results: CompareResults, visuals: ReportVisuals): s
     }),
   });
   const nllChart = runs.some((run) => run.nllBound !== undefined)
-    ? barChart({ title: `NLL bound on held-out data${results.dataNll === undefined ? '' : ` (true NLL of the data: ${format(results.dataNll)})`}`, categories: runs.map(runLabel), yName: 'nats / point', series: [{ name: 'negative ELBO', values: runs.map((run) => run.nllBound ?? Number.NaN) }] })
+    ? barChart({
+        title: `NLL bound on held-out data${results.dataNll === undefined ? '' : ` (true NLL ${format(results.dataNll)}; exact denoiser's bound ${format(results.exactNllBound)})`}`,
+        categories: [...runs.map(runLabel), ...(results.exactNllBound === undefined ? [] : ['exact denoiser'])],
+        yName: 'nats / point',
+        series: [{ name: 'negative ELBO', values: [...runs.map((run) => run.nllBound ?? Number.NaN), ...(results.exactNllBound === undefined ? [] : [results.exactNllBound])] }],
+      })
     : '';
   const sampleFigures = runs
     .map((run) => {
