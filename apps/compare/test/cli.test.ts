@@ -73,6 +73,22 @@ describe('diffusion-compare (built CLI, end to end)', () => {
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThan(8);
   });
 
+  it('loads an outside sampler plugin by module name (--plugin diffusion-sampler-deis)', () => {
+    const result = runCli({ ...tinyConfig, parameterisations: ['eps'], weightings: ['natural'], samplers: ['deis', 'euler'], nfe: [6] }, ['--plugin', 'diffusion-sampler-deis']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const loaded = JSON.parse(readFileSync(join(result.outDir, 'results.json'), 'utf8')) as Results;
+    const samplers = loaded.runs[0]!.samples.map((sample) => sample.sampler);
+    expect(samplers).toEqual(['deis', 'euler']);
+    expect(loaded.runs[0]!.samples.every((sample) => Number.isFinite(sample.slicedWasserstein))).toBe(true);
+  });
+
+  it('exits 2 naming a plugin module that does not exist', () => {
+    const result = runCli({ ...tinyConfig }, ['--plugin', 'diffusion-sampler-nope']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--plugin: cannot load module "diffusion-sampler-nope"/);
+  });
+
   it('exits 2 with a clear message on an unknown sampler', () => {
     const result = runCli({ ...tinyConfig, samplers: ['nope'] });
     expect(result.status).toBe(2);
