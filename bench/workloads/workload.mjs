@@ -101,7 +101,11 @@ function sample(sampler, denoiser, shape, sigmas, measured) {
   const ladder = Float64Array.from([...sigmas.subarray(0, measured + 1), 0]);
   const startTensors = tf.memory().numTensors;
   const noise = tf.tidy(() => tf.mul(randomNormalTensor(createRandomSource(7), shape), Math.sqrt(1 + ladder[0] ** 2)));
-  for (let index = 0; index < warmup; index += 1) tf.tidy(() => denoiser(noise, ladder[0]).dataSync());
+  for (let index = 0; index < warmup; index += 1) {
+    const denoised = denoiser(noise, ladder[0]);
+    denoised.dataSync();
+    denoised.dispose();
+  }
   const stamps = [];
   const start = performance.now();
   const result = sampler.sample(denoiser, noise, ladder, {
