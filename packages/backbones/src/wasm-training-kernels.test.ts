@@ -70,7 +70,7 @@ describe('registerWasmTrainingKernels', () => {
   });
 
   it('registers the kernels once and returns their names', () => {
-    expect(registerWasmTrainingKernels()).toEqual(['Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput']);
+    expect(registerWasmTrainingKernels()).toEqual(['Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Concat']);
     expect(registerWasmTrainingKernels()).toEqual([]);
   });
 
@@ -101,6 +101,43 @@ describe('registerWasmTrainingKernels', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it('concatenates exactly like the cpu backend (narrow rows copied by the replacement, wide ones by the original)', async () => {
+    registerWasmTrainingKernels();
+    const concatOn = async (backend: string, shapes: number[][], axis: number, dtype: 'float32' | 'int32', seed: number) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const parts = shapes.map((shape, index) => tf.cast(tf.mul(tf.tensor(values(seed + index, shape), shape), dtype === 'int32' ? 100 : 1), dtype));
+        const joined = tf.concat(parts, axis);
+        return { shape: joined.shape, values: Array.from(joined.dataSync()) };
+      });
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          leading: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 0, maxLength: 2 }),
+          widths: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 2, maxLength: 4 }),
+          trailing: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 2 }),
+          dtype: fc.constantFrom<'float32' | 'int32'>('float32', 'int32'),
+          seed: fc.integer({ min: 0, max: 1000 }),
+        }),
+        async ({ leading, widths, trailing, dtype, seed }) => {
+          const shapes = widths.map((width) => [...leading, width, ...trailing]);
+          const cpu = await concatOn('cpu', shapes, leading.length, dtype, seed);
+          const wasm = await concatOn('wasm', shapes, leading.length, dtype, seed);
+          expect(wasm).toEqual(cpu);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    const before = (await tf.setBackend('wasm'), tf.memory().numTensors);
+    const [x, y] = [tf.tensor(values(50, [300, 2]), [300, 2]), tf.tensor(values(51, [300, 32]), [300, 32])];
+    const [dx, dy] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.concat([a, b], 1))))([x, y]);
+    expect(maxAbsDifference(dx!.dataSync(), tf.tidy(() => tf.mul(x, 2).dataSync()))).toBe(0);
+    expect(maxAbsDifference(dy!.dataSync(), tf.tidy(() => tf.mul(y, 2).dataSync()))).toBe(0);
+    tf.dispose([x, y, dx!, dy!]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('computes transposed matMuls and their gradients like the cpu backend', async () => {

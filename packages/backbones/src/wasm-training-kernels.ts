@@ -1,4 +1,5 @@
 import { DiffusionError } from '@diffusion/core';
+import { createConcat } from './wasm-concat-kernel';
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /** Options of {@link registerWasmTrainingKernels}. */
@@ -14,6 +15,8 @@ export interface WasmTrainingKernelsOptions {
    * the stride) with the flipped, in/out-swapped filter, which runs on XNNPACK (default true).
    */
   readonly fastConvInputGradient?: boolean;
+  /** Also replace the wasm `Concat` kernel, for short rows, by one flat copy loop (default true). */
+  readonly fastConcat?: boolean;
 }
 
 type Backend = { disposeData(dataId: object): unknown };
@@ -159,7 +162,7 @@ function replaceKernel(name: string, wrap: (original: KernelConfig) => KernelFun
 /**
  * Registers the kernels that training needs on tfjs-backend-wasm 4.22: `Conv2DBackpropFilter`
  * (absent there, so a conv weight gradient fails) and, by default, fast replacements for the
- * transposed matMul and conv input gradient paths. Import `@tensorflow/tfjs-backend-wasm`
+ * transposed matMul, conv input gradient and narrow concat paths. Import `@tensorflow/tfjs-backend-wasm`
  * first; safe to call more than once. Returns the kernel names it registered or replaced.
  */
 export function registerWasmTrainingKernels(options: WasmTrainingKernelsOptions = {}): string[] {
@@ -175,5 +178,6 @@ export function registerWasmTrainingKernels(options: WasmTrainingKernelsOptions 
     for (const name of ['BatchMatMul', '_FusedMatMul']) if (replaceKernel(name, createPlainMatMul)) registered.push(name);
   }
   if ((options.fastConvInputGradient ?? true) && replaceKernel('Conv2DBackpropInput', createConv2DBackpropInput)) registered.push('Conv2DBackpropInput');
+  if ((options.fastConcat ?? true) && replaceKernel('Concat', createConcat)) registered.push('Concat');
   return registered;
 }
