@@ -14,7 +14,7 @@ import { prepareWasmThreads } from './wasm-threads.mjs';
 const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { threads: { type: 'string', default: '1' }, 'no-fast-kernels': { type: 'boolean', default: false }, repeat: { type: 'string', default: '3' } } });
 const workload = positionals[0] ?? 'w1';
 if (Number(args.threads) > 1) { const restore = prepareWasmThreads(tf, wasmBackend, Number(args.threads)); await selectBackend('wasm'); restore(); } else await selectBackend('wasm');
-registerWasmTrainingKernels(args['no-fast-kernels'] ? { fastTransposedMatMul: false, fastConvInputGradient: false } : {});
+registerWasmTrainingKernels(args['no-fast-kernels'] ? { fastTransposedMatMul: false, fastConvInputGradient: false, fastConcat: false } : {});
 const schedule = createLinearSchedule();
 const parameterisation = createEpsParameterisation();
 const image = workload === 'w3' || workload === 'w4';

@@ -3,7 +3,7 @@
 // (torch_ref.py, when /usr/bin/python3 has torch). Prints a table and writes results/latest.json
 // and results/latest.md. Runs against the built packages: `pnpm build` first.
 // Usage: node bench/workloads/run.mjs [--workloads W1,W3] [--quick] [--backend wasm|cpu]
-//        [--rounds N] [--threads N] [--torch-threads N] [--torch-blas DIR] [--no-torch]
+//        [--rounds N] [--threads N] [--torch-threads N] [--torch-blas DIR] [--no-torch] [--out NAME]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +19,8 @@ const { values: args } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     rounds: { type: 'string' },
     threads: { type: 'string', default: '1' },
-    'torch-threads': { type: 'string', default: '1' },
+    'torch-threads': { type: 'string' },
+    out: { type: 'string', default: 'latest' },
     'torch-blas': { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
@@ -29,6 +30,14 @@ const workloads = args.workloads.split(',').map((name) => name.trim().toLowerCas
 for (const name of workloads) if (!['w1', 'w2', 'w3', 'w4'].includes(name)) throw new Error(`--workloads: unknown workload ${name} (W1, W2, W3, W4)`);
 if (!['wasm', 'cpu'].includes(args.backend)) throw new Error(`--backend: expected wasm or cpu; got ${args.backend}`);
 const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
+// PyTorch gets as many cores as we do. On 2 cores, the best torch settings of the shared RESULTS.md:
+// 1 OpenMP + 2 OpenBLAS threads for the MLP workloads, 2 OpenMP + 1 OpenBLAS for the U-Net ones.
+args['torch-threads'] ??= args.threads;
+const torchThreadArgs = (name) => {
+  const threads = Number(args['torch-threads']);
+  if (threads === 1) return ['--threads', '1'];
+  return name === 'w1' || name === 'w2' ? ['--threads', '1', '--blas-threads', String(threads)] : ['--threads', String(threads), '--blas-threads', '1'];
+};
 const cpu = args.backend === 'cpu';
 
 // Steps per run: [timed, warm-up] for ours and torch. W2 / W4 time a prefix of the schedule.
@@ -40,7 +49,7 @@ const plan = {
 };
 const flops = { w1: 422_051_840, w2: 2_805_760_000, w3: 47_641_853_952, w4: 15_890_251_776 };
 const units = { w1: 'steps/s', w2: 's / 1000 steps', w3: 'steps/s', w4: 's / batch (50 steps)' };
-const ceiling = 44; // GFLOP/s, single-thread tfjs-wasm XNNPACK matMul 1024³ (shared/bench/RESULTS.md)
+const ceiling = 44 * Number(args.threads); // GFLOP/s: 44 per thread, tfjs-wasm XNNPACK matMul 1024³ (shared/bench/RESULTS.md)
 
 function runJson(command, commandArgs, env = {}) {
   const result = spawnSync(command, commandArgs, { cwd: join(here, '..', '..'), encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
@@ -95,7 +104,7 @@ for (let round = 0; round < rounds; round += 1) {
     let line = `round ${round + 1} ${name.toUpperCase()}: ours ${ours.medianStepMs.toFixed(2)} ms/step`;
     if (torch.available) {
       const [torchSteps, torchWarmup] = plan[name].torch;
-      const torchArgs = [join(here, 'torch_ref.py'), name, '--threads', args['torch-threads'], '--steps', String(torchSteps), '--warmup', String(torchWarmup)];
+      const torchArgs = [join(here, 'torch_ref.py'), name, ...torchThreadArgs(name), '--steps', String(torchSteps), '--warmup', String(torchWarmup)];
       const reference = runJson(args.python, torchArgs, torchEnv);
       reference.load = load();
       runs[name].torch.push(reference);
@@ -134,7 +143,7 @@ const results = workloads.map((name) => {
 
 const mib = (bytes) => (bytes === undefined ? '–' : `${(bytes / 2 ** 20).toFixed(0)}`);
 const fixed = (value, digits) => (value === undefined ? '–' : value.toFixed(digits));
-const header = '| workload | unit | ours | PyTorch | ours/PyTorch speed | ours GFLOP/s | of 44 GFLOP/s | PyTorch GFLOP/s | peak RSS MiB | peak tf.memory MiB | wasm heap MiB |';
+const header = `| workload | unit | ours | PyTorch | ours/PyTorch speed | ours GFLOP/s | of ${ceiling} GFLOP/s | PyTorch GFLOP/s | peak RSS MiB | peak tf.memory MiB | wasm heap MiB |`;
 const rows = results.map((row) => `| ${row.workload} | ${row.unit} | ${fixed(row.ours, 3)} | ${fixed(row.torch, 3)} | ${fixed(row.ratio, 3)} | ${fixed(row.gflopsPerSecond, 1)} | ${fixed(100 * row.ceilingFraction, 1)}% | ${fixed(row.torchGflopsPerSecond, 1)} | ${mib(row.peakRssBytes)} | ${fixed(row.peakTensorBytes / 2 ** 20, 1)} | ${mib(row.wasmHeapBytes)} |`);
 const table = [header, `|${'---|'.repeat(11)}`, ...rows].join('\n');
 const environment = {
@@ -147,24 +156,24 @@ const environment = {
   wasmThreads: Number(args.threads),
   rounds,
   quick: args.quick,
-  torch: torch.available ? { version: torch.version, threads: Number(args['torch-threads']), blas: torch.blas, referenceBlas: torch.referenceBlas, matmul512Gflops: torch.matmul512Gflops, blasOverride: args['torch-blas'] } : { skipped: torch.reason },
+  torch: torch.available ? { version: torch.version, threads: Number(args['torch-threads']), threadArgs: Object.fromEntries(workloads.map((name) => [name, torchThreadArgs(name).join(' ')])), blas: torch.blas, referenceBlas: torch.referenceBlas, matmul512Gflops: torch.matmul512Gflops, blasOverride: args['torch-blas'] } : { skipped: torch.reason },
 };
 console.log(`\n${table}\n`);
 console.log(`Load average at end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}. Medians over ${rounds} round(s); ratio = PyTorch step time / ours, per round, median.`);
 mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify({ environment, results }, null, 2)}\n`);
-writeFileSync(join(here, 'results', 'latest.md'), [
+writeFileSync(join(here, 'results', `${args.out}.json`), `${JSON.stringify({ environment, results }, null, 2)}\n`);
+writeFileSync(join(here, 'results', `${args.out}.md`), [
   '# Workload benchmark (latest run)',
   '',
   `${environment.date}, Node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), load average at end ${environment.loadAverageEnd.map((value) => value.toFixed(2)).join(' ')}.`,
   `Backend ${args.backend}, wasm threads ${args.threads}; ${rounds} interleaved round(s), medians.`,
   torch.available
-    ? `PyTorch ${torch.version}, ${args['torch-threads']} thread(s), BLAS ${torch.blas.join(', ')}${torch.referenceBlas ? ' (reference BLAS: slow Linear layers)' : ''}, matMul 512³ ${torch.matmul512Gflops.toFixed(1)} GFLOP/s.`
+    ? `PyTorch ${torch.version}, ${args['torch-threads']} core(s) (${workloads.map((name) => `${name.toUpperCase()}: ${torchThreadArgs(name).join(' ')}`).join('; ')}), BLAS ${torch.blas.join(', ')}${torch.referenceBlas ? ' (reference BLAS: slow Linear layers)' : ''}, matMul 512³ ${torch.matmul512Gflops.toFixed(1)} GFLOP/s.`
     : `PyTorch reference ${torch.reason}.`,
   '',
   table,
   '',
   'W2 and W4 time a prefix of the schedule and report whole-schedule seconds from the median step time.',
-  '"of 44 GFLOP/s": fraction of the single-thread tfjs-wasm SIMD matMul ceiling.',
+  `"of ${ceiling} GFLOP/s": fraction of the tfjs-wasm SIMD matMul ceiling (44 GFLOP/s per thread).`,
   '',
 ].join('\n'));

@@ -49,7 +49,7 @@ if (args.backend === 'wasm' && threads > 1) {
 if (tf.getBackend() !== args.backend) throw new Error(`backend ${args.backend} did not start (got ${tf.getBackend()})`);
 if (args.backend === 'wasm') {
   registered = args['no-fast-kernels']
-    ? registerWasmTrainingKernels({ fastTransposedMatMul: false, fastConvInputGradient: false })
+    ? registerWasmTrainingKernels({ fastTransposedMatMul: false, fastConvInputGradient: false, fastConcat: false })
     : registerWasmTrainingKernels();
 }
 const actualThreads = args.backend === 'wasm' ? wasmBackend.getThreadsCount() : 1;
