@@ -4,7 +4,7 @@ import { DiffusionError } from '@diffusion/core';
 import { startBackend } from './backend';
 import { buildRegistry, checkNames } from './components';
 import { ConfigError, loadConfig, type CompareConfig } from './config';
-import { runExperiment } from './experiment';
+import { runExperiment, type ExperimentOutcome } from './experiment';
 import { loadPluginSamplers } from './plugins';
 import { createProgressBars } from './progress';
 import { writeReport } from './write-report';
@@ -25,7 +25,7 @@ const number = (value: string): number => {
 const program = new Command('diffusion-compare')
   .description('Train the same backbone under several parameterisations and loss weightings, sample with several samplers, and write one report.')
   .option('-c, --config <file>', 'JSON config file (flags override its fields)')
-  .option('--dataset <name>', 'mixture | swiss-roll | two-moons | eight-gaussians | checkerboard | rings')
+  .option('--dataset <name>', 'mixture | swiss-roll | two-moons | eight-gaussians | checkerboard | rings | mnist (U-Net; set its size with "unet" in a --config file)')
   .option('--schedule <name>', 'linear | scaled-linear | cosine | sigmoid | laplace | log-snr-linear | flow-matching | edm')
   .option('--parameterisations <list>', 'comma-separated, e.g. eps,x0,v', list)
   .option('--weightings <list>', 'comma-separated: natural (each its own MSE) or a weighting held fixed for all', list)
@@ -43,6 +43,16 @@ const program = new Command('diffusion-compare')
   .option('--plugin <module>', 'load samplers from an outside plugin module (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
   .option('-q, --quiet', 'no progress bars')
   .showHelpAfterError();
+
+/** The experiment-wide figures of an outcome, for the report. */
+function outcomeFigures(outcome: ExperimentOutcome) {
+  return {
+    nllUnit: outcome.nllUnit,
+    ...(outcome.dataNll === undefined ? {} : { dataNll: outcome.dataNll }),
+    ...(outcome.exactNllBound === undefined ? {} : { exactNllBound: outcome.exactNllBound }),
+    ...(outcome.referenceQuality === undefined ? {} : { referenceQuality: outcome.referenceQuality }),
+  };
+}
 
 async function main(): Promise<number> {
   program.parse();
@@ -95,9 +105,9 @@ async function main(): Promise<number> {
       log,
       progress: createProgressBars(config.quiet),
       signal: controller.signal,
-      onRunFinished: (runs, visuals) => writeReport({ ...base, runs, visuals, complete: false }),
+      onRunFinished: (runs, visuals) => writeReport({ ...base, runs, visuals, complete: false, nllUnit: '' }),
     });
-    const written = writeReport({ ...base, runs: outcome.runs, visuals: outcome.visuals, complete: outcome.complete, ...(outcome.dataNll === undefined ? {} : { dataNll: outcome.dataNll }), ...(outcome.exactNllBound === undefined ? {} : { exactNllBound: outcome.exactNllBound }) });
+    const written = writeReport({ ...base, runs: outcome.runs, visuals: outcome.visuals, complete: outcome.complete, ...outcomeFigures(outcome) });
     printSummary(written.results);
     console.log(`\nreport: ${written.reportPath}\nresults: ${written.resultsPath}`);
     return outcome.complete ? 0 : 130;

@@ -10,6 +10,17 @@ export const backendNames = ['wasm', 'cpu', 'tensorflow'] as const;
 
 const positiveInteger = z.number().int().positive();
 
+/** The U-Net of the MNIST runs (see `createUnetBackbone` of @diffusion/backbones). */
+const unetSchema = z
+  .object({
+    baseChannels: positiveInteger.default(32),
+    channelMultipliers: z.array(positiveInteger).min(1).default([1, 2, 2]),
+    numResBlocks: positiveInteger.default(1),
+    attentionResolutions: z.array(positiveInteger).default([7]),
+    groups: positiveInteger.default(8),
+  })
+  .strict();
+
 /** The JSON schema of a compare run (flags and the config file fill the same object). */
 export const compareConfigSchema = z
   .object({
@@ -20,15 +31,16 @@ export const compareConfigSchema = z
     weightings: z.array(z.string().min(1)).min(1).default(['natural', 'uniform']),
     timeDensity: z.string().min(1).default('uniform'),
     samplers: z.array(z.string().min(1)).min(1).default(['euler', 'dpmpp-2m']),
-    nfe: z.array(positiveInteger).min(1).default([10, 50]),
+    nfe: z.array(positiveInteger).min(1).optional(),
     ladder: z.enum(ladderNames).default('trailing'),
-    steps: positiveInteger.default(1500),
-    batch: positiveInteger.default(256),
-    learningRate: z.number().positive().max(1).default(2e-3),
+    steps: positiveInteger.optional(),
+    batch: positiveInteger.optional(),
+    learningRate: z.number().positive().max(1).optional(),
     hiddenWidths: z.array(positiveInteger).min(1).default([128, 128, 128]),
-    emaDecay: z.number().min(0).max(1).default(0.995),
-    samples: positiveInteger.default(20_000),
-    profileBins: positiveInteger.default(24),
+    unet: unetSchema.default({ baseChannels: 32, channelMultipliers: [1, 2, 2], numResBlocks: 1, attentionResolutions: [7], groups: 8 }),
+    emaDecay: z.number().min(0).max(1).optional(),
+    samples: positiveInteger.optional(),
+    profileBins: positiveInteger.optional(),
     seed: z.number().int().nonnegative().default(0),
     backend: z.enum(backendNames).default('wasm'),
     out: z.string().min(1).default('compare-output'),
@@ -37,8 +49,18 @@ export const compareConfigSchema = z
   })
   .strict();
 
+type ParsedConfig = z.infer<typeof compareConfigSchema>;
+type DatasetDefaultKey = 'nfe' | 'steps' | 'batch' | 'learningRate' | 'emaDecay' | 'samples' | 'profileBins';
+type DatasetDefaults = { [Key in DatasetDefaultKey]-?: NonNullable<ParsedConfig[Key]> };
+
+/** Defaults that depend on the dataset: 2-D points train fast; MNIST trains a U-Net. */
+const datasetDefaults: { points: DatasetDefaults; images: DatasetDefaults } = {
+  points: { nfe: [10, 50], steps: 1500, batch: 256, learningRate: 2e-3, emaDecay: 0.995, samples: 20_000, profileBins: 24 },
+  images: { nfe: [10, 25], steps: 3000, batch: 64, learningRate: 5e-4, emaDecay: 0.999, samples: 256, profileBins: 12 },
+};
+
 /** A validated, fully defaulted compare configuration. */
-export type CompareConfig = z.infer<typeof compareConfigSchema>;
+export type CompareConfig = Omit<ParsedConfig, keyof DatasetDefaults> & DatasetDefaults;
 
 /** A configuration error: exit code 2, message names the field and what is allowed. */
 export class ConfigError extends Error {
@@ -53,11 +75,17 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${field}: ${issue.message}`;
 }
 
-/** Validates a plain object against the schema, defaults included. */
+/** Validates a plain object against the schema and fills every default (dataset-dependent ones included). */
 export function parseConfig(input: unknown): CompareConfig {
   const result = compareConfigSchema.safeParse(input);
   if (!result.success) throw new ConfigError(`invalid configuration:\n  ${result.error.issues.map(describeIssue).join('\n  ')}`);
-  return result.data;
+  const defaults = result.data.dataset === 'mnist' ? datasetDefaults.images : datasetDefaults.points;
+  const filled = { ...defaults };
+  for (const key of Object.keys(defaults) as Array<keyof DatasetDefaults>) {
+    const value = result.data[key];
+    if (value !== undefined) (filled as Record<string, unknown>)[key] = value;
+  }
+  return { ...result.data, ...filled };
 }
 
 /** Reads a JSON config file; flags given on the command line override its fields. */

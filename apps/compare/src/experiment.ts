@@ -1,18 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createMlpBackbone } from '@diffusion/backbones';
 import { createRandomSource, randomNormalTensor, type Denoiser, type Registry } from '@diffusion/core';
-import { maximumMeanDiscrepancy, nllBoundFromDenoiser, slicedWasserstein1, slicedWasserstein1ToMixture } from '@diffusion/metrics';
+import { natsToBitsPerDim, nllBoundFromDenoiser } from '@diffusion/metrics';
 import { isDiscreteSchedule } from '@diffusion/parameterisations';
 import { createTrainer } from '@diffusion/training';
 import { timeDensityByName, weightingByName } from './components';
 import type { CompareConfig } from './config';
-import { datasetByName } from './datasets';
+import { createImageSetup } from './image-setup';
 import { ladderFor, sigmaRange } from './ladders';
+import { createPointSetup } from './point-setup';
 import { lossProfile, profileSigmas } from './profile';
 import type { ProgressBars } from './progress';
-import type { ReportVisuals } from './report/html';
+import type { ReportVisuals, TrajectoryPicture } from './report/html';
 import type { RunResult, SampleResult } from './results';
-import { runSampler, stepsForBudget, toPoints } from './sampling';
+import { runSampler, stepsForBudget } from './sampling';
+import type { Picture, SampleQuality } from './setup';
 
 /** What the experiment reports to its caller while it runs. */
 export interface ExperimentHooks {
@@ -30,10 +31,9 @@ export interface ExperimentOutcome {
   readonly complete: boolean;
   readonly dataNll?: number;
   readonly exactNllBound?: number;
+  readonly nllUnit: string;
+  readonly referenceQuality?: SampleQuality;
 }
-
-const heldOutCount = 2000;
-const mmdCount = 2000;
 
 /** Exponential moving average of the losses, downsampled to at most `points` (step, loss) pairs. */
 export function smoothCurve(losses: Float64Array, points = 200): Array<[number, number]> {
@@ -47,33 +47,35 @@ export function smoothCurve(losses: Float64Array, points = 200): Array<[number, 
   return curve;
 }
 
+/** The weights of a loss on a grid of log-SNR: equal signatures mean identical training. */
+function lossSignature(weighting: { weight(logSnr: number): number }): string {
+  return Array.from({ length: 41 }, (_, index) => weighting.weight(-20 + index).toPrecision(12)).join(',');
+}
+
 /**
  * Trains one backbone per (parameterisation, weighting) from the same initial weights on the same
  * seeded batches, then samples each with every sampler at every NFE from the same initial noise.
  */
 export async function runExperiment(config: CompareConfig, registry: Registry, hooks: ExperimentHooks): Promise<ExperimentOutcome> {
-  if (config.dataset === 'mnist') throw new Error('mnist is handled by runImageExperiment');
   const schedule = registry.schedules.get(config.schedule);
-  const data = datasetByName(config.dataset);
-  const dimension = data.dataset.dimension;
   const random = createRandomSource(config.seed);
-  const heldOutArray = data.dataset.sampleArray(heldOutCount, random.fork('held-out'));
-  const heldOut = tf.tensor2d(Float32Array.from(heldOutArray), [heldOutCount, dimension]);
-  const profileNoise = randomNormalTensor(random.fork('profile-noise'), [heldOutCount, dimension]);
-  const sampleNoise = randomNormalTensor(random.fork('sample-noise'), [config.samples, dimension]);
-  const reference = data.mixture === undefined ? data.dataset.sampleArray(config.samples, random.fork('reference')) : undefined;
+  const setup = config.dataset === 'mnist' ? await createImageSetup(config, random) : createPointSetup(config, random);
+  const profileNoise = randomNormalTensor(random.fork('profile-noise'), setup.heldOut.shape);
+  const sampleNoise = randomNormalTensor(random.fork('sample-noise'), [config.samples, ...setup.sampleShape]);
   const { sigmaMin, sigmaMax } = sigmaRange(schedule);
   const sigmasOfProfile = profileSigmas(sigmaMin, sigmaMax, config.profileBins);
-  const dataNll = data.mixture === undefined ? undefined : -averageLogDensity(data.mixture.logDensity(heldOutArray));
-  // The negative ELBO of the discrete chain (nats per point) on the held-out points, the same
-  // x_t draws for every model; 100 stratified timesteps per point keep it unbiased and quick.
-  const boundOf = (denoiser: Denoiser): number | undefined =>
-    isDiscreteSchedule(schedule) ? nllBoundFromDenoiser({ denoiser, schedule, data: heldOut, random: random.fork('nll-bound'), timesteps: 100 }).total : undefined;
-  const exactNllBound = data.exactDenoiser === undefined ? undefined : boundOf(data.exactDenoiser);
+  // The negative ELBO of the discrete chain on the held-out data, the same x_t draws for every
+  // model; stratified timesteps keep it unbiased and quick.
+  const boundOf = (denoiser: Denoiser): number | undefined => {
+    if (!isDiscreteSchedule(schedule)) return undefined;
+    const bound = nllBoundFromDenoiser({ denoiser, schedule, data: setup.heldOut, random: random.fork('nll-bound'), timesteps: setup.decoder === 'gaussian' ? 100 : 20, decoder: setup.decoder });
+    return setup.nllUnit === 'bits per dimension' ? natsToBitsPerDim(bound.total, setup.dimension) : bound.total;
+  };
+  const exactNllBound = setup.exactDenoiser === undefined ? undefined : boundOf(setup.exactDenoiser);
   const runs: RunResult[] = [];
-  const samples = new Map<string, { label: string; points: Array<[number, number]> }>();
-  const trajectories = new Map<string, { label: string; frames: ReturnType<typeof runSampler>['trajectory'] }>();
-  const visuals: ReportVisuals = { data: toPoints(heldOut, heldOutCount), samples, trajectories };
+  const samples = new Map<string, Picture & { label: string }>();
+  const trajectories = new Map<string, TrajectoryPicture>();
+  const visuals: ReportVisuals = { ...(setup.dataPoints === undefined ? {} : { data: setup.dataPoints }), samples, trajectories };
   const maxNfe = Math.max(...config.nfe);
   const trainedRuns = new Map<string, RunResult>();
   let complete = true;
@@ -97,7 +99,7 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
           hooks.onRunFinished?.(runs, visuals);
           continue;
         }
-        const backbone = createMlpBackbone({ dimension, hiddenWidths: config.hiddenWidths, seed: config.seed });
+        const backbone = setup.createBackbone();
         const trainer = createTrainer({
           backbone,
           schedule,
@@ -116,14 +118,14 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
         try {
           const onProgress = hooks.progress.start(`${parameterisationName} · ${weightingName}`, config.steps);
           const started = performance.now();
-          const trained = await trainer.train({ data: data.dataset, steps: config.steps, onProgress, signal: hooks.signal });
+          const trained = await trainer.train({ data: setup.dataset, steps: config.steps, onProgress, signal: hooks.signal });
           const trainSeconds = (performance.now() - started) / 1000;
           if (trained.steps < config.steps) {
             complete = false;
             break;
           }
           const denoise = trainer.denoiser({ ema: true });
-          const profile = lossProfile(denoise, heldOut, profileNoise, sigmasOfProfile, data.exactDenoiser);
+          const profile = lossProfile(denoise, setup.heldOut, profileNoise, sigmasOfProfile, setup.exactDenoiser);
           const nllBound = boundOf(denoise);
           const sampleResults: SampleResult[] = [];
           for (const samplerName of config.samplers) {
@@ -133,24 +135,23 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
               const sigmas = ladderFor(schedule, config.ladder, steps);
               const recordTrajectory = samplerName === config.samplers[0] && nfe === maxNfe;
               const sampleStart = performance.now();
-              const run = runSampler(sampler, denoise, sampleNoise, sigmas, { seed: config.seed, ...(recordTrajectory ? { frames: 6, trajectoryPoints: 600 } : {}) });
-              const values = Float64Array.from(run.x.dataSync());
+              const run = runSampler(sampler, denoise, sampleNoise, sigmas, { seed: config.seed, ...(recordTrajectory ? { frames: 6, picture: setup.picture } : {}) });
               const seconds = (performance.now() - sampleStart) / 1000;
               if (recordTrajectory) trajectories.set(id, { label: `${samplerName}, ${run.evaluations} NFE, ${config.ladder} ladder`, frames: run.trajectory });
-              if (nfe === maxNfe && (samples.get(id) === undefined || samplerName === config.samplers[0])) samples.set(id, { label: `${samplerName} at ${run.evaluations} NFE`, points: toPoints(run.x, 2000) });
+              if (nfe === maxNfe && (samples.get(id) === undefined || samplerName === config.samplers[0])) samples.set(id, { label: `${samplerName} at ${run.evaluations} NFE`, ...setup.picture(run.x) });
+              const quality = setup.evaluate(run.x);
               run.x.dispose();
-              const slicedWasserstein = data.mixture === undefined ? slicedWasserstein1(values, reference!) : slicedWasserstein1ToMixture(values, data.mixture);
-              const mmd = maximumMeanDiscrepancy(values.subarray(0, mmdCount * dimension), heldOutArray.subarray(0, mmdCount * dimension), { dimension });
-              sampleResults.push({ sampler: samplerName, nfe: run.evaluations, steps, slicedWasserstein, mmd, seconds });
+              sampleResults.push({ sampler: samplerName, nfe: run.evaluations, steps, ...quality, seconds });
             }
           }
+          const lossCurve = smoothCurve(trained.losses);
           const result: RunResult = {
             id,
             parameterisation: parameterisationName,
             weighting: weightingName,
             trainSeconds,
-            finalLoss: smoothCurve(trained.losses).at(-1)?.[1] ?? Number.NaN,
-            lossCurve: smoothCurve(trained.losses),
+            finalLoss: lossCurve.at(-1)?.[1] ?? Number.NaN,
+            lossCurve,
             profile,
             samples: sampleResults,
             parameterCount: backbone.parameterCount,
@@ -168,20 +169,17 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
     }
   } finally {
     hooks.progress.stop();
-    heldOut.dispose();
     profileNoise.dispose();
     sampleNoise.dispose();
+    setup.dispose();
   }
-  return { runs, visuals, complete, ...(dataNll === undefined ? {} : { dataNll }), ...(exactNllBound === undefined ? {} : { exactNllBound }) };
-}
-
-/** The weights of a loss on a grid of log-SNR: equal signatures mean identical training. */
-function lossSignature(weighting: { weight(logSnr: number): number }): string {
-  return Array.from({ length: 41 }, (_, index) => weighting.weight(-20 + index).toPrecision(12)).join(',');
-}
-
-function averageLogDensity(values: Float64Array | number[]): number {
-  let sum = 0;
-  for (const value of values) sum += value;
-  return sum / values.length;
+  return {
+    runs,
+    visuals,
+    complete,
+    nllUnit: setup.nllUnit,
+    ...(setup.dataNll === undefined ? {} : { dataNll: setup.dataNll }),
+    ...(exactNllBound === undefined ? {} : { exactNllBound }),
+    ...(setup.referenceQuality === undefined ? {} : { referenceQuality: setup.referenceQuality }),
+  };
 }

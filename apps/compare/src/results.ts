@@ -5,10 +5,10 @@ export interface SampleResult {
   readonly sampler: string;
   readonly nfe: number;
   readonly steps: number;
-  /** Sliced Wasserstein-1 to the data (exact mixture CDF when the dataset is a mixture). */
-  readonly slicedWasserstein: number;
-  /** Unbiased MMD² (RBF, median-heuristic bandwidth) to held-out data. */
-  readonly mmd: number;
+  /** Sliced Wasserstein-1 to the data (exact mixture CDF when the dataset is a mixture); 2-D data. */
+  readonly slicedWasserstein?: number;
+  /** Unbiased MMD² (RBF, median-heuristic bandwidth) to held-out data; 2-D data. */
+  readonly mmd?: number;
   /** Fréchet distance of classifier features (MNIST only). */
   readonly frechetDistance?: number;
   /** Mean classifier confidence (MNIST only). */
@@ -36,7 +36,7 @@ export interface RunResult {
   readonly lossCurve: ReadonlyArray<readonly [number, number]>;
   readonly profile: readonly ProfileBin[];
   readonly samples: readonly SampleResult[];
-  /** Negative ELBO on held-out data (nats per point for 2-D data, bits/dim for images). */
+  /** Negative ELBO on held-out data, in `CompareResults.nllUnit` (nats per point for 2-D data, bits per dimension for images). */
   readonly nllBound?: number;
   readonly parameterCount: number;
   /** Set when this run trains exactly the same model as another (eps with `uniform` = eps natural): its figures are that run's. */
@@ -56,6 +56,10 @@ export interface CompareResults {
   readonly dataNll?: number;
   /** The NLL bound of the exact denoiser on the same points: the best any model can reach with this chain. */
   readonly exactNllBound?: number;
+  /** Unit of every NLL figure. */
+  readonly nllUnit: string;
+  /** The same quality metrics for held-out real data (MNIST: held-out vs train digits). */
+  readonly referenceQuality?: { readonly frechetDistance?: number; readonly classifierConfidence?: number; readonly slicedWasserstein?: number };
   readonly wallClockSeconds: number;
   readonly runs: readonly RunResult[];
 }

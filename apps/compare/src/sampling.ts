@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Denoiser, Sampler } from '@diffusion/core';
+import type { Picture } from './setup';
 
 /** Denoiser calls of a run of `steps` steps: the sampler's own count when it declares one. */
 export function evaluationsOf(sampler: Sampler, steps: number): number {
@@ -14,11 +15,8 @@ export function stepsForBudget(sampler: Sampler, nfe: number): number {
   return steps;
 }
 
-/** One trajectory frame: the first points of the sample at a noise level. */
-export interface TrajectoryFrame {
-  readonly sigma: number;
-  readonly points: ReadonlyArray<readonly [number, number]>;
-}
+/** One trajectory frame: a picture of the sample at a noise level. */
+export type TrajectoryFrame = Picture & { readonly sigma: number };
 
 /** Reads the first `count` rows of a [n, 2] tensor as points. */
 export function toPoints(x: tf.Tensor, count: number): Array<[number, number]> {
@@ -30,14 +28,14 @@ export function toPoints(x: tf.Tensor, count: number): Array<[number, number]> {
 
 /**
  * Runs a sampler from `unitNoise * sigmas[0]`; counts denoiser calls; records up to `frames`
- * trajectory frames of the first `trajectoryPoints` points when asked. The caller owns the result.
+ * trajectory frames (pictures of the sample, e.g. the first points) when asked. The caller owns the result.
  */
 export function runSampler(
   sampler: Sampler,
   denoise: Denoiser,
   unitNoise: tf.Tensor,
   sigmas: Float64Array,
-  options: { seed: number; frames?: number; trajectoryPoints?: number },
+  options: { seed: number; frames?: number; picture?: (x: tf.Tensor) => Picture },
 ): { x: tf.Tensor; evaluations: number; trajectory: TrajectoryFrame[] } {
   let evaluations = 0;
   const counted: Denoiser = (x, sigma) => {
@@ -49,10 +47,11 @@ export function runSampler(
   const steps = sigmas.length - 1;
   const keep = new Set(Array.from({ length: frames }, (_, index) => Math.round(((index + 1) * steps) / frames) - 1));
   const start = tf.tidy(() => tf.mul(unitNoise, sigmas[0]!));
-  if (frames > 0) trajectory.push({ sigma: sigmas[0]!, points: toPoints(start, options.trajectoryPoints ?? 500) });
+  const picture = options.picture;
+  if (frames > 0 && picture !== undefined) trajectory.push({ sigma: sigmas[0]!, ...picture(start) });
   const x = sampler.sample(counted, start, sigmas, {
     seed: options.seed,
-    ...(frames > 0 ? { onStep: (event) => { if (keep.has(event.index)) trajectory.push({ sigma: event.sigmaNext, points: toPoints(event.x, options.trajectoryPoints ?? 500) }); } } : {}),
+    ...(frames > 0 && picture !== undefined ? { onStep: (event) => { if (keep.has(event.index)) trajectory.push({ sigma: event.sigmaNext, ...picture(event.x) }); } } : {}),
   });
   start.dispose();
   return { x, evaluations, trajectory };

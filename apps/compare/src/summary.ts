@@ -8,13 +8,15 @@ export function printSummary(results: CompareResults): void {
       weighting: run.weighting,
       sampler: sample.sampler,
       NFE: sample.nfe,
-      'sliced W1': Number(sample.slicedWasserstein.toPrecision(4)),
-      'MMD²': Number(sample.mmd.toPrecision(3)),
-      ...(run.nllBound === undefined ? {} : { 'NLL bound': Number(run.nllBound.toPrecision(4)) }),
+      ...(sample.slicedWasserstein === undefined ? {} : { 'sliced W1': Number(sample.slicedWasserstein.toPrecision(4)) }),
+      ...(sample.mmd === undefined ? {} : { 'MMD²': Number(sample.mmd.toPrecision(3)) }),
+      ...(sample.frechetDistance === undefined ? {} : { Fréchet: Number(sample.frechetDistance.toPrecision(4)) }),
+      ...(sample.classifierConfidence === undefined ? {} : { confidence: Number(sample.classifierConfidence.toPrecision(3)) }),
+      ...(run.nllBound === undefined ? {} : { [`NLL bound (${results.nllUnit})`]: Number(run.nllBound.toPrecision(4)) }),
       'final loss': Number(run.finalLoss.toPrecision(4)),
       'train s': run.sameAs === undefined ? Number(run.trainSeconds.toFixed(1)) : `= ${run.sameAs}`,
     })),
   );
-  console.log(`\n${results.complete ? '' : '(interrupted) '}wall clock ${results.wallClockSeconds.toFixed(1)} s on ${results.backend}${results.dataNll === undefined ? '' : `; true NLL of held-out data ${results.dataNll.toFixed(4)} nats/point`}${results.exactNllBound === undefined ? '' : `, NLL bound of the exact denoiser ${results.exactNllBound.toFixed(4)}`}`);
+  console.log(`\n${results.complete ? '' : '(interrupted) '}wall clock ${results.wallClockSeconds.toFixed(1)} s on ${results.backend}${results.dataNll === undefined ? '' : `; true NLL of held-out data ${results.dataNll.toFixed(4)} nats/point`}${results.referenceQuality?.frechetDistance === undefined ? '' : `; held-out real digits: Fréchet ${results.referenceQuality.frechetDistance.toPrecision(4)}, confidence ${results.referenceQuality.classifierConfidence?.toPrecision(3)}`}${results.exactNllBound === undefined ? '' : `, NLL bound of the exact denoiser ${results.exactNllBound.toFixed(4)}`}`);
   console.table(rows);
 }

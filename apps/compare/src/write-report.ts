@@ -15,6 +15,8 @@ export function writeReport(options: {
   complete: boolean;
   dataNll?: number;
   exactNllBound?: number;
+  nllUnit: string;
+  referenceQuality?: CompareResults['referenceQuality'];
 }): { results: CompareResults; reportPath: string; resultsPath: string } {
   const finished = new Date();
   const results: CompareResults = {
@@ -27,6 +29,8 @@ export function writeReport(options: {
     backend: options.backend,
     ...(options.dataNll === undefined ? {} : { dataNll: options.dataNll }),
     ...(options.exactNllBound === undefined ? {} : { exactNllBound: options.exactNllBound }),
+    nllUnit: options.nllUnit,
+    ...(options.referenceQuality === undefined ? {} : { referenceQuality: options.referenceQuality }),
     wallClockSeconds: (finished.getTime() - options.started.getTime()) / 1000,
     runs: options.runs,
   };
@@ -34,5 +38,9 @@ export function writeReport(options: {
   const reportPath = join(options.outDir, 'report.html');
   writeFileAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   writeFileAtomic(reportPath, renderReport(results, options.visuals));
+  // Image samples also go next to the report as PNG files (samples-<run>.png, 64 per grid).
+  for (const [id, picture] of options.visuals.samples) {
+    if (picture.imagePng !== undefined) writeFileAtomic(join(options.outDir, `samples-${id}.png`), Buffer.from(picture.imagePng.replace(/^data:image\/png;base64,/, ''), 'base64'));
+  }
   return { results, reportPath, resultsPath };
 }

@@ -89,6 +89,37 @@ describe('diffusion-compare (built CLI, end to end)', () => {
     expect(result.stderr).toMatch(/--plugin: cannot load module "diffusion-sampler-nope"/);
   });
 
+  it('trains a U-Net on MNIST and reports classifier Fréchet distance, confidence, bits/dim and sample PNGs', () => {
+    const result = runCli({
+      ...tinyConfig,
+      dataset: 'mnist',
+      // Convolution training on tfjs's plain cpu backend is far too slow; wasm has our kernels.
+      backend: 'wasm',
+      parameterisations: ['eps'],
+      weightings: ['natural'],
+      samplers: ['dpmpp-2m'],
+      nfe: [3],
+      steps: 6,
+      batch: 4,
+      samples: 8,
+      profileBins: 2,
+      unet: { baseChannels: 8, channelMultipliers: [1, 2], attentionResolutions: [], groups: 4 },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const mnist = JSON.parse(readFileSync(join(result.outDir, 'results.json'), 'utf8')) as Results & { nllUnit: string; referenceQuality: { frechetDistance: number; classifierConfidence: number } };
+    expect(mnist.nllUnit).toBe('bits per dimension');
+    // Held-out real digits against train digits: small distance, confident classifier.
+    expect(mnist.referenceQuality.classifierConfidence).toBeGreaterThan(0.9);
+    const sample = mnist.runs[0]!.samples[0]! as unknown as { frechetDistance: number; classifierConfidence: number };
+    expect(sample.frechetDistance).toBeGreaterThan(mnist.referenceQuality.frechetDistance);
+    expect(sample.classifierConfidence).toBeGreaterThan(0);
+    expect(Number.isFinite(mnist.runs[0]!.nllBound!)).toBe(true);
+    const png = readFileSync(join(result.outDir, 'samples-eps-natural.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(readFileSync(join(result.outDir, 'report.html'), 'utf8')).toContain('data:image/png;base64,');
+  });
+
   it('exits 2 with a clear message on an unknown sampler', () => {
     const result = runCli({ ...tinyConfig, samplers: ['nope'] });
     expect(result.status).toBe(2);

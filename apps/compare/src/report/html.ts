@@ -1,14 +1,21 @@
 import type { CompareResults, RunResult } from '../results';
+import type { Picture } from '../setup';
 import { barChart, lineChart, scatterChart } from './charts';
+
+/** The denoising trajectory of one run: a few frames from noise to data. */
+export interface TrajectoryPicture {
+  readonly label: string;
+  readonly frames: ReadonlyArray<Picture & { readonly sigma: number }>;
+}
 
 /** Point clouds and images shown in the report but too large for results.json. */
 export interface ReportVisuals {
   /** Held-out data points (2-D datasets). */
   readonly data?: ReadonlyArray<readonly [number, number]>;
-  /** Per run id: samples of its best sampler at the largest NFE. */
-  readonly samples: ReadonlyMap<string, { label: string; points?: ReadonlyArray<readonly [number, number]>; imagePng?: string }>;
-  /** Per run id: the trajectory from noise to data, a few frames. */
-  readonly trajectories: ReadonlyMap<string, { label: string; frames: ReadonlyArray<{ sigma: number; points: ReadonlyArray<readonly [number, number]> }> }>;
+  /** Per run id: samples of its first sampler at the largest NFE. */
+  readonly samples: ReadonlyMap<string, Picture & { readonly label: string }>;
+  /** Per run id: the trajectory from noise to data. */
+  readonly trajectories: ReadonlyMap<string, TrajectoryPicture>;
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
@@ -17,24 +24,26 @@ const runLabel = (run: RunResult): string => `${run.parameterisation} · ${run.w
 
 function resultsTable(results: CompareResults): string {
   const withImages = results.runs.some((run) => run.samples.some((sample) => sample.frechetDistance !== undefined));
-  const header = ['run', 'sampler', 'NFE', 'sliced W1', 'MMD²', ...(withImages ? ['Fréchet', 'confidence'] : []), 'NLL bound', 'final loss', 'train s'];
+  const quality = withImages ? ['Fréchet (classifier)', 'confidence'] : ['sliced W1', 'MMD²'];
+  const header = ['run', 'sampler', 'NFE', ...quality, `NLL bound (${results.nllUnit})`, 'final loss', 'train s'];
   const rows = results.runs.flatMap((run) =>
     run.samples.map((sample) => [
       runLabel(run),
       sample.sampler,
       String(sample.nfe),
-      format(sample.slicedWasserstein),
-      format(sample.mmd),
-      ...(withImages ? [format(sample.frechetDistance), format(sample.classifierConfidence, 3)] : []),
+      ...(withImages ? [format(sample.frechetDistance), format(sample.classifierConfidence, 3)] : [format(sample.slicedWasserstein), format(sample.mmd)]),
       format(run.nllBound),
       format(run.finalLoss),
       run.sameAs === undefined ? run.trainSeconds.toFixed(1) : `= ${run.sameAs}`,
     ]),
   );
-  const best = Math.min(...results.runs.flatMap((run) => run.samples.map((sample) => sample.slicedWasserstein)));
-  return `<table><thead><tr>${header.map((cell) => `<th>${cell}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((row) => `<tr${Number(row[3]) === Number(format(best)) ? ' class="best"' : ''}>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+  const primary = (sample: RunResult['samples'][number]): number => (withImages ? sample.frechetDistance : sample.slicedWasserstein) ?? Number.POSITIVE_INFINITY;
+  const best = format(Math.min(...results.runs.flatMap((run) => run.samples.map(primary))));
+  const reference = results.referenceQuality;
+  const referenceRow = reference === undefined ? '' : `<p>Held-out real data on the same metric: ${withImages ? `Fréchet distance ${format(reference.frechetDistance)} (held-out vs train digits), classifier confidence ${format(reference.classifierConfidence, 3)}` : `sliced W1 ${format(reference.slicedWasserstein)}`}.</p>`;
+  return `<table><thead><tr>${header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((row) => `<tr${row[3] === best ? ' class="best"' : ''}>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>${referenceRow}`;
 }
 
 function figure(id: string, caption: string, svg: string): string {
@@ -48,22 +57,25 @@ export function renderReport(results: CompareResults, visuals: ReportVisuals): s
   const lossChart = lineChart({ title: 'Training loss (EMA-smoothed)', xName: 'step', yName: 'loss', logY: true, series: runs.map((run) => ({ name: runLabel(run), points: run.lossCurve })) });
   const bayes = runs[0]?.profile.every((bin) => bin.bayesEpsMse !== undefined) ? [{ name: 'Bayes-optimal (exact denoiser)', dashed: true, points: runs[0]!.profile.map((bin) => [bin.logSnr, bin.bayesEpsMse!] as const) }] : [];
   const profileChart = lineChart({ title: 'Per-time loss: eps-MSE of held-out points against log-SNR', xName: 'log-SNR', yName: 'eps-MSE', logY: true, series: [...runs.map((run) => ({ name: runLabel(run), points: run.profile.map((bin) => [bin.logSnr, bin.epsMse] as const) })), ...bayes] });
+  const images = runs.some((run) => run.samples.some((sample) => sample.frechetDistance !== undefined));
+  const qualityOf = (sample: RunResult['samples'][number]): number => (images ? sample.frechetDistance : sample.slicedWasserstein) ?? Number.NaN;
   const qualityChart = lineChart({
     title: 'Sample quality against network evaluations',
     xName: 'NFE',
-    yName: 'sliced W1',
+    yName: images ? 'Fréchet distance (classifier features)' : 'sliced W1',
     logX: true,
     logY: true,
     series: runs.flatMap((run) => {
       const samplers = [...new Set(run.samples.map((sample) => sample.sampler))];
-      return samplers.map((sampler) => ({ name: `${runLabel(run)} · ${sampler}`, points: run.samples.filter((sample) => sample.sampler === sampler).map((sample) => [sample.nfe, sample.slicedWasserstein] as const) }));
+      return samplers.map((sampler) => ({ name: `${runLabel(run)} · ${sampler}`, points: run.samples.filter((sample) => sample.sampler === sampler).map((sample) => [sample.nfe, qualityOf(sample)] as const) }));
     }),
   });
   const nllChart = runs.some((run) => run.nllBound !== undefined)
     ? barChart({
         title: `NLL bound on held-out data${results.dataNll === undefined ? '' : ` (true NLL ${format(results.dataNll)}; exact denoiser's bound ${format(results.exactNllBound)})`}`,
         categories: [...runs.map(runLabel), ...(results.exactNllBound === undefined ? [] : ['exact denoiser'])],
-        yName: 'nats / point',
+        yName: results.nllUnit,
+        logY: runs.some((run) => (run.nllBound ?? 0) > 100 * Math.max(1e-9, Math.min(...runs.map((other) => other.nllBound ?? Number.POSITIVE_INFINITY)))),
         series: [{ name: 'negative ELBO', values: [...runs.map((run) => run.nllBound ?? Number.NaN), ...(results.exactNllBound === undefined ? [] : [results.exactNllBound])] }],
       })
     : '';
@@ -80,7 +92,13 @@ export function renderReport(results: CompareResults, visuals: ReportVisuals): s
     .map((run) => {
       const entry = visuals.trajectories.get(run.id);
       if (entry === undefined) return '';
-      const frames = entry.frames.map((frame) => scatterChart({ title: `sigma ${format(frame.sigma, 3)}`, width: 170, height: 170, range: 4, series: [{ name: 'x', points: frame.points, size: 1.5, color: '#2f4554' }] })).join('');
+      const frames = entry.frames
+        .map((frame) =>
+          frame.imagePng !== undefined
+            ? `<figure class="grid"><img alt="sigma ${format(frame.sigma, 3)}" src="${frame.imagePng}"><figcaption>sigma ${format(frame.sigma, 3)}</figcaption></figure>`
+            : scatterChart({ title: `sigma ${format(frame.sigma, 3)}`, width: 170, height: 170, range: 4, series: [{ name: 'x', points: frame.points ?? [], size: 1.5, color: '#2f4554' }] }),
+        )
+        .join('');
       return `<div class="strip" id="trajectory-${run.id}"><h3>${escapeHtml(`${runLabel(run)} — ${entry.label}`)}</h3><div class="frames">${frames}</div></div>`;
     })
     .join('');
@@ -96,7 +114,7 @@ pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}.grid img{image-
 </style></head><body>
 <h1>Parameterisations compared</h1>
 <p>Dataset <b>${escapeHtml(results.config.dataset)}</b>, schedule <b>${escapeHtml(results.config.schedule)}</b>, ${results.config.steps} training steps of batch ${results.config.batch}, backend <b>${escapeHtml(results.backend)}</b>, seed ${results.config.seed}. Wall clock ${results.wallClockSeconds.toFixed(1)} s.${results.complete ? '' : ' <b>Interrupted: this report covers the runs that finished.</b>'}</p>
-<p>Every run trains the same backbone from the same initial weights on the same seeded batches, times and noise; only the output parameterisation and the loss weighting differ. "natural" is each parameterisation's own MSE (x0: SNR × eps-MSE, eps: eps-MSE, v: (SNR+1) × eps-MSE); any other weighting is held fixed across parameterisations, so output parameterisation and effective loss weighting are told apart. All samplers start from the same initial noise.</p>
+<p>Every run trains the same backbone from the same initial weights on the same seeded batches, times and noise; only the output parameterisation and the loss weighting differ. "natural" is each parameterisation's own MSE (as weights on eps-MSE: x0-MSE = eps-MSE / SNR, eps: 1, v-MSE = (1 + 1/SNR) × eps-MSE); any other weighting is held fixed across parameterisations, so output parameterisation and effective loss weighting are told apart. All samplers start from the same initial noise.</p>
 <h2>Results</h2>${resultsTable(results)}
 <h2>Plots</h2><div class="plots">${figure('plot-loss', 'training loss', lossChart)}${figure('plot-profile', 'which steps are hard', profileChart)}${figure('plot-quality', 'quality per NFE', qualityChart)}${nllChart === '' ? '' : figure('plot-nll', 'likelihood bound', nllChart)}</div>
 <h2>Samples</h2><div class="plots">${sampleFigures}</div>

@@ -1,0 +1,50 @@
+import { createUnetBackbone } from '@diffusion/backbones';
+import type { RandomSource } from '@diffusion/core';
+import { createMnistDataset, loadMnist } from '@diffusion/data';
+import { classifierConfidence, classifierFrechetDistance, loadDigitClassifier } from '@diffusion/metrics';
+import type { CompareConfig } from './config';
+import { imageGridPng, pngDataUri } from './image-grid';
+import type { ExperimentSetup } from './setup';
+
+/** Held-out digits for the loss profile and the NLL bound, and real digits for the reference Fréchet distance. */
+const heldOutCount = 200;
+const referenceCount = 500;
+
+/**
+ * MNIST digits (28×28, [-1, 1]) with a U-Net: Fréchet distance on the features of the shipped digit
+ * classifier and its mean confidence; the NLL bound in bits per dimension (discretised decoder).
+ */
+export async function createImageSetup(config: CompareConfig, random: RandomSource): Promise<ExperimentSetup> {
+  const { train, test } = await loadMnist({ seed: config.seed });
+  const trainSet = createMnistDataset(train, 'train');
+  const testSet = createMnistDataset(test, 'test');
+  const heldOut = testSet.sample(heldOutCount, random.fork('held-out'));
+  const reference = testSet.sample(Math.min(referenceCount, test.count), random.fork('reference'));
+  const classifier = loadDigitClassifier();
+  const trainReference = trainSet.sample(reference.shape[0]!, random.fork('train-reference'));
+  const referenceQuality = {
+    frechetDistance: classifierFrechetDistance(trainReference, reference, { classifier }),
+    classifierConfidence: classifierConfidence(reference, { classifier }),
+  };
+  trainReference.dispose();
+  return {
+    dataset: trainSet,
+    heldOut,
+    sampleShape: [28, 28, 1],
+    decoder: 'discretized-gaussian',
+    nllUnit: 'bits per dimension',
+    dimension: 28 * 28,
+    referenceQuality,
+    createBackbone: () => createUnetBackbone({ imageSize: 28, channels: 1, ...config.unet, seed: config.seed }),
+    evaluate: (samples) => ({
+      frechetDistance: classifierFrechetDistance(samples, reference, { classifier }),
+      classifierConfidence: classifierConfidence(samples, { classifier }),
+    }),
+    picture: (samples) => ({ imagePng: pngDataUri(imageGridPng(samples)) }),
+    dispose() {
+      heldOut.dispose();
+      reference.dispose();
+      classifier.dispose();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createMlpBackbone } from '@diffusion/backbones';
+import type { RandomSource } from '@diffusion/core';
+import { maximumMeanDiscrepancy, slicedWasserstein1, slicedWasserstein1ToMixture } from '@diffusion/metrics';
+import type { CompareConfig } from './config';
+import { datasetByName } from './datasets';
+import { toPoints } from './sampling';
+import type { ExperimentSetup } from './setup';
+
+const heldOutCount = 2000;
+
+/** 2-D data with an MLP: sliced W1 (exact when the data is a mixture) and MMD. */
+export function createPointSetup(config: CompareConfig, random: RandomSource): ExperimentSetup {
+  const data = datasetByName(config.dataset as Exclude<CompareConfig['dataset'], 'mnist'>);
+  const dimension = data.dataset.dimension;
+  const heldOutArray = data.dataset.sampleArray(heldOutCount, random.fork('held-out'));
+  const heldOut = tf.tensor2d(Float32Array.from(heldOutArray), [heldOutCount, dimension]);
+  const reference = data.mixture === undefined ? data.dataset.sampleArray(config.samples, random.fork('reference')) : undefined;
+  const logDensity = data.mixture?.logDensity(heldOutArray);
+  const dataNll = logDensity === undefined ? undefined : -logDensity.reduce((sum, value) => sum + value, 0) / logDensity.length;
+  return {
+    dataset: data.dataset,
+    heldOut,
+    dataPoints: toPoints(heldOut, heldOutCount),
+    sampleShape: [dimension],
+    ...(data.exactDenoiser === undefined ? {} : { exactDenoiser: data.exactDenoiser }),
+    ...(dataNll === undefined ? {} : { dataNll }),
+    decoder: 'gaussian',
+    nllUnit: 'nats per point',
+    dimension,
+    createBackbone: () => createMlpBackbone({ dimension, hiddenWidths: config.hiddenWidths, seed: config.seed }),
+    evaluate(samples) {
+      const values = Float64Array.from(samples.dataSync());
+      const mmdCount = Math.min(heldOutCount, samples.shape[0]!);
+      return {
+        slicedWasserstein: data.mixture === undefined ? slicedWasserstein1(values, reference!, {}) : slicedWasserstein1ToMixture(values, data.mixture),
+        mmd: maximumMeanDiscrepancy(values.subarray(0, mmdCount * dimension), heldOutArray.subarray(0, mmdCount * dimension), { dimension }),
+      };
+    },
+    picture: (samples) => ({ points: toPoints(samples, 2000) }),
+    dispose: () => heldOut.dispose(),
+  };
+}
