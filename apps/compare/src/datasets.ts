@@ -21,7 +21,7 @@ export function datasetByName(name: Exclude<CompareConfig['dataset'], 'mnist'>):
       return { dataset: mixture, mixture, exactDenoiser: mixture.veDenoiser, plotRange: 3 };
     }
     case 'eight-gaussians': {
-      const mixture = createEightGaussians() as unknown as GaussianMixture;
+      const mixture: GaussianMixture = createEightGaussians();
       return { dataset: mixture, mixture, exactDenoiser: mixture.veDenoiser, plotRange: 3 };
     }
     case 'swiss-roll':

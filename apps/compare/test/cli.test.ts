@@ -120,6 +120,17 @@ describe('diffusion-compare (built CLI, end to end)', () => {
     expect(readFileSync(join(result.outDir, 'report.html'), 'utf8')).toContain('data:image/png;base64,');
   });
 
+  it('runs on a 2-D toy without a known density (sliced W1 against a data sample, no true NLL)', () => {
+    const result = runCli({ ...tinyConfig, dataset: 'two-moons', parameterisations: ['v'], weightings: ['natural'], samplers: ['euler'], nfe: [5] });
+    expect(result.status).toBe(0);
+    const moons = JSON.parse(readFileSync(join(result.outDir, 'results.json'), 'utf8')) as Results;
+    expect(moons.dataNll).toBeUndefined();
+    expect(moons.exactNllBound).toBeUndefined();
+    const sample = moons.runs[0]!.samples[0]!;
+    expect(sample.slicedWasserstein > 0 && Number.isFinite(sample.slicedWasserstein)).toBe(true);
+    expect(Number.isFinite(moons.runs[0]!.nllBound!)).toBe(true);
+  });
+
   it('exits 2 with a clear message on an unknown sampler', () => {
     const result = runCli({ ...tinyConfig, samplers: ['nope'] });
     expect(result.status).toBe(2);
