@@ -1,12 +1,9 @@
 import type { Parameterisation, Schedule } from '@diffusion/core';
 import { createCosineSchedule, createEdmSchedule, createFlowMatchingSchedule, createLinearSchedule } from '@diffusion/schedules';
-import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { linearAlphasCumprod } from './__fixtures__/reference-schedules';
-import { createDenoiser } from './denoiser';
-import { edmCoefficients } from './edm-coefficients';
+import { checkExactDenoising } from './__fixtures__/exact-gaussian-network';
 import { createEdmParameterisation } from './edm-parameterisation';
 import { createEpsParameterisation } from './eps-parameterisation';
 import { createFlowParameterisation } from './flow-parameterisation';
@@ -54,33 +51,7 @@ describe('levelOfSigma on @diffusion/schedules', () => {
 describe('createDenoiser on @diffusion/schedules with an exact Gaussian network', () => {
   // Data x0 ~ N(m, s^2 I); VE posterior mean m + s^2 (x - m) / (s^2 + sigma^2). The network reads
   // its level from the time input through the schedule's own continuous view.
-  const mean = -0.3;
-  const spread = 1.1;
-  const exactX0 = (xt: number, alpha: number, sigma: number) => mean + ((alpha * spread ** 2) / (alpha ** 2 * spread ** 2 + sigma ** 2)) * (xt - alpha * mean);
-
-  function exactNetwork(name: string, schedule: Schedule) {
-    return (input: Tensor, time: Tensor) => {
-      const timeValue = time.dataSync()[0]!;
-      const values = Array.from(input.dataSync());
-      if (name === 'edm') {
-        const sigmaVe = Math.exp(4 * timeValue);
-        const { cSkip, cOut, cIn } = edmCoefficients(sigmaVe, 0.5);
-        return tf.tensor(values.map((value) => (exactX0(value / cIn, 1, sigmaVe) - (cSkip * value) / cIn) / cOut), input.shape);
-      }
-      const alpha = schedule.alpha(timeValue);
-      const sigma = schedule.sigma(timeValue);
-      return tf.tensor(
-        values.map((xt) => {
-          const x0 = exactX0(xt, alpha, sigma);
-          const eps = (xt - alpha * x0) / sigma;
-          const outputs: Record<string, number> = { x0, eps, v: (alpha * eps - sigma * x0) / Math.hypot(alpha, sigma), score: -eps / sigma, flow: eps - x0 };
-          return outputs[name]!;
-        }),
-        input.shape,
-      );
-    };
-  }
-
+  const data = { mean: -0.3, spread: 1.1 };
   const parameterisations: Parameterisation[] = [createX0Parameterisation(), createEpsParameterisation(), createVParameterisation(), createScoreParameterisation(), createFlowParameterisation(), createEdmParameterisation()];
   const cases = [
     { schedule: linear as Schedule, sigmas: fc.integer({ min: 0, max: 999 }).map((timestep) => linear.sigmaAtTimestep(timestep)) },
@@ -91,22 +62,8 @@ describe('createDenoiser on @diffusion/schedules with an exact Gaussian network'
   ];
   for (const { schedule, sigmas } of cases) {
     it(`denoises exactly through every parameterisation on ${schedule.name} ${JSON.stringify(schedule.options)} (property; 1e-5 (1 + |x|))`, () => {
-      const before = tf.memory().numTensors;
-      fc.assert(
-        fc.property(sigmas, fc.integer({ min: 0, max: 1e6 }), (sigma, seed) =>
-          parameterisations.every((parameterisation) => {
-            const denoise = createDenoiser({ network: exactNetwork(parameterisation.name, schedule), parameterisation, schedule });
-            const x = tf.randomNormal([2, 3], mean, Math.sqrt(spread ** 2 + sigma ** 2), 'float32', seed);
-            const denoised = denoise(x, sigma);
-            const inputs = x.dataSync();
-            const ok = Array.from(denoised.dataSync()).every((value, index) => Math.abs(value - exactX0(inputs[index]!, 1, sigma)) < 1e-5 * (1 + Math.abs(inputs[index]!)));
-            tf.dispose([x, denoised]);
-            return ok;
-          }),
-        ),
-        { numRuns: 20 },
-      );
-      expect(tf.memory().numTensors).toBe(before);
+      const levelOfTime = (t: number) => ({ alpha: schedule.alpha(t), sigma: schedule.sigma(t) });
+      checkExactDenoising({ data, schedule, levelOfTime, parameterisations, sigmas, shape: [2, 3], numRuns: 20 });
     });
   }
 });

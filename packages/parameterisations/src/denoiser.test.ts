@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { referenceCosineSchedule, referenceFlowSchedule } from './__fixtures__/reference-continuous';
 import { referenceBetas, referenceDiscreteSchedule } from './__fixtures__/reference-schedules';
 import denoiserVectors from './__fixtures__/denoiser.json';
+import { checkExactDenoising } from './__fixtures__/exact-gaussian-network';
 import { createDenoiser } from './denoiser';
 import { createEdmParameterisation } from './edm-parameterisation';
-import { edmCoefficients } from './edm-coefficients';
 import { createEpsParameterisation } from './eps-parameterisation';
 import { createFlowParameterisation } from './flow-parameterisation';
 import { levelOfSigma } from './level-of-sigma';
@@ -65,39 +65,16 @@ describe('createDenoiser against the analytic-mixture vectors (denoiser.json, li
 describe('createDenoiser on Gaussian data, whose exact denoiser is known', () => {
   // Data x0 ~ N(m, s^2 I). In VE form E[x0 | x] = m + s^2 (x - m) / (s^2 + sigma^2). The network
   // recovers its level from the time input alone and returns the exact output of its
-  // parameterisation (written out here, independently of the implementation).
-  const mean = 0.4;
-  const spread = 0.8;
-  const exactX0 = (xt: number, alpha: number, sigma: number) => mean + ((alpha * spread ** 2) / (alpha ** 2 * spread ** 2 + sigma ** 2)) * (xt - alpha * mean);
+  // parameterisation (written out in the fixture, independently of the implementation).
+  const data = { mean: 0.4, spread: 0.8 };
 
-  function levelOfTime(schedule: Schedule, t: number) {
-    if (schedule === linear) {
-      const sigmaVe = linear.sigmaAtTimestep(t * 1000 - 1);
-      return { alpha: 1 / Math.sqrt(1 + sigmaVe ** 2), sigma: sigmaVe / Math.sqrt(1 + sigmaVe ** 2) };
-    }
-    return { alpha: schedule.alpha(t), sigma: schedule.sigma(t) };
-  }
-
-  function exactNetwork(name: string, schedule: Schedule) {
-    return (input: Tensor, time: Tensor) => {
-      const timeValue = time.dataSync()[0]!;
-      const values = Array.from(input.dataSync());
-      if (name === 'edm') {
-        const sigmaVe = Math.exp(4 * timeValue);
-        const { cSkip, cOut, cIn } = edmCoefficients(sigmaVe, 0.5);
-        return tf.tensor(values.map((value) => (exactX0(value / cIn, 1, sigmaVe) - (cSkip * value) / cIn) / cOut), input.shape);
+  function levelOfTime(schedule: Schedule) {
+    return (t: number) => {
+      if (schedule === linear) {
+        const sigmaVe = linear.sigmaAtTimestep(t * 1000 - 1);
+        return { alpha: 1 / Math.sqrt(1 + sigmaVe ** 2), sigma: sigmaVe / Math.sqrt(1 + sigmaVe ** 2) };
       }
-      const { alpha, sigma } = levelOfTime(schedule, timeValue);
-      const radius = Math.hypot(alpha, sigma);
-      return tf.tensor(
-        values.map((xt) => {
-          const x0 = exactX0(xt, alpha, sigma);
-          const eps = (xt - alpha * x0) / sigma;
-          const outputs: Record<string, number> = { x0, eps, v: (alpha * eps - sigma * x0) / radius, score: -eps / sigma, flow: eps - x0 };
-          return outputs[name]!;
-        }),
-        input.shape,
-      );
+      return { alpha: schedule.alpha(t), sigma: schedule.sigma(t) };
     };
   }
 
@@ -109,22 +86,7 @@ describe('createDenoiser on Gaussian data, whose exact denoiser is known', () =>
   ];
   for (const { schedule, sigmas } of schedules) {
     it(`denoises exactly through every parameterisation on ${schedule.name} (property; 1e-5 (1 + |x|))`, () => {
-      const before = tf.memory().numTensors;
-      fc.assert(
-        fc.property(sigmas, fc.integer({ min: 0, max: 1e6 }), (sigma, seed) =>
-          parameterisations.every((parameterisation) => {
-            const denoise = createDenoiser({ network: exactNetwork(parameterisation.name, schedule), parameterisation, schedule });
-            const x = tf.randomNormal([3, 2], mean, Math.sqrt(spread ** 2 + sigma ** 2), 'float32', seed);
-            const denoised = denoise(x, sigma);
-            const inputs = x.dataSync();
-            const ok = Array.from(denoised.dataSync()).every((value, index) => Math.abs(value - exactX0(inputs[index]!, 1, sigma)) < 1e-5 * (1 + Math.abs(inputs[index]!)));
-            tf.dispose([x, denoised]);
-            return ok;
-          }),
-        ),
-        { numRuns: 25 },
-      );
-      expect(tf.memory().numTensors).toBe(before);
+      checkExactDenoising({ data, schedule, levelOfTime: levelOfTime(schedule), parameterisations, sigmas, shape: [3, 2], numRuns: 25 });
     });
   }
 });
