@@ -1,8 +1,7 @@
-import { DiffusionError } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gradientNorms, leakedTensors, maxAbsDifference, normalTensor, perturbWeights } from '../test/backbone-assertions';
+import { gradientNorms, leakedTensors, maxAbsDifference, normalTensor, perturbWeights, expectError } from '../test/backbone-assertions';
 import { createParameterStore } from './backbone-parameters';
 import { createDitBackbone, type DitBackboneOptions } from './dit-backbone';
 import { createDitBlock, layerNorm, patchify, unpatchify } from './dit-blocks';
@@ -17,18 +16,6 @@ function expectedDitCount(o: { imageSize: number; channels: number; patchSize: n
   const block = linear(d, 6 * d) + linear(d, 3 * d) + linear(d, d) + linear(d, o.mlpRatio * d) + linear(o.mlpRatio * d, d);
   return linear(patch, d) + linear(o.embeddingDimension, d) + linear(d, d) + (o.numClasses === undefined ? 0 : (o.numClasses + 1) * d) +
     o.depth * block + linear(d, 2 * d) + linear(d, patch);
-}
-
-function expectError(body: () => unknown, field: string, code = 'invalid-option'): void {
-  try {
-    body();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DiffusionError);
-    expect((error as DiffusionError).field).toBe(field);
-    expect((error as DiffusionError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected a DiffusionError naming ${field}`);
 }
 
 describe('createDitBackbone', () => {

@@ -1,8 +1,8 @@
-import { createRandomSource, DiffusionError } from '@diffusion/core';
+import { createRandomSource } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gradientNorms, leakedTensors, maxAbsDifference, normalTensor } from '../test/backbone-assertions';
+import { gradientNorms, leakedTensors, maxAbsDifference, normalTensor, expectError } from '../test/backbone-assertions';
 import { createMlpBackbone } from './mlp-backbone';
 
 /** Hand formula: Linear(in, out) has in*out + out scalars. */
@@ -169,18 +169,6 @@ describe('createMlpBackbone', () => {
   });
 
   describe('errors', () => {
-    const expectError = (body: () => unknown, field: string, code = 'invalid-option') => {
-      try {
-        body();
-      } catch (error) {
-        expect(error).toBeInstanceOf(DiffusionError);
-        expect((error as DiffusionError).field).toBe(field);
-        expect((error as DiffusionError).code).toBe(code);
-        return;
-      }
-      throw new Error(`expected a DiffusionError naming ${field}`);
-    };
-
     it('names the option at fault', () => {
       expectError(() => createMlpBackbone({ dimension: 0 }), 'createMlpBackbone.dimension');
       expectError(() => createMlpBackbone({ dimension: 2, hiddenWidths: [4, -1] }), 'createMlpBackbone.hiddenWidths[1]');

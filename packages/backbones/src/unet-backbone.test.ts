@@ -1,8 +1,7 @@
-import { DiffusionError } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gradientNorms, leakedTensors, maxAbsDifference, normalTensor, perturbWeights } from '../test/backbone-assertions';
+import { gradientNorms, leakedTensors, maxAbsDifference, normalTensor, perturbWeights, expectError } from '../test/backbone-assertions';
 import { createUnetBackbone } from './unet-backbone';
 import { nearestUpsample } from './unet-blocks';
 import type { UnetBackboneOptions } from './unet-options';
@@ -43,18 +42,6 @@ function expectedUnetCount(o: Required<Pick<UnetBackboneOptions, 'imageSize' | '
     }
   });
   return total + norm(c) + conv(3, c, o.channels);
-}
-
-function expectError(body: () => unknown, field: string, code = 'invalid-option'): void {
-  try {
-    body();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DiffusionError);
-    expect((error as DiffusionError).field).toBe(field);
-    expect((error as DiffusionError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected a DiffusionError naming ${field}`);
 }
 
 describe('createUnetBackbone', () => {

@@ -1,7 +1,8 @@
 // Helpers shared by this package's tests (not part of the published API).
 import type { Backbone } from '@diffusion/core';
-import { createRandomSource } from '@diffusion/core';
+import { createRandomSource, DiffusionError } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 
 /** Sets every weight to seeded normals times `scale`, so that zero-initialised layers pass gradients. */
 export function perturbWeights(backbone: Backbone, seed: number, scale = 0.2): void {
@@ -46,4 +47,17 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): nu
 export function normalTensor(seed: number, shape: number[], scale = 1): tf.Tensor {
   const values = Float32Array.from(createRandomSource(seed).normals(shape.reduce((a, b) => a * b, 1)), (value) => value * scale);
   return tf.tensor(values, shape, 'float32');
+}
+
+/** Runs `body` and checks it throws a DiffusionError naming `field` with `code`. */
+export function expectError(body: () => unknown, field: string, code = 'invalid-option'): void {
+  try {
+    body();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DiffusionError);
+    expect((error as DiffusionError).field).toBe(field);
+    expect((error as DiffusionError).code).toBe(code);
+    return;
+  }
+  throw new Error(`expected a DiffusionError naming ${field}`);
 }
