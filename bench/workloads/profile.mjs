@@ -9,11 +9,10 @@ import { createMlpBackbone, createUnetBackbone, registerWasmTrainingKernels, sel
 import { createEpsParameterisation } from '../../packages/parameterisations/dist/index.js';
 import { createLinearSchedule } from '../../packages/schedules/dist/index.js';
 import { createTrainer } from '../../packages/training/dist/index.js';
-import { prepareWasmThreads } from './wasm-threads.mjs';
 
 const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { threads: { type: 'string', default: '1' }, 'no-fast-kernels': { type: 'boolean', default: false }, repeat: { type: 'string', default: '3' } } });
 const workload = positionals[0] ?? 'w1';
-if (Number(args.threads) > 1) { const restore = prepareWasmThreads(tf, wasmBackend, Number(args.threads)); await selectBackend('wasm'); restore(); } else await selectBackend('wasm');
+await selectBackend('wasm', { wasmThreads: Number(args.threads) });
 registerWasmTrainingKernels(args['no-fast-kernels'] ? { fastTransposedMatMul: false, fastConvInputGradient: false, fastConcat: false } : {});
 const schedule = createLinearSchedule();
 const parameterisation = createEpsParameterisation();

@@ -15,7 +15,6 @@ import { createDenoiser, createEpsParameterisation } from '../../packages/parame
 import { createDdimSampler, createDdpmSampler } from '../../packages/samplers/dist/index.js';
 import { createLinearSchedule, sigmasAtTimesteps } from '../../packages/schedules/dist/index.js';
 import { createTrainer } from '../../packages/training/dist/index.js';
-import { prepareWasmThreads } from './wasm-threads.mjs';
 
 /** FLOP counts of WORKLOADS.md (2 × multiply-adds of Linear / Conv layers). */
 export const workloadFlops = { w1: 422_051_840, w2: 2_805_760_000, w3: 47_641_853_952, w4: 15_890_251_776 };
@@ -39,13 +38,8 @@ const warmup = Number(args.warmup ?? defaults[workload].warmup);
 const threads = Number(args.threads);
 
 let registered = [];
-if (args.backend === 'wasm' && threads > 1) {
-  const restore = prepareWasmThreads(tf, wasmBackend, threads);
-  await selectBackend('wasm');
-  restore();
-} else {
-  await selectBackend(args.backend);
-}
+// More than one thread: tfjs-backend-wasm's threaded build, started in Node by @diffusion/backbones.
+await selectBackend(args.backend, args.backend === 'wasm' ? { wasmThreads: threads } : {});
 if (tf.getBackend() !== args.backend) throw new Error(`backend ${args.backend} did not start (got ${tf.getBackend()})`);
 if (args.backend === 'wasm') {
   registered = args['no-fast-kernels']

@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 // Training needs tfjs's gradient functions: the umbrella package registers them (tfjs-core alone
 // does not), on the same engine as tfjs-core.
 import '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from '@diffusion/backbones';
+import { registerWasmTrainingKernels, selectBackend } from '@diffusion/backbones';
 import type { CompareConfig } from './config';
 
 /**
  * Starts the requested tfjs backend: wasm (default in Node), cpu, or tensorflow when
  * `@tensorflow/tfjs-node` is installed. Falls back to wasm, then cpu, and says so.
  */
-export async function startBackend(requested: CompareConfig['backend'], log: (line: string) => void): Promise<string> {
+export async function startBackend(requested: CompareConfig['backend'], log: (line: string) => void, threads = 1): Promise<string> {
   // Production mode: no debug checks and no "install tfjs-node" banner on stderr.
   tf.enableProdMode();
   const attempts: Array<CompareConfig['backend']> = [requested, ...(['wasm', 'cpu'] as const).filter((name) => name !== requested)];
@@ -19,7 +19,8 @@ export async function startBackend(requested: CompareConfig['backend'], log: (li
         const moduleName = '@tensorflow/tfjs-node';
         await import(/* @vite-ignore */ moduleName);
       } else if (name === 'wasm') {
-        await import('@tensorflow/tfjs-backend-wasm');
+        // Starts wasm with `threads` XNNPACK threads (the threaded build, also in Node).
+        if ((await selectBackend('wasm', { wasmThreads: threads })) !== 'wasm') throw new Error('wasm did not start');
         // Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22) and the fast transposed matMul.
         registerWasmTrainingKernels();
       } else {

@@ -39,6 +39,7 @@ const program = new Command('diffusion-compare')
   .option('--samples <n>', 'samples per (model, sampler, NFE)', integer)
   .option('--seed <n>', 'seed of every random stream', integer)
   .option('--backend <name>', 'wasm (default) | cpu | tensorflow (needs @tensorflow/tfjs-node)')
+  .option('--threads <n>', 'wasm XNNPACK threads (default 1; 2+ pays off only on idle cores)', integer)
   .option('-o, --out <dir>', 'output folder')
   .option('--plugin <module>', 'load samplers from an outside plugin module (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
   .option('-q, --quiet', 'no progress bars')
@@ -75,6 +76,7 @@ async function main(): Promise<number> {
       samples: flags.samples,
       seed: flags.seed,
       backend: flags.backend,
+      threads: flags.threads,
       out: flags.out,
       plugins: flags.plugin,
       quiet: flags.quiet,
@@ -98,7 +100,7 @@ async function main(): Promise<number> {
   try {
     const registry = buildRegistry(await loadPluginSamplers(config.plugins));
     checkNames(registry, config);
-    const backend = await startBackend(config.backend, log);
+    const backend = await startBackend(config.backend, log, config.threads);
     const outDir = resolve(config.out);
     const base = { config, started, backend, outDir };
     const outcome = await runExperiment(config, registry, {

@@ -43,6 +43,7 @@ export const compareConfigSchema = z
     profileBins: positiveInteger.optional(),
     seed: z.number().int().nonnegative().default(0),
     backend: z.enum(backendNames).default('wasm'),
+    threads: z.number().int().min(1).max(64).default(1),
     out: z.string().min(1).default('compare-output'),
     plugins: z.array(z.string().min(1)).default([]),
     quiet: z.boolean().default(false),

@@ -144,6 +144,9 @@ describe('diffusion-compare (built CLI, end to end)', () => {
     const unknownKey = runCli({ ...tinyConfig, stepz: 3 });
     expect(unknownKey.status).toBe(2);
     expect(unknownKey.stderr).toMatch(/stepz/);
+    const threads = runCli({ ...tinyConfig, threads: 0 });
+    expect(threads.status).toBe(2);
+    expect(threads.stderr).toMatch(/threads: /);
   });
 
   it('exits 2 on an unknown parameterisation and on an unknown dataset', () => {

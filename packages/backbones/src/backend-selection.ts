@@ -1,5 +1,6 @@
-import { checkOneOf, DiffusionError } from '@diffusion/core';
+import { checkInRange, checkOneOf, checkPositiveInteger, DiffusionError } from '@diffusion/core';
 import { findBackendFactory, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
+import { prepareWasmThreads, releaseWasmThreadWorkers, type WasmBackendModule } from './wasm-threads';
 
 /** The tfjs backends {@link selectBackend} knows: native TensorFlow (tfjs-node), WebAssembly, plain JS. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -8,6 +9,13 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export interface SelectBackendOptions {
   /** Loads a module by name (default: dynamic `import`); tests inject failures here. */
   readonly importModule?: (specifier: string) => Promise<unknown>;
+  /**
+   * XNNPACK threads of the wasm backend (default 1). More than one uses tfjs-backend-wasm's
+   * threaded build, also in Node (see `prepareWasmThreads`); it pays off only on idle cores
+   * (measured here: 1.6x on the convolution workloads with the second core idle, slower than one
+   * thread when another process keeps it busy). Fixed at the first start of wasm in a process.
+   */
+  readonly wasmThreads?: number;
 }
 
 const modules: Readonly<Record<BackendName, string>> = {
@@ -28,18 +36,33 @@ const defaultImport = (specifier: string): Promise<unknown> => import(/* @vite-i
  */
 export async function selectBackend(preferred?: BackendName, options: SelectBackendOptions = {}): Promise<BackendName> {
   if (preferred !== undefined) checkOneOf('selectBackend.preferred', preferred, fallbackOrder);
+  if (options.wasmThreads !== undefined) checkInRange('selectBackend.wasmThreads', checkPositiveInteger('selectBackend.wasmThreads', options.wasmThreads), 1, 64);
   const load = options.importModule ?? defaultImport;
   const order = preferred === undefined ? fallbackOrder : [preferred, ...fallbackOrder.filter((name) => name !== preferred)];
   const failures: string[] = [];
   for (const name of order) {
     try {
-      if (findBackendFactory(name) === null) await load(modules[name]);
-      if (findBackendFactory(name) !== null && (await setBackend(name))) {
-        await ready();
-        if (getBackend() === name) return name;
+      const threads = name === 'wasm' ? options.wasmThreads ?? 1 : 1;
+      const module = findBackendFactory(name) === null || threads > 1 ? await load(modules[name]) : undefined;
+      const restore = threads > 1 ? await prepareWasmThreads(module as WasmBackendModule, threads) : undefined;
+      let started: boolean;
+      try {
+        started = findBackendFactory(name) !== null && (await setBackend(name));
+        if (started) await ready();
+      } finally {
+        restore?.();
+      }
+      if (started && getBackend() === name) {
+        if (threads > 1) {
+          releaseWasmThreadWorkers();
+          const actual = (module as WasmBackendModule).getThreadsCount();
+          if (actual !== threads) throw new DiffusionError('invalid-option', `selectBackend: wasm runs ${actual} thread(s), not ${threads}: the thread count is fixed when wasm first starts in a process.`, { field: 'selectBackend.wasmThreads', value: threads, allowed: `${actual} (set it before wasm's first start)` });
+        }
+        return name;
       }
       failures.push(`${name}: not registered or failed to start`);
     } catch (error) {
+      if (error instanceof DiffusionError) throw error;
       failures.push(`${name}: ${(error as Error).message}`);
     }
   }

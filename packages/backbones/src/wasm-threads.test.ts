@@ -1,0 +1,69 @@
+import { createRandomSource, DiffusionError } from '@diffusion/core';
+import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from './backend-selection';
+import { createUnetBackbone } from './unet-backbone';
+import { registerWasmTrainingKernels } from './wasm-training-kernels';
+
+// Vitest runs each test file in its own process, so wasm starts here for the first time.
+const values = (seed: number, size: number) => Float32Array.from(createRandomSource(seed).normals(size));
+
+/** The U-Net's output and the gradient of sum(output * R) wrt its input, as arrays. */
+async function unetOutputs(backend: string): Promise<{ output: Float32Array; gradient: Float32Array }> {
+  await tf.setBackend(backend);
+  const unet = createUnetBackbone({ imageSize: 8, channels: 1, baseChannels: 16, channelMultipliers: [1, 2], numResBlocks: 1, groups: 4, seed: 3 });
+  const x = tf.tensor4d(values(1, 4 * 64), [4, 8, 8, 1]);
+  const noise = tf.tensor1d([0.1, 0.5, 1, 4]);
+  const weights = tf.tensor4d(values(2, 4 * 64), [4, 8, 8, 1]);
+  const output = tf.tidy(() => unet.apply(x, noise));
+  const gradient = tf.tidy(() => tf.grad((input: tf.Tensor) => tf.sum(tf.mul(unet.apply(input, noise), weights)))(x));
+  const result = { output: (await output.data()) as Float32Array, gradient: (await gradient.data()) as Float32Array };
+  tf.dispose([x, noise, weights, output, gradient]);
+  unet.dispose();
+  return result;
+}
+
+function relativeError(a: Float32Array, b: Float32Array): number {
+  let error = 0;
+  let scale = 1e-12;
+  for (let index = 0; index < b.length; index += 1) {
+    error = Math.max(error, Math.abs(a[index]! - b[index]!));
+    scale = Math.max(scale, Math.abs(b[index]!));
+  }
+  return error / scale;
+}
+
+describe('selectBackend with wasm threads', () => {
+  it('rejects thread counts outside 1…64 before starting anything', async () => {
+    for (const threads of [0, 1.5, 65, Number.NaN]) {
+      await expect(selectBackend('wasm', { wasmThreads: threads })).rejects.toMatchObject({ field: 'selectBackend.wasmThreads' });
+    }
+    expect(tf.findBackend('wasm')).toBeNull();
+  });
+
+  it('starts the threaded build in Node with two XNNPACK threads; results equal the cpu backend', async () => {
+    expect(await selectBackend('wasm', { wasmThreads: 2 })).toBe('wasm');
+    expect(wasmBackend.getThreadsCount()).toBe(2);
+    registerWasmTrainingKernels();
+    // Large enough for XNNPACK to split the work across both threads.
+    const a = tf.tensor2d(values(4, 256 * 192), [256, 192]);
+    const b = tf.tensor2d(values(5, 192 * 128), [192, 128]);
+    const threaded = (await tf.matMul(a, b).data()) as Float32Array;
+    const wasmUnet = await unetOutputs('wasm');
+    await tf.setBackend('cpu');
+    const cpuProduct = (await tf.matMul(a, b).data()) as Float32Array;
+    const cpuUnet = await unetOutputs('cpu');
+    expect(relativeError(threaded, cpuProduct)).toBeLessThan(1e-5);
+    expect(relativeError(wasmUnet.output, cpuUnet.output)).toBeLessThan(1e-4);
+    expect(relativeError(wasmUnet.gradient, cpuUnet.gradient)).toBeLessThan(1e-4);
+    tf.dispose([a, b]);
+  }, 60_000);
+
+  it('says that the thread count is fixed once wasm has started', async () => {
+    const error = await selectBackend('wasm', { wasmThreads: 3 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DiffusionError);
+    expect(error).toMatchObject({ field: 'selectBackend.wasmThreads', value: 3 });
+    expect((error as Error).message).toMatch(/runs 2 thread\(s\), not 3/);
+  });
+});
