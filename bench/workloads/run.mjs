@@ -137,6 +137,7 @@ const results = workloads.map((name) => {
     ceilingFraction: gflops / ceiling,
     torchGflopsPerSecond: torchMs === undefined ? undefined : flops[name] / (torchMs / 1000) / 1e9,
     peakRssBytes: Math.max(...ours.map((run) => run.peakRssBytes)),
+    torchPeakRssBytes: torch.available ? Math.max(...runs[name].torch.map((run) => run.peak_rss_bytes ?? Number.NaN)) : undefined,
     peakTensorBytes: Math.max(...ours.map((run) => run.peakTensorBytes)),
     wasmHeapBytes: cpu ? undefined : Math.max(...ours.map((run) => run.wasmHeapBytes)),
     runs: runs[name],
@@ -145,10 +146,10 @@ const results = workloads.map((name) => {
 
 const mib = (bytes) => (bytes === undefined ? '–' : `${(bytes / 2 ** 20).toFixed(0)}`);
 const fixed = (value, digits) => (value === undefined ? '–' : value.toFixed(digits));
-const header = `| workload | unit | ours | PyTorch | ours/PyTorch speed | ours GFLOP/s | of ${ceiling} GFLOP/s | PyTorch GFLOP/s | peak RSS MiB | peak tf.memory MiB | wasm heap MiB |`;
+const header = `| workload | unit | ours | PyTorch | ours/PyTorch speed | ours GFLOP/s | of ${ceiling} GFLOP/s | PyTorch GFLOP/s | peak RSS MiB (PyTorch) | peak tf.memory MiB | wasm heap MiB |`;
 // Torch on the reference BLAS: its Linear layers (W1, W2) are ~40x slow, so those ratios are flagged.
 const flag = (row) => (torch.referenceBlas && (row.workload === 'W1' || row.workload === 'W2') ? ' (torch on reference BLAS!)' : '');
-const rows = results.map((row) => `| ${row.workload} | ${row.unit} | ${fixed(row.ours, 3)} | ${fixed(row.torch, 3)} | ${fixed(row.ratio, 3)}${flag(row)} | ${fixed(row.gflopsPerSecond, 1)} | ${fixed(100 * row.ceilingFraction, 1)}% | ${fixed(row.torchGflopsPerSecond, 1)} | ${mib(row.peakRssBytes)} | ${fixed(row.peakTensorBytes / 2 ** 20, 1)} | ${mib(row.wasmHeapBytes)} |`);
+const rows = results.map((row) => `| ${row.workload} | ${row.unit} | ${fixed(row.ours, 3)} | ${fixed(row.torch, 3)} | ${fixed(row.ratio, 3)}${flag(row)} | ${fixed(row.gflopsPerSecond, 1)} | ${fixed(100 * row.ceilingFraction, 1)}% | ${fixed(row.torchGflopsPerSecond, 1)} | ${mib(row.peakRssBytes)} (${mib(row.torchPeakRssBytes)}) | ${fixed(row.peakTensorBytes / 2 ** 20, 1)} | ${mib(row.wasmHeapBytes)} |`);
 const table = [header, `|${'---|'.repeat(11)}`, ...rows].join('\n');
 const environment = {
   date: new Date().toISOString(),
