@@ -12,6 +12,25 @@ describe('selectBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 
+  it('uses tfjs-node when it is installed: its import registers the "tensorflow" backend, which then wins', async () => {
+    const tried: string[] = [];
+    // Stand-in for @tensorflow/tfjs-node (not installable here): importing it registers a backend named 'tensorflow'.
+    const fakeTfjsNode = async () => {
+      const { MathBackendCPU } = await import('@tensorflow/tfjs-backend-cpu');
+      tf.registerBackend('tensorflow', () => new MathBackendCPU(), 3);
+      return {};
+    };
+    try {
+      const name = await selectBackend(undefined, { importModule: (specifier) => (tried.push(specifier), specifier === '@tensorflow/tfjs-node' ? fakeTfjsNode() : import(/* @vite-ignore */ specifier)) });
+      expect(tried).toEqual(['@tensorflow/tfjs-node']);
+      expect(name).toBe('tensorflow');
+      expect(tf.getBackend()).toBe('tensorflow');
+    } finally {
+      await tf.setBackend('cpu');
+      tf.removeBackend('tensorflow');
+    }
+  });
+
   it('honours a preferred backend', async () => {
     expect(await selectBackend('cpu')).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
