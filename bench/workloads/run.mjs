@@ -3,7 +3,7 @@
 // (torch_ref.py, when /usr/bin/python3 has torch). Prints a table and writes results/latest.json
 // and results/latest.md. Runs against the built packages: `pnpm build` first.
 // Usage: node bench/workloads/run.mjs [--workloads W1,W3] [--quick] [--backend wasm|cpu]
-//        [--rounds N] [--threads N] [--torch-threads N] [--torch-blas DIR] [--no-torch] [--out NAME]
+//        [--rounds N] [--threads 1,2] [--torch-threads N] [--torch-blas DIR] [--no-torch] [--out NAME]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +18,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' },
     rounds: { type: 'string' },
-    threads: { type: 'string', default: '1' },
+    threads: { type: 'string', default: os.cpus().length > 1 ? '1,2' : '1' },
     'torch-threads': { type: 'string' },
     out: { type: 'string', default: 'latest' },
     'torch-blas': { type: 'string' },
@@ -32,11 +32,16 @@ for (const name of workloads) if (!['w1', 'w2', 'w3', 'w4'].includes(name)) thro
 if (!['wasm', 'cpu'].includes(args.backend)) throw new Error(`--backend: expected wasm or cpu; got ${args.backend}`);
 if (args.backend === 'cpu' && args.workloads === undefined) console.log('W3 skipped on the cpu backend (one training step takes minutes); pass --workloads W3 to run it.');
 const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
-// PyTorch gets as many cores as we do. On 2 cores, the best torch settings of the shared RESULTS.md:
-// 1 OpenMP + 2 OpenBLAS threads for the MLP workloads, 2 OpenMP + 1 OpenBLAS for the U-Net ones.
-args['torch-threads'] ??= args.threads;
-const torchThreadArgs = (name) => {
-  const threads = Number(args['torch-threads']);
+// Thread counts to try (ours: wasm XNNPACK threads; torch: as many cores). The table compares the
+// best of each side, as the issue's "PyTorch (best thread count)" does. On 2 cores, torch's best
+// settings of the shared RESULTS.md: 1 OpenMP + 2 OpenBLAS threads for the MLP workloads, 2 OpenMP
+// + 1 OpenBLAS for the U-Net ones.
+const threadCounts = args.threads.split(',').map(Number);
+for (const count of threadCounts) if (!Number.isInteger(count) || count < 1) throw new Error(`--threads: expected positive integers, e.g. 1,2; got ${args.threads}`);
+if (args['torch-threads'] !== undefined && threadCounts.length > 1) throw new Error('--torch-threads needs a single --threads value');
+const torchThreadsFor = (count) => Number(args['torch-threads'] ?? count);
+const torchThreadArgs = (name, count) => {
+  const threads = torchThreadsFor(count);
   if (threads === 1) return ['--threads', '1'];
   return name === 'w1' || name === 'w2' ? ['--threads', '1', '--blas-threads', String(threads)] : ['--threads', String(threads), '--blas-threads', '1'];
 };
@@ -51,7 +56,7 @@ const plan = {
 };
 const flops = { w1: 422_051_840, w2: 2_805_760_000, w3: 47_641_853_952, w4: 15_890_251_776 };
 const units = { w1: 'steps/s', w2: 's / 1000 steps', w3: 'steps/s', w4: 's / batch (50 steps)' };
-const ceiling = 44 * Number(args.threads); // GFLOP/s: 44 per thread, tfjs-wasm XNNPACK matMul 1024³ (shared/bench/RESULTS.md)
+const ceilingPerThread = 44; // GFLOP/s: tfjs-wasm XNNPACK matMul 1024³, one thread (shared/bench/RESULTS.md)
 
 function runJson(command, commandArgs, env = {}) {
   const result = spawnSync(command, commandArgs, { cwd: join(here, '..', '..'), encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
@@ -75,82 +80,111 @@ else if (!existsSync(args.python) || spawnSync(args.python, ['-c', 'import torch
 } else {
   const probe = spawnSync(args.python, ['-c', [
     'import os, time, json, torch',
-    `torch.set_num_threads(${Number(args['torch-threads'])})`,
+    'torch.set_num_threads(1)',
     'a = torch.randn(512, 512); b = torch.randn(512, 512); a @ b',
     't = time.perf_counter(); [a @ b for _ in range(20)]; s = (time.perf_counter() - t) / 20',
     "libs = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l and l.split()[-1].startswith('/')})",
     "print(json.dumps({'version': torch.__version__, 'blas': libs, 'matmul512Gflops': 2 * 512 ** 3 / s / 1e9}))",
-  ].join('\n')], { encoding: 'utf8', env: { ...process.env, ...torchEnv, OPENBLAS_NUM_THREADS: args['torch-threads'], OMP_NUM_THREADS: args['torch-threads'] } });
+  ].join('\n')], { encoding: 'utf8', env: { ...process.env, ...torchEnv, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' } });
   const info = JSON.parse(probe.stdout.trim().split('\n').pop());
   const reference = info.blas.length > 0 && info.blas.every((path) => !/openblas|mkl|blis/i.test(path));
   torch = { available: true, ...info, referenceBlas: reference };
 }
 if (!torch.available) console.log(`PyTorch reference ${torch.reason}.`);
 else {
-  console.log(`PyTorch ${torch.version}, ${args['torch-threads']} thread(s), BLAS ${torch.blas.join(', ') || '(none mapped)'}: matMul 512³ ${torch.matmul512Gflops.toFixed(1)} GFLOP/s.`);
+  console.log(`PyTorch ${torch.version}, BLAS ${torch.blas.join(', ') || '(none mapped)'}: matMul 512³ ${torch.matmul512Gflops.toFixed(1)} GFLOP/s on one thread.`);
   if (torch.referenceBlas) {
     console.log('WARNING: torch runs Linear/matmul on the reference (netlib) BLAS here, ~40x slower than OpenBLAS; W1/W2 ratios would flatter us.'
       + ' Install libopenblas0-pthread, or pass --torch-blas <dir holding OpenBLAS\'s libblas.so.3> (e.g. `apt-get download libopenblas0-pthread`, `dpkg-deb -x`).');
   }
 }
 const load = () => os.loadavg()[0];
-console.log(`Load average at start: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs; ${rounds} round(s), backend ${args.backend}, wasm threads ${args.threads}.`);
+console.log(`Load average at start: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs; ${rounds} round(s), backend ${args.backend}, thread counts ${threadCounts.join(', ')} (ours and torch alike).`);
 
-const runs = Object.fromEntries(workloads.map((name) => [name, { ours: [], torch: [] }]));
+const key = (count) => `t${count}`;
+const runs = Object.fromEntries(workloads.map((name) => [name, Object.fromEntries(threadCounts.map((count) => [key(count), { ours: [], torch: [] }]))]));
 for (let round = 0; round < rounds; round += 1) {
   for (const name of workloads) {
-    const [steps, warmup] = plan[name].ours;
-    const ours = runJson(process.execPath, [join(here, 'workload.mjs'), name, '--backend', args.backend, '--steps', String(steps), '--warmup', String(warmup), '--threads', args.threads]);
-    ours.load = load();
-    runs[name].ours.push(ours);
-    let line = `round ${round + 1} ${name.toUpperCase()}: ours ${ours.medianStepMs.toFixed(2)} ms/step`;
-    if (torch.available) {
-      const [torchSteps, torchWarmup] = plan[name].torch;
-      const torchArgs = [join(here, 'torch_ref.py'), name, ...torchThreadArgs(name), '--steps', String(torchSteps), '--warmup', String(torchWarmup)];
-      const reference = runJson(args.python, torchArgs, torchEnv);
-      reference.load = load();
-      runs[name].torch.push(reference);
-      line += `, torch ${reference.median_step_ms.toFixed(2)} ms/step, ratio ${(reference.median_step_ms / ours.medianStepMs).toFixed(3)}x`;
+    for (const count of threadCounts) {
+      const [steps, warmup] = plan[name].ours;
+      const ours = runJson(process.execPath, [join(here, 'workload.mjs'), name, '--backend', args.backend, '--steps', String(steps), '--warmup', String(warmup), '--threads', String(count)]);
+      ours.load = load();
+      runs[name][key(count)].ours.push(ours);
+      let line = `round ${round + 1} ${name.toUpperCase()} ${count} thread(s): ours ${ours.medianStepMs.toFixed(2)} ms/step`;
+      if (torch.available) {
+        const [torchSteps, torchWarmup] = plan[name].torch;
+        const torchArgs = [join(here, 'torch_ref.py'), name, ...torchThreadArgs(name, count), '--steps', String(torchSteps), '--warmup', String(torchWarmup)];
+        const reference = runJson(args.python, torchArgs, torchEnv);
+        reference.load = load();
+        runs[name][key(count)].torch.push(reference);
+        line += `, torch ${reference.median_step_ms.toFixed(2)} ms/step, ratio ${(reference.median_step_ms / ours.medianStepMs).toFixed(3)}x`;
+      }
+      console.log(`${line} (load ${load().toFixed(1)})`);
     }
-    console.log(`${line} (load ${load().toFixed(1)})`);
   }
 }
 
-const results = workloads.map((name) => {
-  const ours = runs[name].ours;
+const perRun = { w1: 1, w2: 1000, w3: 1, w4: 50 };
+const metricOf = (name, ms) => (ms === undefined ? undefined : name === 'w1' || name === 'w3' ? 1000 / ms : (perRun[name] * ms) / 1000);
+/** Medians of one side at one thread count. */
+function summarise(name, count) {
+  const { ours, torch: reference } = runs[name][key(count)];
   const stepMs = median(ours.map((run) => run.medianStepMs));
-  const torchMs = torch.available ? median(runs[name].torch.map((run) => run.median_step_ms)) : undefined;
-  // Speed ratio ours / torch, taken run by run against the torch run of the same round, then the median.
-  const ratio = torch.available ? median(ours.map((run, index) => runs[name].torch[index].median_step_ms / run.medianStepMs)) : undefined;
-  const perRun = { w1: 1, w2: 1000, w3: 1, w4: 50 }[name];
-  const metric = (ms) => (ms === undefined ? undefined : name === 'w1' || name === 'w3' ? 1000 / ms : (perRun * ms) / 1000);
+  const torchMs = torch.available ? median(reference.map((run) => run.median_step_ms)) : undefined;
   const gflops = flops[name] / (stepMs / 1000) / 1e9;
+  return {
+    threads: count,
+    oursMedianStepMs: stepMs,
+    torchMedianStepMs: torchMs,
+    ours: metricOf(name, stepMs),
+    torch: metricOf(name, torchMs),
+    gflopsPerSecond: gflops,
+    ceilingFraction: gflops / (ceilingPerThread * count),
+    torchGflopsPerSecond: torchMs === undefined ? undefined : flops[name] / (torchMs / 1000) / 1e9,
+    peakRssBytes: Math.max(...ours.map((run) => run.peakRssBytes)),
+    torchPeakRssBytes: torch.available ? Math.max(...reference.map((run) => run.peak_rss_bytes ?? Number.NaN)) : undefined,
+    peakTensorBytes: Math.max(...ours.map((run) => run.peakTensorBytes)),
+    wasmHeapBytes: cpu ? undefined : Math.max(...ours.map((run) => run.wasmHeapBytes)),
+  };
+}
+const results = workloads.map((name) => {
+  const byThreads = threadCounts.map((count) => summarise(name, count));
+  const best = (side) => byThreads.reduce((a, b) => ((b[side] ?? Infinity) < (a[side] ?? Infinity) ? b : a));
+  const ours = best('oursMedianStepMs');
+  const reference = torch.available ? best('torchMedianStepMs') : undefined;
   return {
     workload: name.toUpperCase(),
     unit: units[name],
-    ours: metric(stepMs),
-    torch: metric(torchMs),
-    ratio,
-    oursMedianStepMs: stepMs,
-    torchMedianStepMs: torchMs,
-    gflopsPerSecond: gflops,
-    ceilingFraction: gflops / ceiling,
-    torchGflopsPerSecond: torchMs === undefined ? undefined : flops[name] / (torchMs / 1000) / 1e9,
-    peakRssBytes: Math.max(...ours.map((run) => run.peakRssBytes)),
-    torchPeakRssBytes: torch.available ? Math.max(...runs[name].torch.map((run) => run.peak_rss_bytes ?? Number.NaN)) : undefined,
-    peakTensorBytes: Math.max(...ours.map((run) => run.peakTensorBytes)),
-    wasmHeapBytes: cpu ? undefined : Math.max(...ours.map((run) => run.wasmHeapBytes)),
+    oursThreads: ours.threads,
+    torchThreads: reference?.threads,
+    ours: ours.ours,
+    torch: reference?.torch,
+    // Speed ratio: PyTorch's best median step time / ours (best thread count on each side).
+    ratio: reference === undefined ? undefined : reference.torchMedianStepMs / ours.oursMedianStepMs,
+    oursMedianStepMs: ours.oursMedianStepMs,
+    torchMedianStepMs: reference?.torchMedianStepMs,
+    gflopsPerSecond: ours.gflopsPerSecond,
+    ceilingFraction: ours.ceilingFraction,
+    torchGflopsPerSecond: reference?.torchGflopsPerSecond,
+    peakRssBytes: ours.peakRssBytes,
+    torchPeakRssBytes: reference?.torchPeakRssBytes,
+    peakTensorBytes: ours.peakTensorBytes,
+    wasmHeapBytes: ours.wasmHeapBytes,
+    byThreads,
     runs: runs[name],
   };
 });
 
 const mib = (bytes) => (bytes === undefined ? '–' : `${(bytes / 2 ** 20).toFixed(0)}`);
 const fixed = (value, digits) => (value === undefined ? '–' : value.toFixed(digits));
-const header = `| workload | unit | ours | PyTorch | ours/PyTorch speed | ours GFLOP/s | of ${ceiling} GFLOP/s | PyTorch GFLOP/s | peak RSS MiB (PyTorch) | peak tf.memory MiB | wasm heap MiB |`;
+const header = '| workload | unit | ours (threads) | PyTorch (threads) | ours/PyTorch speed | ours GFLOP/s | of the wasm ceiling | PyTorch GFLOP/s | peak RSS MiB ours (PyTorch) | peak tf.memory MiB | wasm heap MiB |';
 // Torch on the reference BLAS: its Linear layers (W1, W2) are ~40x slow, so those ratios are flagged.
 const flag = (row) => (torch.referenceBlas && (row.workload === 'W1' || row.workload === 'W2') ? ' (torch on reference BLAS!)' : '');
-const rows = results.map((row) => `| ${row.workload} | ${row.unit} | ${fixed(row.ours, 3)} | ${fixed(row.torch, 3)} | ${fixed(row.ratio, 3)}${flag(row)} | ${fixed(row.gflopsPerSecond, 1)} | ${fixed(100 * row.ceilingFraction, 1)}% | ${fixed(row.torchGflopsPerSecond, 1)} | ${mib(row.peakRssBytes)} (${mib(row.torchPeakRssBytes)}) | ${fixed(row.peakTensorBytes / 2 ** 20, 1)} | ${mib(row.wasmHeapBytes)} |`);
+const rows = results.map((row) => `| ${row.workload} | ${row.unit} | ${fixed(row.ours, 3)} (${row.oursThreads}) | ${fixed(row.torch, 3)} (${row.torchThreads ?? '–'}) | ${fixed(row.ratio, 3)}${flag(row)} | ${fixed(row.gflopsPerSecond, 1)} | ${fixed(100 * row.ceilingFraction, 1)}% | ${fixed(row.torchGflopsPerSecond, 1)} | ${mib(row.peakRssBytes)} (${mib(row.torchPeakRssBytes)}) | ${fixed(row.peakTensorBytes / 2 ** 20, 1)} | ${mib(row.wasmHeapBytes)} |`);
 const table = [header, `|${'---|'.repeat(11)}`, ...rows].join('\n');
+const threadHeader = '| workload | threads | ours ms/step | PyTorch ms/step | ratio | ours GFLOP/s | of 44 × threads | peak RSS MiB ours (PyTorch) |';
+const threadRows = results.flatMap((row) => row.byThreads.map((entry) => `| ${row.workload} | ${entry.threads} | ${fixed(entry.oursMedianStepMs, 1)} | ${fixed(entry.torchMedianStepMs, 1)} | ${entry.torchMedianStepMs === undefined ? '–' : fixed(entry.torchMedianStepMs / entry.oursMedianStepMs, 3)} | ${fixed(entry.gflopsPerSecond, 1)} | ${fixed(100 * entry.ceilingFraction, 1)}% | ${mib(entry.peakRssBytes)} (${mib(entry.torchPeakRssBytes)}) |`));
+const threadTable = [threadHeader, `|${'---|'.repeat(8)}`, ...threadRows].join('\n');
 const environment = {
   date: new Date().toISOString(),
   node: process.version,
@@ -158,27 +192,29 @@ const environment = {
   cpuModel: os.cpus()[0]?.model,
   loadAverageEnd: os.loadavg(),
   backend: args.backend,
-  wasmThreads: Number(args.threads),
+  threadCounts,
   rounds,
   quick: args.quick,
-  torch: torch.available ? { version: torch.version, threads: Number(args['torch-threads']), threadArgs: Object.fromEntries(workloads.map((name) => [name, torchThreadArgs(name).join(' ')])), blas: torch.blas, referenceBlas: torch.referenceBlas, matmul512Gflops: torch.matmul512Gflops, blasOverride: args['torch-blas'] } : { skipped: torch.reason },
+  torch: torch.available ? { version: torch.version, threadArgs: Object.fromEntries(workloads.flatMap((name) => threadCounts.map((count) => [`${name}-${count}`, torchThreadArgs(name, count).join(' ')]))), blas: torch.blas, referenceBlas: torch.referenceBlas, matmul512Gflops: torch.matmul512Gflops, blasOverride: args['torch-blas'] } : { skipped: torch.reason },
 };
-console.log(`\n${table}\n`);
-console.log(`Load average at end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}. Medians over ${rounds} round(s); ratio = PyTorch step time / ours, per round, median.`);
+console.log(`\n${table}\n\n${threadTable}\n`);
+console.log(`Load average at end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}. Medians over ${rounds} round(s); ratio = PyTorch's median step time / ours, best thread count of each side.`);
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', `${args.out}.json`), `${JSON.stringify({ environment, results }, null, 2)}\n`);
 writeFileSync(join(here, 'results', `${args.out}.md`), [
   '# Workload benchmark (latest run)',
   '',
   `${environment.date}, Node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), load average at end ${environment.loadAverageEnd.map((value) => value.toFixed(2)).join(' ')}.`,
-  `Backend ${args.backend}, wasm threads ${args.threads}; ${rounds} interleaved round(s), medians.`,
+  `Backend ${args.backend}; thread counts ${threadCounts.join(', ')} for both sides; ${rounds} interleaved round(s), medians; the first table compares the best thread count of each side.`,
   torch.available
-    ? `PyTorch ${torch.version}, ${args['torch-threads']} core(s) (${workloads.map((name) => `${name.toUpperCase()}: ${torchThreadArgs(name).join(' ')}`).join('; ')}), BLAS ${torch.blas.join(', ')}${torch.referenceBlas ? ' (reference BLAS: slow Linear layers)' : ''}, matMul 512³ ${torch.matmul512Gflops.toFixed(1)} GFLOP/s.`
+    ? `PyTorch ${torch.version} (${workloads.flatMap((name) => threadCounts.map((count) => `${name.toUpperCase()}×${count}: ${torchThreadArgs(name, count).join(' ')}`)).join('; ')}), BLAS ${torch.blas.join(', ')}${torch.referenceBlas ? ' (reference BLAS: slow Linear layers)' : ''}, matMul 512³ ${torch.matmul512Gflops.toFixed(1)} GFLOP/s.`
     : `PyTorch reference ${torch.reason}.`,
   '',
   table,
   '',
+  threadTable,
+  '',
   'W2 and W4 time a prefix of the schedule and report whole-schedule seconds from the median step time.',
-  `"of ${ceiling} GFLOP/s": fraction of the tfjs-wasm SIMD matMul ceiling (44 GFLOP/s per thread).`,
+  '"of the wasm ceiling": fraction of the tfjs-wasm SIMD matMul ceiling, 44 GFLOP/s per thread.',
   '',
 ].join('\n'));
