@@ -1,9 +1,16 @@
 import { addN, mul, scalar, sqrt, square, sum, tidy, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
+import { fitsGradientNormKernel, fusedGlobalNorm } from './gradient-norm-kernel';
 
-/** Global L2 norm of a set of gradients, `sqrt(sum_k ||g_k||^2)` (Pascanu et al. 2013, eq. 8); the caller owns the scalar. */
-export function globalGradientNorm(gradients: Iterable<Tensor>): Scalar {
+/**
+ * Global L2 norm of a set of gradients, `sqrt(sum_k ||g_k||^2)` (Pascanu et al. 2013, eq. 8); the
+ * caller owns the scalar. On cpu and wasm (`fused`, default true) one kernel sums the squares in
+ * float64; elsewhere float32 tfjs ops do.
+ */
+export function globalGradientNorm(gradients: Iterable<Tensor>, fused = true): Scalar {
+  const list = [...gradients];
+  if (fused && fitsGradientNormKernel(list)) return fusedGlobalNorm(list);
   return tidy(() => {
-    const squares = [...gradients].map((gradient) => sum(square(gradient)));
+    const squares = list.map((gradient) => sum(square(gradient)));
     return sqrt(squares.length === 1 ? squares[0]! : addN(squares)) as Scalar;
   });
 }

@@ -1,4 +1,5 @@
 import {
+  checkBoolean,
   checkInRange,
   checkNonNegative,
   checkNonNegativeInteger,
@@ -63,6 +64,13 @@ export interface TrainerOptions {
   readonly batchSize?: number;
   /** Seed of every random stream (data, time, noise); default 0. */
   readonly seed?: number;
+  /**
+   * Update each weight, its Adam moments and its EMA with one fused kernel, and take the gradient
+   * norm in one kernel, on the cpu and wasm backends (default true). The Adam and EMA results are
+   * the same float32 numbers as the composed tfjs ops; the norm is summed in float64. Not part of
+   * the checkpointed configuration.
+   */
+  readonly fusedKernels?: boolean;
   /** Periodic checkpoints during `train` (Node only). */
   readonly checkpoint?: {
     /** File to write (atomically). */
@@ -85,7 +93,7 @@ export interface TrainerConfig {
   readonly checkpoint: { readonly path: string; readonly everySteps: number } | undefined;
 }
 
-const topLevel = ['backbone', 'schedule', 'parameterisation', 'weighting', 'timeDensity', 'optimizer', 'warmupSteps', 'decay', 'totalSteps', 'gradientClipNorm', 'ema', 'batchSize', 'seed', 'checkpoint'];
+const topLevel = ['backbone', 'schedule', 'parameterisation', 'weighting', 'timeDensity', 'optimizer', 'warmupSteps', 'decay', 'totalSteps', 'gradientClipNorm', 'ema', 'batchSize', 'seed', 'fusedKernels', 'checkpoint'];
 
 function checkPlugin(field: string, value: unknown, methods: readonly string[], kind: string): void {
   const ok = typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
@@ -109,6 +117,7 @@ export function checkTrainerOptions(options: TrainerOptions): TrainerConfig {
   if (checkpoint !== undefined && (typeof checkpoint.path !== 'string' || checkpoint.path === '')) {
     throw invalidOption('createTrainer.checkpoint.path', checkpoint.path, 'a non-empty file path');
   }
+  if (given.fusedKernels !== undefined) checkBoolean('createTrainer.fusedKernels', given.fusedKernels);
   const warmupSteps = checkNonNegativeInteger('createTrainer.warmupSteps', given.warmupSteps ?? 0);
   const totalSteps = checkPositiveInteger('createTrainer.totalSteps', given.totalSteps ?? 10_000);
   const decay = checkOneOf('createTrainer.decay', given.decay ?? 'constant', ['cosine', 'constant']);

@@ -9,10 +9,11 @@ import {
   type RandomSource,
   type TimeDensity,
 } from '@diffusion/core';
-import { Tensor, add, all, concat, grad, reshape, isFinite as isFiniteTensor, keep, mean, mul, ones, scalar, square, tidy, variable, variableGrads, type Scalar, type Variable } from '@tensorflow/tfjs-core';
+import { Tensor, all, concat, grad, reshape, isFinite as isFiniteTensor, keep, mean, ones, square, tidy, variable, variableGrads, type Scalar, type Variable } from '@tensorflow/tfjs-core';
 import { applyAdamStep, createAdamState, disposeAdamState } from './adam-optimizer';
 import { emaDecayAt } from './ema-decay';
-import { clippingFactor, globalGradientNorm, scaleGradients } from './gradient-clipping';
+import { applyEmaUpdate } from './ema-update';
+import { clippingFactor, globalGradientNorm } from './gradient-clipping';
 import { learningRateAt } from './learning-rate-schedule';
 import { restoreTrainerState, snapshotTrainer } from './trainer-state';
 import { createTrainedDenoiser } from './trainer-denoiser';
@@ -108,6 +109,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
   checkGradientsRegistered();
   const { backbone, schedule, parameterisation, weighting } = options;
   const timeDensity = options.timeDensity ?? createDefaultTimeDensity(schedule);
+  const fused = options.fusedKernels ?? true;
   const weights = backbone.variables();
   if (weights.size === 0) throw invalidOption('createTrainer.backbone', backbone.name, 'a backbone with at least one variable', 'invalid-argument');
   const root = createRandomSource(config.seed);
@@ -167,14 +169,15 @@ export function createTrainer(options: TrainerOptions): Trainer {
           if (gradient) gradients.set(name, gradient);
         }
         // One read-back per step (a GPU stall on WebGL): the terms, their mean and the gradient norm.
-        const summary = concat([terms!, reshape(value, [1]), reshape(globalGradientNorm(gradients.values()), [1])]).dataSync();
+        const summary = concat([terms!, reshape(value, [1]), reshape(globalGradientNorm(gradients.values(), fused), [1])]).dataSync();
         const batch = summary.length - 2;
         values = Float64Array.from(summary.subarray(0, batch));
         loss = summary[batch]!;
         gradNorm = summary[batch + 1]!;
         if (!Number.isFinite(loss) || !values.every(Number.isFinite) || !Number.isFinite(gradNorm)) return;
-        applyAdamStep(weights, scaleGradients(gradients, clippingFactor(gradNorm, config.gradientClipNorm)), core.adam, config.optimizer, lr, stepIndex + 1);
-        updateEma(stepIndex);
+        // Clipping is folded into the update (no scaled copies of the gradients).
+        applyAdamStep(weights, gradients, core.adam, config.optimizer, lr, stepIndex + 1, { gradientScale: clippingFactor(gradNorm, config.gradientClipNorm), fused });
+        applyEmaUpdate(core.ema, weights, emaDecayAt(stepIndex, config.ema), fused);
         applied = true;
       });
     } finally {
@@ -194,15 +197,6 @@ export function createTrainer(options: TrainerOptions): Trainer {
     // The density learns from the terms before importance correction: w ||eps - eps_hat||^2 = term * p(t).
     timeDensity.update?.(times, values.map((term, index) => term * timeDensity.density(times[index]!)));
     return { step: core.completed, loss, gradNorm, lr };
-  }
-
-  function updateEma(update: number): void {
-    const decay = emaDecayAt(update, config.ema);
-    tidy(() => {
-      const keepShare = scalar(decay);
-      const newShare = scalar(1 - decay);
-      for (const [name, average] of core.ema) average.assign(add(mul(average, keepShare), mul(weights.get(name)!, newShare)));
-    });
   }
 
   const trainer: Trainer = {

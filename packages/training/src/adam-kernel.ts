@@ -1,0 +1,83 @@
+import { engine, type Tensor } from '@tensorflow/tfjs-core';
+import { fusedKernelMaxSize, type Float32KernelSpec } from './fused-kernel-registry';
+
+/** Name of the one-kernel AdamW update registered for cpu and wasm. */
+export const adamKernelName = 'DiffusionAdamWUpdate';
+
+/** Per-step scalars of the fused update; each is rounded to float32 as a tfjs scalar would be. */
+export interface AdamKernelAttrs {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** `lr / (1 - beta1^t)`. */
+  readonly stepSize: number;
+  /** `1 / sqrt(1 - beta2^t)`. */
+  readonly secondScale: number;
+  /** `1 - lr · weightDecay` (exactly 1 without weight decay, which leaves w unchanged). */
+  readonly decay: number;
+  /** Multiplies the gradient first (the clipping factor; exactly 1 leaves it unchanged). */
+  readonly gradientScale: number;
+}
+
+const f = Math.fround;
+
+/**
+ * AdamW on flat float32 arrays (Kingma & Ba 2015, Algorithm 1; Loshchilov & Hutter 2019,
+ * Algorithm 2), rounding after every operation in the order of the composed tfjs ops in
+ * `applyAdamStep`, so both paths agree bit for bit on IEEE float32 backends:
+ * `m' = b1 m + (1 - b1) g`, `v' = b2 v + (1 - b2) g²`, `w' = decay w - stepSize m' / (sqrt(v') secondScale + eps)`.
+ */
+export function adamUpdateLoop(attrs: AdamKernelAttrs) {
+  const beta1 = f(attrs.beta1);
+  const oneMinusBeta1 = f(1 - attrs.beta1);
+  const beta2 = f(attrs.beta2);
+  const oneMinusBeta2 = f(1 - attrs.beta2);
+  const epsilon = f(attrs.epsilon);
+  const stepSize = f(attrs.stepSize);
+  const secondScale = f(attrs.secondScale);
+  const decay = f(attrs.decay);
+  const gradientScale = f(attrs.gradientScale);
+  return (inputs: readonly Float32Array[], outputs: readonly Float32Array[]): void => {
+    const [weight, gradient, firstMoment, secondMoment] = inputs as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [nextWeight, nextFirst, nextSecond] = outputs as [Float32Array, Float32Array, Float32Array];
+    for (let index = 0; index < weight.length; index += 1) {
+      const g = f(gradient[index]! * gradientScale);
+      const first = f(f(firstMoment[index]! * beta1) + f(g * oneMinusBeta1));
+      const second = f(f(secondMoment[index]! * beta2) + f(f(g * g) * oneMinusBeta2));
+      const denominator = f(f(f(Math.sqrt(second)) * secondScale) + epsilon);
+      nextFirst[index] = first;
+      nextSecond[index] = second;
+      nextWeight[index] = f(weight[index]! * decay) - f(f(first * stepSize) / denominator);
+    }
+  };
+}
+
+const adamKernel: Float32KernelSpec = {
+  kernelName: adamKernelName,
+  inputNames: ['weight', 'gradient', 'firstMoment', 'secondMoment'],
+  outputShapes: ([weight]) => [weight!.shape, weight!.shape, weight!.shape],
+  loop: (attrs) => adamUpdateLoop(attrs as unknown as AdamKernelAttrs),
+  // Measured on wasm (W1 shapes, 1 thread): 8 µs vs 59 µs per 256-element weight, 70 vs 82 µs at
+  // 4096, 227 vs 138 µs at 16384 (the 14 composed ops win above ~5000 elements).
+  wasmMaxSize: 4096,
+};
+
+/** Registers the fused AdamW kernel (once) and returns the largest weight it should update on the current backend (0: none). */
+export function adamKernelMaxSize(): number {
+  return fusedKernelMaxSize(adamKernel);
+}
+
+/** Whether the fused kernel can update these tensors: all float32, all of the weight's shape, at most `maxSize` elements. */
+export function fitsAdamKernel(maxSize: number, weight: Tensor, gradient: Tensor, firstMoment: Tensor, secondMoment: Tensor): boolean {
+  if (weight.size > maxSize) return false;
+  const tensors = [weight, gradient, firstMoment, secondMoment];
+  return tensors.every((tensor) => tensor.dtype === 'float32' && tensor.shape.length === weight.shape.length && tensor.shape.every((size, axis) => size === weight.shape[axis]));
+}
+
+/**
+ * One fused AdamW update of a weight (Kingma & Ba 2015, Algorithm 1; Loshchilov & Hutter 2019,
+ * Algorithm 2): returns `[w', m', v']` as new tensors (one kernel call); the caller assigns them.
+ */
+export function adamKernelUpdate(weight: Tensor, gradient: Tensor, firstMoment: Tensor, secondMoment: Tensor, attrs: AdamKernelAttrs): [Tensor, Tensor, Tensor] {
+  return engine().runKernel(adamKernelName, { weight, gradient, firstMoment, secondMoment }, { ...attrs }) as unknown as [Tensor, Tensor, Tensor];
+}
