@@ -32,14 +32,14 @@ interface Stage {
  */
 export function createUnetBackbone(options: UnetBackboneOptions): UnetBackbone {
   const config = resolveUnetOptions(options);
-  const { imageSize, channels, baseChannels, channelMultipliers, numResBlocks, groups, embeddingDimension, numClasses } = config;
+  const { imageSize, channels, baseChannels, channelMultipliers, numResBlocks, groups, embeddingDimension, numClasses, fusedKernels } = config;
   const store = createParameterStore(config.seed);
   const timeWidth = 4 * baseChannels;
   const timeLinear1 = createLinearLayer(store, 'timeEmbedding.linear1', embeddingDimension, timeWidth);
   const timeLinear2 = createLinearLayer(store, 'timeEmbedding.linear2', timeWidth, timeWidth);
   const classEmbedding = numClasses === undefined ? undefined : createClassEmbedding(store, 'classEmbedding', numClasses, timeWidth);
   const attentionAt = (resolution: number, name: string, width: number) =>
-    config.attentionResolutions.includes(resolution) ? createSpatialAttentionBlock(store, name, width, config.attentionHeads, groups) : undefined;
+    config.attentionResolutions.includes(resolution) ? createSpatialAttentionBlock(store, name, width, config.attentionHeads, groups, fusedKernels) : undefined;
   const stem = createConv2dLayer(store, 'stem', channels, baseChannels, 3);
   const down: Stage[] = [];
   let width = baseChannels;
@@ -48,14 +48,14 @@ export function createUnetBackbone(options: UnetBackboneOptions): UnetBackbone {
     const blocks: ResidualBlock[] = [];
     const attentions: Stage['attentions'] = [];
     for (let block = 0; block < numResBlocks; block += 1) {
-      blocks.push(createResidualBlock(store, `down.${level}.blocks.${block}`, width, multiplier * baseChannels, timeWidth, groups, config.dropout));
+      blocks.push(createResidualBlock(store, `down.${level}.blocks.${block}`, width, multiplier * baseChannels, timeWidth, groups, config.dropout, fusedKernels));
       width = multiplier * baseChannels;
       attentions.push(attentionAt(resolution, `down.${level}.attentions.${block}`, width));
     }
     down.push({ blocks, attentions, resample: createConv2dLayer(store, `down.${level}.downsample`, width, width, 3, 2) });
   });
   const bottom = imageSize / 2 ** channelMultipliers.length;
-  const middleBlock = createResidualBlock(store, 'middle.block', width, width, timeWidth, groups, config.dropout);
+  const middleBlock = createResidualBlock(store, 'middle.block', width, width, timeWidth, groups, config.dropout, fusedKernels);
   const middleAttention = attentionAt(bottom, 'middle.attention', width);
   const up: Stage[] = [];
   for (let level = channelMultipliers.length - 1; level >= 0; level -= 1) {
@@ -63,13 +63,13 @@ export function createUnetBackbone(options: UnetBackboneOptions): UnetBackbone {
     const resolution = imageSize / 2 ** level;
     const stage: Stage = { blocks: [], attentions: [], resample: createConv2dLayer(store, `up.${level}.upsample`, width, width, 3) };
     for (let block = 0; block < numResBlocks; block += 1) {
-      stage.blocks.push(createResidualBlock(store, `up.${level}.blocks.${block}`, width + levelWidth, levelWidth, timeWidth, groups, config.dropout));
+      stage.blocks.push(createResidualBlock(store, `up.${level}.blocks.${block}`, width + levelWidth, levelWidth, timeWidth, groups, config.dropout, fusedKernels));
       width = levelWidth;
       stage.attentions.push(attentionAt(resolution, `up.${level}.attentions.${block}`, width));
     }
     up.push(stage);
   }
-  const outputNorm = createGroupNormLayer(store, 'output.norm', width, groups);
+  const outputNorm = createGroupNormLayer(store, 'output.norm', width, groups, { fusedKernels });
   const outputConv = createConv2dLayer(store, 'output.conv', width, channels, 3, 1, 'zero');
   const dropoutRandom = store.stream('dropout');
   const parameterCount = store.count();
@@ -115,7 +115,7 @@ export function createUnetBackbone(options: UnetBackboneOptions): UnetBackbone {
             hidden = stage.attentions[index]?.apply(hidden) ?? hidden;
           });
         }
-        return outputConv.apply(silu(outputNorm.apply(hidden)));
+        return outputConv.apply(outputNorm.apply(hidden, { activation: 'silu' }));
       });
     },
     variables: () => store.variables,

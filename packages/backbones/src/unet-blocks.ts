@@ -1,6 +1,5 @@
 import { add, concat, greaterEqual, mul, reshape, type Tensor } from '@tensorflow/tfjs-core';
 import { randomUniformTensor, type RandomSource } from '@diffusion/core';
-import { silu } from './activation-functions';
 import { createAttentionLayer } from './attention-layer';
 import type { ParameterStore } from './backbone-parameters';
 import { createConv2dLayer } from './conv2d-layer';
@@ -23,18 +22,18 @@ export interface ResidualBlock {
  * plus a projection of SiLU(temb) broadcast over H, W, then GroupNorm → SiLU → dropout → conv3x3,
  * and a 1x1 convolution on the skip path when the width changes.
  */
-export function createResidualBlock(store: ParameterStore, name: string, inChannels: number, outChannels: number, timeWidth: number, groups: number, dropoutRate: number): ResidualBlock {
-  const norm1 = createGroupNormLayer(store, `${name}.norm1`, inChannels, groups);
+export function createResidualBlock(store: ParameterStore, name: string, inChannels: number, outChannels: number, timeWidth: number, groups: number, dropoutRate: number, fusedKernels = true): ResidualBlock {
+  const norm1 = createGroupNormLayer(store, `${name}.norm1`, inChannels, groups, { fusedKernels });
   const conv1 = createConv2dLayer(store, `${name}.conv1`, inChannels, outChannels, 3);
   const time = createLinearLayer(store, `${name}.time`, timeWidth, outChannels);
-  const norm2 = createGroupNormLayer(store, `${name}.norm2`, outChannels, groups);
+  const norm2 = createGroupNormLayer(store, `${name}.norm2`, outChannels, groups, { fusedKernels });
   const conv2 = createConv2dLayer(store, `${name}.conv2`, outChannels, outChannels, 3);
   const skip = inChannels === outChannels ? undefined : createConv2dLayer(store, `${name}.skip`, inChannels, outChannels, 1);
   return {
     apply(x, timeActivation, dropoutRandom) {
-      let hidden = conv1.apply(silu(norm1.apply(x)));
+      let hidden = conv1.apply(norm1.apply(x, { activation: 'silu' }));
       hidden = add(hidden, reshape(time.apply(timeActivation), [-1, 1, 1, outChannels]));
-      hidden = silu(norm2.apply(hidden));
+      hidden = norm2.apply(hidden, { activation: 'silu' });
       if (dropoutRandom !== undefined && dropoutRate > 0) hidden = dropout(hidden, dropoutRate, dropoutRandom);
       hidden = conv2.apply(hidden);
       return add(skip === undefined ? x : skip.apply(x), hidden);
@@ -43,8 +42,8 @@ export function createResidualBlock(store: ParameterStore, name: string, inChann
 }
 
 /** Spatial self-attention block (Ho et al. 2020 App. B): x + Attention(GroupNorm(x)) over the H·W positions. */
-export function createSpatialAttentionBlock(store: ParameterStore, name: string, channels: number, heads: number, groups: number): { apply(x: Tensor): Tensor } {
-  const norm = createGroupNormLayer(store, `${name}.norm`, channels, groups);
+export function createSpatialAttentionBlock(store: ParameterStore, name: string, channels: number, heads: number, groups: number, fusedKernels = true): { apply(x: Tensor): Tensor } {
+  const norm = createGroupNormLayer(store, `${name}.norm`, channels, groups, { fusedKernels });
   const attention = createAttentionLayer(store, `${name}.attention`, channels, heads, 'zero');
   return {
     apply(x) {

@@ -1,4 +1,4 @@
-import { checkInRange, checkOptions, checkPositive, checkPositiveInteger, invalidOption } from '@diffusion/core';
+import { checkBoolean, checkInRange, checkOptions, checkPositive, checkPositiveInteger, invalidOption } from '@diffusion/core';
 import { checkEvenPositiveInteger, checkPositiveIntegerArray, checkSeed } from './backbone-options';
 
 /** Options of `createUnetBackbone`; every field is JSON. */
@@ -29,12 +29,17 @@ export interface UnetBackboneOptions {
   readonly numClasses?: number;
   /** Seed of the weights and of dropout (default 0). */
   readonly seed?: number;
+  /**
+   * Run GroupNorm (+ SiLU) as one fused kernel forward and one backward on the wasm and cpu
+   * backends (default true); false forces the composed tfjs ops. Same weights and outputs either way.
+   */
+  readonly fusedKernels?: boolean;
 }
 
 /** The options with every default filled in. */
 export type UnetBackboneConfig = Required<Omit<UnetBackboneOptions, 'numClasses'>> & Pick<UnetBackboneOptions, 'numClasses'>;
 
-const known = ['imageSize', 'channels', 'baseChannels', 'channelMultipliers', 'numResBlocks', 'attentionResolutions', 'attentionHeads', 'dropout', 'groups', 'embeddingDimension', 'timeScale', 'numClasses', 'seed'];
+const known = ['imageSize', 'channels', 'baseChannels', 'channelMultipliers', 'numResBlocks', 'attentionResolutions', 'attentionHeads', 'dropout', 'groups', 'embeddingDimension', 'timeScale', 'numClasses', 'seed', 'fusedKernels'];
 
 /** Checks U-Net options and fills defaults; every error names the field, value and what is allowed. */
 export function resolveUnetOptions(options: UnetBackboneOptions): UnetBackboneConfig {
@@ -67,6 +72,7 @@ export function resolveUnetOptions(options: UnetBackboneOptions): UnetBackboneCo
     embeddingDimension: checkEvenPositiveInteger(`${field}.embeddingDimension`, given.embeddingDimension ?? baseChannels),
     timeScale: checkPositive(`${field}.timeScale`, given.timeScale ?? 1000),
     seed: checkSeed(`${field}.seed`, given.seed ?? 0),
+    fusedKernels: checkBoolean(`${field}.fusedKernels`, given.fusedKernels ?? true),
     ...(given.numClasses === undefined ? {} : { numClasses: checkPositiveInteger(`${field}.numClasses`, given.numClasses) }),
   };
   // Every GroupNorm width: each level's width, and the up blocks' inputs (features + skip).

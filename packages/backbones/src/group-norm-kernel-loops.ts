@@ -1,0 +1,161 @@
+/** The layout of one GroupNorm call: x is `[batch, pixels = H·W, channels]` (NHWC), `channels % groups === 0`. */
+export interface GroupNormLayout {
+  readonly batch: number;
+  readonly pixels: number;
+  readonly channels: number;
+  readonly groups: number;
+  readonly epsilon: number;
+  /** Apply SiLU, y = n · sigmoid(n), to the normalised output n. */
+  readonly silu: boolean;
+}
+
+/**
+ * Per-group mean and reciprocal standard deviation of image `n`, Wu & He (2018) eq. 1–2 /
+ * Ioffe & Szegedy (2015) alg. 1: `mu = mean(x)`, `rstd = 1 / sqrt(mean((x - mu)^2) + epsilon)`
+ * over (H, W, C / G). Two passes with float64 sums (the variance is biased, as in PyTorch / tfjs).
+ */
+export function groupStatistics(x: Float32Array, n: number, layout: GroupNormLayout, mean: Float64Array, rstd: Float64Array): void {
+  const { pixels, channels, groups, epsilon } = layout;
+  const width = channels / groups;
+  const count = pixels * width;
+  const start = n * pixels * channels;
+  mean.fill(0);
+  rstd.fill(0);
+  for (let p = 0, row = start; p < pixels; p += 1, row += channels) {
+    for (let g = 0, i = row; g < groups; g += 1) {
+      let sum = 0;
+      for (const end = i + width; i < end; i += 1) sum += x[i]!;
+      mean[g] = mean[g]! + sum;
+    }
+  }
+  for (let g = 0; g < groups; g += 1) mean[g] = mean[g]! / count;
+  for (let p = 0, row = start; p < pixels; p += 1, row += channels) {
+    for (let g = 0, i = row; g < groups; g += 1) {
+      const mu = mean[g]!;
+      let sum = 0;
+      for (const end = i + width; i < end; i += 1) sum += (x[i]! - mu) * (x[i]! - mu);
+      rstd[g] = rstd[g]! + sum;
+    }
+  }
+  for (let g = 0; g < groups; g += 1) rstd[g] = 1 / Math.sqrt(rstd[g]! / count + epsilon);
+}
+
+/**
+ * GroupNorm forward, Wu & He (2018) eq. 1–3: `n = gain[c] (x - mu_g) rstd_g + bias[c]`, then
+ * optionally SiLU (Elfwing et al. 2018 eq. 3) `y = n sigmoid(n)`; written into `y`.
+ */
+export function groupNormForward(x: Float32Array, gain: Float32Array, bias: Float32Array, y: Float32Array, layout: GroupNormLayout): void {
+  const { batch, pixels, channels, groups, silu } = layout;
+  const width = channels / groups;
+  const mean = new Float64Array(groups);
+  const rstd = new Float64Array(groups);
+  // n = x scale[c] + shift[c] with scale = gain rstd, shift = bias - mu gain rstd (per image).
+  const scale = new Float64Array(channels);
+  const shift = new Float64Array(channels);
+  for (let n = 0; n < batch; n += 1) {
+    groupStatistics(x, n, layout, mean, rstd);
+    for (let c = 0; c < channels; c += 1) {
+      const g = Math.floor(c / width);
+      scale[c] = gain[c]! * rstd[g]!;
+      shift[c] = bias[c]! - mean[g]! * scale[c]!;
+    }
+    const start = n * pixels * channels;
+    for (let p = 0, row = start; p < pixels; p += 1, row += channels) {
+      if (silu) {
+        for (let c = 0; c < channels; c += 1) {
+          const value = x[row + c]! * scale[c]! + shift[c]!;
+          y[row + c] = value / (1 + Math.exp(-value));
+        }
+      } else {
+        for (let c = 0; c < channels; c += 1) y[row + c] = x[row + c]! * scale[c]! + shift[c]!;
+      }
+    }
+  }
+}
+
+/**
+ * GroupNorm(+SiLU) backward. With `xhat = (x - mu) rstd`, `n = gain xhat + bias` and the upstream
+ * `dy`: `dn = dy · silu'(n)`, `silu'(n) = s (1 + n (1 - s))`, `s = sigmoid(n)` (or `dn = dy`);
+ * `g = dn · gain`; per (image, group), averaging over its H·W·C/G entries,
+ * `dx = rstd (g - mean(g) - xhat mean(g xhat))` (the batch-norm backward of Ioffe & Szegedy 2015
+ * §3, applied per group as in Wu & He 2018 eq. 1–2); `dgain[c] = sum_{n,h,w} dn xhat`,
+ * `dbias[c] = sum_{n,h,w} dn`. The statistics are recomputed from x; sums are float64.
+ */
+export function groupNormBackward(
+  x: Float32Array, gain: Float32Array, bias: Float32Array, dy: Float32Array,
+  dx: Float32Array, dgain: Float32Array, dbias: Float32Array, layout: GroupNormLayout,
+): void {
+  const { batch, pixels, channels, groups, silu } = layout;
+  const width = channels / groups;
+  const count = pixels * width;
+  const mean = new Float64Array(groups);
+  const rstd = new Float64Array(groups);
+  const scale = new Float64Array(channels);
+  const shift = new Float64Array(channels);
+  // Per image: sum over pixels of dn xhat and of dn, by channel; and their totals over the batch.
+  const imageGain = new Float64Array(channels);
+  const imageBias = new Float64Array(channels);
+  const totalGain = new Float64Array(channels);
+  const totalBias = new Float64Array(channels);
+  const alpha = new Float64Array(channels);
+  const beta = new Float64Array(channels);
+  const gamma = new Float64Array(channels);
+  for (let n = 0; n < batch; n += 1) {
+    groupStatistics(x, n, layout, mean, rstd);
+    for (let c = 0; c < channels; c += 1) {
+      const g = Math.floor(c / width);
+      scale[c] = rstd[g]!;
+      shift[c] = -mean[g]! * rstd[g]!;
+    }
+    imageGain.fill(0);
+    imageBias.fill(0);
+    const start = n * pixels * channels;
+    // Pass 1: dn, its per-channel sums, and g = dn gain kept in dx until pass 2.
+    for (let p = 0, row = start; p < pixels; p += 1, row += channels) {
+      for (let c = 0; c < channels; c += 1) {
+        const i = row + c;
+        const normalised = x[i]! * scale[c]! + shift[c]!;
+        let upstream = dy[i]!;
+        if (silu) {
+          const output = normalised * gain[c]! + bias[c]!;
+          const sigmoid = 1 / (1 + Math.exp(-output));
+          upstream *= sigmoid * (1 + output * (1 - sigmoid));
+        }
+        imageGain[c] = imageGain[c]! + upstream * normalised;
+        imageBias[c] = imageBias[c]! + upstream;
+        dx[i] = upstream * gain[c]!;
+      }
+    }
+    // mean(g) = sum_c gain[c] sum_p dn / count and mean(g xhat) = sum_c gain[c] sum_p dn xhat / count,
+    // folded into dx = alpha g + beta[c] x + gamma[c] with xhat = (x - mu) rstd.
+    for (let g = 0; g < groups; g += 1) {
+      let meanG = 0;
+      let meanGXhat = 0;
+      for (let c = g * width; c < (g + 1) * width; c += 1) {
+        meanG += gain[c]! * imageBias[c]!;
+        meanGXhat += gain[c]! * imageGain[c]!;
+      }
+      meanG /= count;
+      meanGXhat /= count;
+      const r = rstd[g]!;
+      for (let c = g * width; c < (g + 1) * width; c += 1) {
+        alpha[c] = r;
+        beta[c] = -r * r * meanGXhat;
+        gamma[c] = r * r * mean[g]! * meanGXhat - r * meanG;
+      }
+    }
+    for (let c = 0; c < channels; c += 1) {
+      totalGain[c] = totalGain[c]! + imageGain[c]!;
+      totalBias[c] = totalBias[c]! + imageBias[c]!;
+    }
+    // Pass 2: dx from g (in dx) and x.
+    for (let p = 0, row = start; p < pixels; p += 1, row += channels) {
+      for (let c = 0; c < channels; c += 1) {
+        const i = row + c;
+        dx[i] = alpha[c]! * dx[i]! + beta[c]! * x[i]! + gamma[c]!;
+      }
+    }
+  }
+  dgain.set(totalGain);
+  dbias.set(totalBias);
+}

@@ -1,0 +1,214 @@
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalTensor, perturbWeights } from '../test/backbone-assertions';
+import { createParameterStore } from './backbone-parameters';
+import { ensureGroupNormKernels, fusedGroupNorm, groupNormKernelName, type GroupNormActivation, type GroupNormAttrs } from './group-norm-kernel';
+import { composedGroupNorm, createGroupNormLayer } from './group-norm-layer';
+import { createUnetBackbone } from './unet-backbone';
+import { registerWasmTrainingKernels } from './wasm-training-kernels';
+
+type Shape = [number, number, number, number];
+type Norm = (x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor, attrs: GroupNormAttrs) => tf.Tensor;
+const backends = ['cpu', 'wasm'] as const;
+
+/** Largest |a - b| over the largest |b| (float32 tolerance is relative to the values' scale). */
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let error = 0;
+  let scale = 1e-30;
+  for (let index = 0; index < b.length; index += 1) {
+    error = Math.max(error, Math.abs(a[index]! - b[index]!));
+    scale = Math.max(scale, Math.abs(b[index]!));
+  }
+  return error / scale;
+}
+
+/** y and d(sum(y R))/d(x, gain, bias) for one norm function, as arrays. */
+function outputAndGradients(norm: Norm, shape: Shape, attrs: GroupNormAttrs, seed: number, scale: number, offset = 0): Float32Array[] {
+  return tf.tidy(() => {
+    const channels = shape[3];
+    const x = tf.add(normalTensor(seed, shape, scale), offset);
+    const gain = tf.add(normalTensor(seed + 1, [channels], 0.5), 1);
+    const bias = normalTensor(seed + 2, [channels], 0.5);
+    const weights = normalTensor(seed + 3, shape);
+    const y = norm(x, gain, bias, attrs);
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(norm(a, b, c, attrs), weights)))([x, gain, bias]);
+    return [y, ...grads].map((tensor) => tensor.dataSync() as Float32Array);
+  });
+}
+
+/** Float64 closed form of Wu & He (2018) eq. 1–3 (+ SiLU) on plain arrays: y for x `[n, pixels, channels]`. */
+function referenceForward(x: ArrayLike<number>, gain: ArrayLike<number>, bias: ArrayLike<number>, shape: Shape, groups: number, epsilon: number, silu: boolean): Float64Array {
+  const [batch, height, width, channels] = shape;
+  const pixels = height * width;
+  const perGroup = channels / groups;
+  const y = new Float64Array(x.length);
+  for (let n = 0; n < batch; n += 1) {
+    for (let g = 0; g < groups; g += 1) {
+      const indices: number[] = [];
+      for (let p = 0; p < pixels; p += 1) for (let k = 0; k < perGroup; k += 1) indices.push((n * pixels + p) * channels + g * perGroup + k);
+      const mean = indices.reduce((sum, i) => sum + x[i]!, 0) / indices.length;
+      const variance = indices.reduce((sum, i) => sum + (x[i]! - mean) ** 2, 0) / indices.length;
+      for (const i of indices) {
+        const value = ((x[i]! - mean) / Math.sqrt(variance + epsilon)) * gain[i % channels]! + bias[i % channels]!;
+        y[i] = silu ? value / (1 + Math.exp(-value)) : value;
+      }
+    }
+  }
+  return y;
+}
+
+/** y and d(sum(y R))/d(x, gain, bias) in float64: the closed form and central differences of it. */
+function referenceGradients(shape: Shape, attrs: GroupNormAttrs, seed: number, scale: number): Float64Array[] {
+  const tensors = tf.tidy(() => [normalTensor(seed, shape, scale), tf.add(normalTensor(seed + 1, [shape[3]], 0.5), 1), normalTensor(seed + 2, [shape[3]], 0.5), normalTensor(seed + 3, shape)]);
+  const [x, gain, bias, weights] = tensors.map((tensor) => Float64Array.from(tensor.dataSync()));
+  tf.dispose(tensors);
+  const loss = () => referenceForward(x!, gain!, bias!, shape, attrs.groups, attrs.epsilon, attrs.activation === 'silu').reduce((sum, value, index) => sum + value * weights![index]!, 0);
+  const derivative = (values: Float64Array) => values.map((value, index) => {
+    const step = 1e-6 * Math.max(scale, Math.abs(value));
+    values[index] = value + step;
+    const above = loss();
+    values[index] = value - step;
+    const below = loss();
+    values[index] = value;
+    return (above - below) / (2 * step);
+  });
+  return [referenceForward(x!, gain!, bias!, shape, attrs.groups, attrs.epsilon, attrs.activation === 'silu'), derivative(x!), derivative(gain!), derivative(bias!)];
+}
+
+/** Largest relative error of the fused kernel against the composed ops, over y, dx, dgain, dbias. */
+function fusedError(shape: Shape, attrs: GroupNormAttrs, seed: number, scale = 1, offset = 0, fusedAttrs = attrs): number[] {
+  expect(ensureGroupNormKernels(tf.getBackend())).toBe(true);
+  const fused = outputAndGradients(fusedGroupNorm, shape, fusedAttrs, seed, scale, offset);
+  const composed = outputAndGradients(composedGroupNorm, shape, attrs, seed, scale, offset);
+  return fused.map((values, index) => relativeError(values, composed[index]!));
+}
+
+// [shape, groups, input scale, input offset]. Scale 0.01 makes epsilon 1e-5 a 5% effect on rstd;
+// offset 5 checks the statistics do not cancel when the mean dominates the spread.
+const cases: Array<[Shape, number, number, number]> = [
+  [[2, 4, 4, 8], 4, 1, 0],
+  [[1, 5, 3, 6], 1, 1, 0], // groups = 1 (LayerNorm over H, W, C), batch 1, odd H and W
+  [[3, 3, 5, 6], 6, 1, 0], // groups = C (InstanceNorm)
+  [[2, 7, 7, 12], 3, 0.01, 0],
+  [[2, 3, 3, 16], 8, 2, 5],
+  [[1, 1, 1, 6], 2, 1, 0], // three values per group, one pixel
+];
+
+describe.each(backends)('fused GroupNorm kernels on %s', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+    await tf.ready();
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  // Largest relative error measured against the composed ops (cpu and wasm): 1e-6.
+  it.each(cases.flatMap(([shape, groups, scale, offset]) => (['none', 'silu'] as const).map((activation) => [JSON.stringify(shape), groups, activation, scale, offset] as const)))(
+    'matches the composed ops on x %s, groups %d, activation %s, scale %d, offset %d (forward and gradients, relative error < 1e-5)',
+    async (shapeText, groups, activation, scale, offset) => {
+      await tf.setBackend(backend);
+      const errors = fusedError(JSON.parse(shapeText) as Shape, { groups, epsilon: 1e-5, activation }, 7, scale, offset);
+      expect(Math.max(...errors)).toBeLessThan(1e-5);
+    },
+  );
+
+  it('can fail: a wrong epsilon (0 for 1e-5) or a wrong activation is caught', async () => {
+    await tf.setBackend(backend);
+    const shape: Shape = [2, 7, 7, 12];
+    const wrongEpsilon = fusedError(shape, { groups: 3, epsilon: 1e-5, activation: 'none' }, 7, 0.01, 0, { groups: 3, epsilon: 0, activation: 'none' });
+    expect(wrongEpsilon[0]).toBeGreaterThan(1e-3);
+    expect(wrongEpsilon[1]).toBeGreaterThan(1e-3);
+    const wrongActivation = fusedError(shape, { groups: 3, epsilon: 1e-5, activation: 'silu' }, 7, 1, 0, { groups: 3, epsilon: 1e-5, activation: 'none' });
+    expect(Math.min(...wrongActivation)).toBeGreaterThan(1e-2);
+  });
+
+  it('matches the composed ops on random shapes, groups, scales and activations', async () => {
+    await tf.setBackend(backend);
+    fc.assert(
+      fc.property(
+        fc.record({
+          batch: fc.integer({ min: 1, max: 3 }), height: fc.integer({ min: 1, max: 5 }), width: fc.integer({ min: 1, max: 5 }),
+          groups: fc.integer({ min: 1, max: 4 }), perGroup: fc.integer({ min: 1, max: 4 }),
+          activation: fc.constantFrom<GroupNormActivation>('none', 'silu'), scale: fc.constantFrom(0.05, 1, 10), seed: fc.integer({ min: 0, max: 1000 }),
+        // At least 3 values per group: with 1 or 2 the normalised values are 0 or ±sqrt(v / (v + eps))
+        // whatever x is, so dx is a pure epsilon effect, ~0, and its relative error is float32 noise.
+        }).filter(({ height, width, perGroup }) => height * width * perGroup >= 3),
+        ({ batch, height, width, groups, perGroup, activation, scale, seed }) => {
+          const shape: Shape = [batch, height, width, groups * perGroup];
+          const attrs: GroupNormAttrs = { groups, epsilon: 1e-5, activation };
+          // Against the float64 closed form (y, dgain, dbias) and its central differences (dx).
+          const fused = outputAndGradients(fusedGroupNorm, shape, attrs, seed, scale);
+          const reference = referenceGradients(shape, attrs, seed, scale);
+          // Largest measured over 600 runs: 4.5e-7 (dx), 6e-8 (y, dgain, dbias).
+          expect(Math.max(...fused.map((values, index) => relativeError(values, reference[index]!)))).toBeLessThan(2e-6);
+          // Against the composed float32 ops, whose own error reaches 1.7e-5 here (dgain on wasm, small
+          // groups at scale 0.05: sums with much cancellation); the fused kernel sums in float64.
+          expect(Math.max(...fusedError(shape, attrs, seed, scale))).toBeLessThan(1e-4);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('is what the layer runs, unless fusedKernels is false; repeated forward + backward leaks no tensor', async () => {
+    await tf.setBackend(backend);
+    const store = createParameterStore(3);
+    const fused = createGroupNormLayer(store, 'fused', 8, 4);
+    const plain = createGroupNormLayer(store, 'plain', 8, 4, { fusedKernels: false });
+    const x = normalTensor(4, [2, 5, 5, 8]);
+    const kernelsOf = async (layer: typeof fused) => (await tf.profile(() => layer.apply(x, { activation: 'silu' }))).kernelNames;
+    expect(await kernelsOf(fused)).toEqual([groupNormKernelName]);
+    expect(await kernelsOf(plain)).not.toContain(groupNormKernelName);
+    const weights = [...store.variables.values()];
+    const step = () => tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(fused.apply(x, { activation: 'silu' }))), weights.slice(0, 2));
+      return Object.values(grads).reduce((total, gradient) => total + tf.sum(gradient).dataSync()[0]!, value.dataSync()[0]!);
+    });
+    step();
+    const before = tf.memory().numTensors;
+    for (let iteration = 0; iteration < 3; iteration += 1) {
+      expect(Number.isFinite(step())).toBe(true);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    x.dispose();
+    store.dispose();
+  });
+});
+
+describe('U-Net with fused GroupNorm kernels', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  // Largest relative error measured over the output and every weight gradient: 4.7e-7 (cpu), 2.8e-6 (wasm).
+  it.each(backends)('gives the same output and weight gradients with fusedKernels on and off on %s (relative error < 1e-4)', async (backend) => {
+    await tf.setBackend(backend);
+    if (backend === 'wasm') registerWasmTrainingKernels();
+    const options = { imageSize: 8, channels: 1, baseChannels: 8, channelMultipliers: [1, 2], attentionResolutions: [4], groups: 4, numClasses: 2 };
+    const x = normalTensor(41, [2, 8, 8, 1]);
+    const t = tf.tensor1d([0.2, 0.8]);
+    const labels = tf.tensor1d([0, 1], 'int32');
+    const run = (fusedKernels: boolean) => {
+      const unet = createUnetBackbone({ ...options, fusedKernels });
+      perturbWeights(unet, 40, 0.1);
+      const weights = [...unet.variables().values()];
+      const result = tf.tidy(() => {
+        const output = unet.apply(x, t, labels);
+        const { grads } = tf.variableGrads(() => tf.sum(tf.square(unet.apply(x, t, labels))), weights);
+        return [output.dataSync() as Float32Array, ...weights.map((weight) => grads[weight.name]!.dataSync() as Float32Array)];
+      });
+      unet.dispose();
+      return result;
+    };
+    const fused = run(true);
+    const plain = run(false);
+    expect(tf.getBackend()).toBe(backend);
+    const errors = fused.map((values, index) => relativeError(values, plain[index]!));
+    expect(Math.max(...errors)).toBeLessThan(1e-4);
+    tf.dispose([x, t, labels]);
+  });
+});

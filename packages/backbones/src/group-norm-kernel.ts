@@ -1,0 +1,126 @@
+import {
+  engine, getGradient, getKernel, registerGradient, registerKernel, util,
+  type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { groupNormBackward, groupNormForward, type GroupNormLayout } from './group-norm-kernel-loops';
+
+/** Kernel name of the fused forward: inputs `x [N, H, W, C]`, `gain [C]`, `bias [C]` → `y`. */
+export const groupNormKernelName = 'DiffusionGroupNorm';
+/** Kernel name of the fused backward: inputs `x`, `gain`, `bias`, `dy` → `[dx, dgain, dbias]`. */
+export const groupNormGradKernelName = 'DiffusionGroupNormGrad';
+
+/** Activation applied after the norm by the fused kernel. */
+export type GroupNormActivation = 'none' | 'silu';
+
+/** Attributes of both kernels. */
+export interface GroupNormAttrs {
+  readonly groups: number;
+  readonly epsilon: number;
+  readonly activation: GroupNormActivation;
+}
+
+/** How a backend's float32 memory is read and written by the shared loops. */
+interface BackendMemory {
+  /** Allocates every output first (wasm may grow its heap), then reads the inputs and outputs. */
+  run(backend: object, inputs: TensorInfo[], outputShapes: number[][], body: (inputs: Float32Array[], outputs: Float32Array[]) => void): TensorInfo[];
+}
+
+type WasmBackend = { makeOutput(shape: number[], dtype: string): TensorInfo; typedArrayFromHeap(info: TensorInfo): Float32Array };
+type CpuBackend = { data: { get(dataId: object): { values?: unknown } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo };
+
+const wasmMemory: BackendMemory = {
+  run(backend, inputs, outputShapes, body) {
+    const heap = backend as WasmBackend;
+    const outputs = outputShapes.map((shape) => heap.makeOutput(shape, 'float32'));
+    // Views taken only after every makeOutput: a heap growth detaches earlier views.
+    body(inputs.map((info) => heap.typedArrayFromHeap(info)), outputs.map((info) => heap.typedArrayFromHeap(info)));
+    return outputs;
+  },
+};
+
+const cpuMemory: BackendMemory = {
+  run(backend, inputs, outputShapes, body) {
+    const cpu = backend as CpuBackend;
+    const read = (info: TensorInfo) => {
+      const values = cpu.data.get(info.dataId).values;
+      return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+    };
+    const outputs = outputShapes.map((shape) => new Float32Array(util.sizeFromShape(shape)));
+    body(inputs.map(read), outputs);
+    return outputs.map((values, index) => cpu.makeTensorInfo(outputShapes[index]!, 'float32', values));
+  },
+};
+
+const memories: Record<string, BackendMemory> = { wasm: wasmMemory, cpu: cpuMemory };
+
+/** Checks the kernel inputs and returns the loop layout. */
+function layoutOf(kernel: string, x: TensorInfo, others: TensorInfo[], attrs: GroupNormAttrs): GroupNormLayout {
+  const [batch, height, width, channels] = x.shape as [number, number, number, number];
+  const { groups, epsilon, activation } = attrs;
+  const fits = x.shape.length === 4 && Number.isInteger(groups) && groups > 0 && channels % groups === 0
+    && [x, ...others].every((info) => info.dtype === 'float32')
+    && others.slice(0, 2).every((info) => info.shape.length === 1 && info.shape[0] === channels)
+    && (others[2] === undefined || util.arraysEqual(others[2].shape, x.shape));
+  if (!fits || !(epsilon >= 0) || (activation !== 'none' && activation !== 'silu')) {
+    throw new Error(`${kernel}: expected float32 x [N, H, W, C] with C divisible by groups, gain and bias [C]; got x [${x.shape.join(', ')}] ${x.dtype}, groups ${groups}, epsilon ${epsilon}, activation ${activation}`);
+  }
+  return { batch, pixels: height * width, channels, groups, epsilon, silu: activation === 'silu' };
+}
+
+function attrsOf(attrs: NamedAttrMap | undefined): GroupNormAttrs {
+  return attrs as unknown as GroupNormAttrs;
+}
+
+/** The fused forward kernel for one backend's memory. */
+function createForward(memory: BackendMemory): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { x, gain, bias } = inputs as Record<'x' | 'gain' | 'bias', TensorInfo>;
+    const layout = layoutOf(groupNormKernelName, x, [gain, bias], attrsOf(attrs));
+    return memory.run(backend, [x, gain, bias], [[...x.shape]], ([xs, gains, biases], [y]) => groupNormForward(xs!, gains!, biases!, y!, layout))[0]!;
+  };
+}
+
+/** The fused backward kernel (three outputs: dx, dgain, dbias) for one backend's memory. */
+function createBackward(memory: BackendMemory): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { x, gain, bias, dy } = inputs as Record<'x' | 'gain' | 'bias' | 'dy', TensorInfo>;
+    const layout = layoutOf(groupNormGradKernelName, x, [gain, bias, dy], attrsOf(attrs));
+    return memory.run(backend, [x, gain, bias, dy], [[...x.shape], [layout.channels], [layout.channels]], ([xs, gains, biases, dys], [dx, dgain, dbias]) =>
+      groupNormBackward(xs!, gains!, biases!, dys!, dx!, dgain!, dbias!, layout));
+  };
+}
+
+/**
+ * Registers the fused GroupNorm kernels for `backendName` ('wasm' or 'cpu') and their gradient,
+ * once; a no-op for other backends. Returns whether the backend now has the forward kernel.
+ */
+export function ensureGroupNormKernels(backendName: string): boolean {
+  const memory = memories[backendName];
+  if (memory !== undefined && getKernel(groupNormKernelName, backendName) === undefined) {
+    registerKernel({ kernelName: groupNormKernelName, backendName, kernelFunc: createForward(memory) });
+    registerKernel({ kernelName: groupNormGradKernelName, backendName, kernelFunc: createBackward(memory) });
+  }
+  if (getGradient(groupNormKernelName) === undefined) {
+    registerGradient({
+      kernelName: groupNormKernelName,
+      // Only the inputs are kept for the backward pass; it recomputes the statistics from x.
+      inputsToSave: ['x', 'gain', 'bias'],
+      gradFunc: (dy, saved, attrs) => {
+        const [x, gain, bias] = saved as [Tensor, Tensor, Tensor];
+        // One kernel for all three, run here (in the backward pass's scope, which frees unused
+        // outputs): each closure below runs in its own tidy, which would free the others' outputs.
+        const [dx, dgain, dbias] = engine().runKernel<Tensor[]>(groupNormGradKernelName, { x, gain, bias, dy: dy as Tensor }, attrs) as [Tensor, Tensor, Tensor];
+        return { x: () => dx, gain: () => dgain, bias: () => dbias };
+      },
+    });
+  }
+  return getKernel(groupNormKernelName, backendName) !== undefined && getKernel(groupNormGradKernelName, backendName) !== undefined;
+}
+
+/**
+ * Fused GroupNorm (+ SiLU), Wu & He (2018) eq. 1–3: one kernel forward and one backward. Call
+ * {@link ensureGroupNormKernels} for the current backend first; x must be float32 `[N, H, W, C]`.
+ */
+export function fusedGroupNorm(x: Tensor, gain: Tensor, bias: Tensor, attrs: GroupNormAttrs): Tensor {
+  return engine().runKernel<Tensor>(groupNormKernelName, { x, gain, bias }, { ...attrs } as unknown as NamedAttrMap);
+}
