@@ -5,9 +5,10 @@ export type { TrainOptions, TrainProgressEvent, TrainResult, TrainingData } from
 export { learningRateAt } from './learning-rate-schedule';
 export type { LearningRateScheduleOptions } from './learning-rate-schedule';
 export { emaDecayAt } from './ema-decay';
+export { applyEmaUpdate } from './ema-update';
 export type { EmaOptions, EmaWarmup } from './ema-decay';
 export { applyAdamStep, createAdamState, disposeAdamState } from './adam-optimizer';
-export type { AdamOptions, AdamState } from './adam-optimizer';
+export type { AdamOptions, AdamState, AdamStepSettings } from './adam-optimizer';
 export { clippingFactor, globalGradientNorm, scaleGradients } from './gradient-clipping';
 export { batchLevels, lossTerms } from './training-loss';
 export type { BatchLevels } from './training-loss';

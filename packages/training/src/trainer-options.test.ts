@@ -33,6 +33,11 @@ describe('createTrainer options', () => {
       seed: 0,
     });
     trainer.dispose();
+    // fusedKernels changes how, not what, is computed: it stays out of the checkpointed options.
+    const [fused, plain] = [createTrainer({ ...base, fusedKernels: true }), createTrainer({ ...base, fusedKernels: false })];
+    expect(plain.options).toEqual(fused.options);
+    fused.dispose();
+    plain.dispose();
   });
 
   it.each([
@@ -45,6 +50,7 @@ describe('createTrainer options', () => {
     [{ batchSize: 0 }, 'createTrainer.batchSize', 'invalid-option'],
     [{ seed: -1 }, 'createTrainer.seed', 'invalid-option'],
     [{ gradientClipNorm: 0 }, 'createTrainer.gradientClipNorm', 'invalid-option'],
+    [{ fusedKernels: 'yes' }, 'createTrainer.fusedKernels', 'invalid-option'],
     [{ decay: 'cosine', warmupSteps: 10, totalSteps: 10 }, 'createTrainer.warmupSteps', 'invalid-option'],
     [{ checkpoint: { path: '', everySteps: 5 } }, 'createTrainer.checkpoint.path', 'invalid-option'],
     [{ checkpoint: { path: 'a', everySteps: 1.5 } }, 'createTrainer.checkpoint.everySteps', 'invalid-option'],

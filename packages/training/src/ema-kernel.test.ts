@@ -1,0 +1,91 @@
+import '@tensorflow/tfjs-backend-wasm';
+import { createRandomSource } from '@diffusion/core';
+import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { emaKernelName } from './ema-kernel';
+import { applyEmaUpdate } from './ema-update';
+import { globalGradientNorm } from './gradient-clipping';
+import { gradientNormKernelName } from './gradient-norm-kernel';
+
+afterAll(() => tf.setBackend('cpu'));
+
+// Sizes below and above the wasm limit of 8192 elements for the EMA kernel.
+const shapes = [[5], [3, 7], [90, 90], [16, 16, 3]] as const;
+
+function normals(seed: number, shape: readonly number[]): Float32Array {
+  return Float32Array.from(createRandomSource(seed).normals(shape.reduce((a, b) => a * b, 1)));
+}
+
+/** `steps` EMA updates with decays 1 - 1/(k + 2) of averages towards moving weights; returns the averages. */
+function runEma(seed: number, decays: readonly number[], fused: boolean): Float32Array[] {
+  const averages = new Map(shapes.map((shape, index) => [`a${index}`, tf.variable(tf.tensor(normals(seed + index, shape), [...shape]))]));
+  const weights = new Map(shapes.map((shape, index) => [`a${index}`, tf.variable(tf.tensor(normals(seed + 50 + index, shape), [...shape]))]));
+  for (const decay of decays) {
+    applyEmaUpdate(averages, weights, decay, fused);
+    for (const weight of weights.values()) weight.assign(tf.tidy(() => tf.mul(weight, 0.9)));
+  }
+  const result = [...averages.values()].map((value) => value.dataSync() as Float32Array);
+  tf.dispose([...averages.values(), ...weights.values()]);
+  return result;
+}
+
+/** Float64 closed form of the EMA recursion: `a_n = d_n a_{n-1} + (1 - d_n) w_n` with `w_n = 0.9^(n-1) w_0`. */
+function referenceEma(seed: number, decays: readonly number[]): Float64Array[] {
+  return shapes.map((shape, index) => {
+    const average = Float64Array.from(normals(seed + index, shape));
+    const weight = Float64Array.from(normals(seed + 50 + index, shape));
+    decays.forEach((decay, n) => average.forEach((value, k) => (average[k] = decay * value + (1 - decay) * 0.9 ** n * weight[k]!)));
+    return average;
+  });
+}
+
+describe.each(['cpu', 'wasm'])('DiffusionEmaUpdate and DiffusionGlobalNorm on %s', (backend) => {
+  it('EMA: equals the composed ops bit for bit and a float64 recursion within 1e-6 relative (fast-check decays)', async () => {
+    expect(await tf.setBackend(backend)).toBe(true);
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 0.9999, noNaN: true }), { minLength: 1, maxLength: 6 }), fc.nat(1000), (decays, seed) => {
+        const fused = runEma(seed, decays, true);
+        expect(fused).toEqual(runEma(seed, decays, false));
+        referenceEma(seed, decays).forEach((values, index) => values.forEach((value, k) => {
+          expect(Math.abs(fused[index]![k]! - value)).toBeLessThanOrEqual(1e-6 * (Math.abs(value) + 1));
+        }));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('EMA: one kernel per small tensor, no tensor left behind', async () => {
+    await tf.setBackend(backend);
+    const averages = new Map(shapes.map((shape, index) => [`a${index}`, tf.variable(tf.zeros([...shape]))]));
+    const weights = new Map(shapes.map((shape, index) => [`a${index}`, tf.variable(tf.ones([...shape]))]));
+    const before = tf.memory().numTensors;
+    const { kernels } = await tf.profile(() => applyEmaUpdate(averages, weights, 0.75));
+    const fusable = backend === 'cpu' ? shapes.length : shapes.filter((shape) => shape.reduce((a, b) => a * b, 1) <= 8192).length;
+    expect(kernels.filter((kernel) => kernel.name === emaKernelName)).toHaveLength(fusable);
+    expect(kernels).toHaveLength(fusable + 3 * (shapes.length - fusable));
+    expect(tf.memory().numTensors).toBe(before);
+    expect([...averages.values()].every((average) => average.dataSync().every((value) => value === 0.25))).toBe(true);
+    tf.dispose([...averages.values(), ...weights.values()]);
+  });
+
+  it('norm: one kernel for all gradients, within 1e-6 relative of the float64 norm and of the float32 ops', async () => {
+    await tf.setBackend(backend);
+    fc.assert(
+      fc.property(fc.nat(1000), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), (seed, scale) => {
+        const gradients = shapes.map((shape, index) => tf.tensor(normals(seed + index, shape).map((value) => value * scale), [...shape]));
+        const expected = Math.hypot(...gradients.flatMap((gradient) => [...gradient.dataSync()]));
+        const fused = globalGradientNorm(gradients);
+        const composed = globalGradientNorm(gradients, false);
+        expect(Math.abs(fused.dataSync()[0]! - expected)).toBeLessThanOrEqual(1e-6 * expected);
+        expect(Math.abs(composed.dataSync()[0]! - expected)).toBeLessThanOrEqual(1e-5 * expected);
+        tf.dispose([fused, composed, ...gradients]);
+      }),
+      { numRuns: 10 },
+    );
+    const gradient = tf.ones([3, 4]);
+    const { kernels } = await tf.profile(() => tf.dispose(globalGradientNorm([gradient, gradient])));
+    expect(kernels.map((kernel) => kernel.name)).toEqual([gradientNormKernelName]);
+    gradient.dispose();
+  });
+});
