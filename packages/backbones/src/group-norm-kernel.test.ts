@@ -2,8 +2,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalTensor, perturbWeights } from '../test/backbone-assertions';
+import { expectError, normalTensor, perturbWeights } from '../test/backbone-assertions';
 import { createParameterStore } from './backbone-parameters';
+import { exponential } from './group-norm-kernel-loops';
 import { ensureGroupNormKernels, fusedGroupNorm, groupNormKernelName, type GroupNormActivation, type GroupNormAttrs } from './group-norm-kernel';
 import { composedGroupNorm, createGroupNormLayer } from './group-norm-layer';
 import { createUnetBackbone } from './unet-backbone';
@@ -97,6 +98,18 @@ const cases: Array<[Shape, number, number, number]> = [
   [[1, 1, 1, 6], 2, 1, 0], // three values per group, one pixel
 ];
 
+describe('exponential (the kernels\' e^v)', () => {
+  it('equals Math.exp within a relative 1e-8 on [-100, 100] and saturates beyond', () => {
+    fc.assert(fc.property(fc.double({ min: -100, max: 100, noNaN: true }), (value) => {
+      expect(Math.abs(exponential(value) / Math.exp(value) - 1)).toBeLessThan(1e-8);
+    }), { numRuns: 2000 });
+    for (let value = -100; value <= 100; value += 0.01) expect(Math.abs(exponential(value) / Math.exp(value) - 1)).toBeLessThan(1e-8);
+    expect(exponential(1e6)).toBe(exponential(100));
+    expect(exponential(-1e6)).toBe(exponential(-100));
+    expect(exponential(-1e6)).toBeGreaterThan(0);
+  });
+});
+
 describe.each(backends)('fused GroupNorm kernels on %s', (backend) => {
   beforeAll(async () => {
     await tf.setBackend(backend);
@@ -166,7 +179,8 @@ describe.each(backends)('fused GroupNorm kernels on %s', (backend) => {
     const weights = [...store.variables.values()];
     const step = () => tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(fused.apply(x, { activation: 'silu' }))), weights.slice(0, 2));
-      return Object.values(grads).reduce((total, gradient) => total + tf.sum(gradient).dataSync()[0]!, value.dataSync()[0]!);
+      const dx = tf.grad((input: tf.Tensor) => tf.sum(fused.apply(input)))(x);
+      return Object.values(grads).reduce((total, gradient) => total + tf.sum(gradient).dataSync()[0]!, value.dataSync()[0]! + tf.sum(dx).dataSync()[0]!);
     });
     step();
     const before = tf.memory().numTensors;
@@ -182,6 +196,13 @@ describe.each(backends)('fused GroupNorm kernels on %s', (backend) => {
 describe('U-Net with fused GroupNorm kernels', () => {
   afterAll(async () => {
     await tf.setBackend('cpu');
+  });
+
+  it('checks the fusedKernels option', () => {
+    expectError(() => createUnetBackbone({ imageSize: 8, channels: 1, fusedKernels: 'yes' as unknown as boolean }), 'createUnetBackbone.fusedKernels');
+    const unet = createUnetBackbone({ imageSize: 8, channels: 1, baseChannels: 8 });
+    expect(unet.config.fusedKernels).toBe(true);
+    unet.dispose();
   });
 
   // Largest relative error measured over the output and every weight gradient: 4.7e-7 (cpu), 2.8e-6 (wasm).
