@@ -176,6 +176,11 @@ describe.each(backends)('fused GroupNorm kernels on %s', (backend) => {
     const kernelsOf = async (layer: typeof fused) => (await tf.profile(() => layer.apply(x, { activation: 'silu' }))).kernelNames;
     expect(await kernelsOf(fused)).toEqual([groupNormKernelName]);
     expect(await kernelsOf(plain)).not.toContain(groupNormKernelName);
+    // Other dtypes take the composed ops.
+    const integers = tf.tidy(() => tf.cast(tf.mul(x, 10), 'int32'));
+    const integerRun = await tf.profile(() => fused.apply(integers));
+    expect(integerRun.kernelNames).not.toContain(groupNormKernelName);
+    integers.dispose();
     const weights = [...store.variables.values()];
     const step = () => tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(fused.apply(x, { activation: 'silu' }))), weights.slice(0, 2));

@@ -34,7 +34,7 @@ export function createGroupNormLayer(store: ParameterStore, name: string, channe
   const bias = store.constant(`${name}.bias`, [channels], 0);
   return {
     apply(x, { activation = 'none' } = {}) {
-      const fused = fusedKernels && x.dtype === 'float32' && x.rank === 4 && x.shape[3] === channels && ensureGroupNormKernels(getBackend());
+      const fused = fusedKernels && x.dtype === 'float32' && x.rank === 4 && x.shape[3] === channels && x.size > 0 && ensureGroupNormKernels(getBackend());
       return fused ? fusedGroupNorm(x, gain, bias, { groups, epsilon, activation }) : composedGroupNorm(x, gain, bias, { groups, epsilon, activation });
     },
   };
