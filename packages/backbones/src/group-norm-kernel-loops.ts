@@ -116,70 +116,74 @@ export function groupNormBackward(
   const count = pixels * width;
   const mean = new Float64Array(groups);
   const rstd = new Float64Array(groups);
-  const scale = new Float64Array(channels);
-  const shift = new Float64Array(channels);
-  // Per image: sum over pixels of dn xhat and of dn, by channel; and their totals over the batch.
-  const imageGain = new Float64Array(channels);
+  // Per channel: the group mean, and n = x outScale + outShift (the norm's output, for silu').
+  const centre = new Float64Array(channels);
+  const outScale = new Float64Array(channels);
+  const outShift = new Float64Array(channels);
+  // Per image and channel: sum over pixels of dn (x - mu) and of dn; totals over the batch.
+  const imageCentred = new Float64Array(channels);
   const imageBias = new Float64Array(channels);
   const totalGain = new Float64Array(channels);
   const totalBias = new Float64Array(channels);
   const alpha = new Float64Array(channels);
   const beta = new Float64Array(channels);
   const gamma = new Float64Array(channels);
+  // dn is dy itself without an activation; with SiLU it is kept in dx until pass 2.
+  const upstream = silu ? dx : dy;
   for (let n = 0; n < batch; n += 1) {
     groupStatistics(x, n, layout, mean, rstd);
     for (let c = 0; c < channels; c += 1) {
       const g = Math.floor(c / width);
-      scale[c] = rstd[g]!;
-      shift[c] = -mean[g]! * rstd[g]!;
+      centre[c] = mean[g]!;
+      outScale[c] = gain[c]! * rstd[g]!;
+      outShift[c] = bias[c]! - mean[g]! * outScale[c]!;
     }
-    imageGain.fill(0);
+    imageCentred.fill(0);
     imageBias.fill(0);
     const start = n * pixels * channels;
-    // Pass 1: dn, its per-channel sums, and g = dn gain kept in dx until pass 2.
+    // Pass 1: dn and its per-channel sums.
     for (let p = 0, row = start; p < pixels; p += 1, row += channels) {
-      for (let c = 0; c < channels; c += 1) {
-        const i = row + c;
-        const normalised = x[i]! * scale[c]! + shift[c]!;
-        let upstream = dy[i]!;
-        if (silu) {
-          const output = normalised * gain[c]! + bias[c]!;
+      if (silu) {
+        for (let c = 0, i = row; c < channels; c += 1, i += 1) {
+          const output = x[i]! * outScale[c]! + outShift[c]!;
           const sigmoid = 1 / (1 + exponential(-output));
-          upstream *= sigmoid * (1 + output * (1 - sigmoid));
+          const dn = dy[i]! * sigmoid * (1 + output * (1 - sigmoid));
+          imageCentred[c] = imageCentred[c]! + dn * (x[i]! - centre[c]!);
+          imageBias[c] = imageBias[c]! + dn;
+          dx[i] = dn;
         }
-        imageGain[c] = imageGain[c]! + upstream * normalised;
-        imageBias[c] = imageBias[c]! + upstream;
-        dx[i] = upstream * gain[c]!;
+      } else {
+        for (let c = 0, i = row; c < channels; c += 1, i += 1) {
+          const dn = dy[i]!;
+          imageCentred[c] = imageCentred[c]! + dn * (x[i]! - centre[c]!);
+          imageBias[c] = imageBias[c]! + dn;
+        }
       }
     }
-    // mean(g) = sum_c gain[c] sum_p dn / count and mean(g xhat) = sum_c gain[c] sum_p dn xhat / count,
-    // folded into dx = alpha g + beta[c] x + gamma[c] with xhat = (x - mu) rstd.
+    // With g = dn gain: mean(g) = sum_c gain[c] sum_p dn / count and mean(g xhat) = sum_c gain[c]
+    // rstd sum_p dn (x - mu) / count, folded into dx = alpha[c] dn + beta[c] x + gamma[c].
     for (let g = 0; g < groups; g += 1) {
+      const r = rstd[g]!;
       let meanG = 0;
       let meanGXhat = 0;
       for (let c = g * width; c < (g + 1) * width; c += 1) {
+        const gainSum = r * imageCentred[c]!;
+        totalGain[c] = totalGain[c]! + gainSum;
+        totalBias[c] = totalBias[c]! + imageBias[c]!;
         meanG += gain[c]! * imageBias[c]!;
-        meanGXhat += gain[c]! * imageGain[c]!;
+        meanGXhat += gain[c]! * gainSum;
       }
       meanG /= count;
       meanGXhat /= count;
-      const r = rstd[g]!;
       for (let c = g * width; c < (g + 1) * width; c += 1) {
-        alpha[c] = r;
+        alpha[c] = r * gain[c]!;
         beta[c] = -r * r * meanGXhat;
         gamma[c] = r * r * mean[g]! * meanGXhat - r * meanG;
       }
     }
-    for (let c = 0; c < channels; c += 1) {
-      totalGain[c] = totalGain[c]! + imageGain[c]!;
-      totalBias[c] = totalBias[c]! + imageBias[c]!;
-    }
-    // Pass 2: dx from g (in dx) and x.
+    // Pass 2: dx from dn and x.
     for (let p = 0, row = start; p < pixels; p += 1, row += channels) {
-      for (let c = 0; c < channels; c += 1) {
-        const i = row + c;
-        dx[i] = alpha[c]! * dx[i]! + beta[c]! * x[i]! + gamma[c]!;
-      }
+      for (let c = 0, i = row; c < channels; c += 1, i += 1) dx[i] = alpha[c]! * upstream[i]! + beta[c]! * x[i]! + gamma[c]!;
     }
   }
   dgain.set(totalGain);
