@@ -3,8 +3,9 @@ import { createRandomSource } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { adamKernelName } from './adam-kernel';
+import { adamKernelName, adamUpdateLoop } from './adam-kernel';
 import { applyAdamStep, createAdamState, disposeAdamState, type AdamOptions } from './adam-optimizer';
+import { wasmSimdUpdates } from './wasm-simd-updates';
 
 afterAll(() => tf.setBackend('cpu'));
 
@@ -79,8 +80,9 @@ function scaledError(actual: Float32Array[], expected: Float64Array[], c: Case):
 }
 
 const adamW = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 };
-// Sizes below and above the wasm limit of 4096 elements (larger weights take the composed ops there).
-const shapes = [[3], [4, 5], [2, 3, 4, 5], [64, 64], [70, 90]] as const;
+// Sizes with and without a tail past the last 4 SIMD lanes, below and above 4096 elements (the wasm
+// limit of the JavaScript loop when the engine has no SIMD).
+const shapes = [[3], [3, 11], [2, 3, 4, 5], [64, 64], [70, 90]] as const;
 // 2e-6 ≈ 32 float32 roundings; measured at most 5.3e-7 here and 3.9e-7 over 1500 random cases.
 const tolerance = 2e-6;
 
@@ -126,14 +128,40 @@ describe.each(['cpu', 'wasm'])('DiffusionAdamWUpdate on %s', (backend) => {
     const before = tf.memory().numTensors;
     const kernels = async (fused: boolean, step: number) => (await tf.profile(() => applyAdamStep(weights, gradients, state, adamW, 1e-3, step, { gradientScale: 0.5, fused }))).kernels.map((kernel) => kernel.name);
     const fusedKernels = await kernels(true, 1);
-    const fusable = backend === 'cpu' ? shapes.length : shapes.filter((shape) => shape.reduce((a, b) => a * b, 1) <= 4096).length;
+    // The composed path: 15 kernels per weight (gradient scale, moments, update, decay).
+    expect(await kernels(false, 2)).toHaveLength(15 * shapes.length);
+    // Node 20's WebAssembly has SIMD, so every weight takes the kernel on wasm too.
+    if (backend === 'wasm') expect(wasmSimdUpdates(tf.backend())).toBeDefined();
+    const fusable = shapes.length;
     expect(fusedKernels.filter((name) => name === adamKernelName)).toHaveLength(fusable);
-    // The composed path: 15 kernels per weight (gradient scale, moments, update, decay); the fused one: 1.
-    expect(fusedKernels.length).toBe(fusable + (shapes.length - fusable) * 15);
-    expect((await kernels(false, 2)).filter((name) => name === adamKernelName)).toHaveLength(0);
+    expect(fusedKernels).toHaveLength(fusable);
     for (let step = 3; step < 8; step += 1) await kernels(true, step);
     expect(tf.memory().numTensors).toBe(before);
     disposeAdamState(state);
     tf.dispose([...weights.values(), ...gradients.values()]);
   });
 });
+
+describe('the WebAssembly SIMD AdamW loop', () => {
+  it('gives the same float32 numbers as the JavaScript loop on the wasm heap, tails included', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const simd = wasmSimdUpdates(tf.backend())!;
+    const heap = tf.backend() as unknown as { typedArrayFromHeap(info: tf.Tensor): Float32Array };
+    const attrs = { beta1: 0.85, beta2: 0.995, epsilon: 1e-6, stepSize: 0.02, secondScale: 3.1, decay: 0.999, gradientScale: 0.6 };
+    for (const size of [1, 2, 3, 4, 5, 8, 13, 1000, 4099]) {
+      const inputs = [0, 1, 2, 3].map((index) => tf.tensor(normalValues(size, index, index === 3)));
+      const outputs = [0, 1, 2, 3, 4, 5].map(() => tf.zeros([size]));
+      const views = (tensors: tf.Tensor[]) => tensors.map((tensor) => heap.typedArrayFromHeap(tensor));
+      adamUpdateLoop(attrs, simd)(views(inputs), views(outputs.slice(0, 3)));
+      adamUpdateLoop(attrs)(views(inputs), views(outputs.slice(3)));
+      const [withSimd, withoutSimd] = [outputs.slice(0, 3), outputs.slice(3)].map((group) => group.map((tensor) => tensor.dataSync()));
+      expect(withSimd).toEqual(withoutSimd);
+      expect(withSimd![0]!.every((value, index) => value !== inputs[0]!.dataSync()[index])).toBe(true);
+      tf.dispose([...inputs, ...outputs]);
+    }
+  });
+});
+
+function normalValues(size: number, seed: number, positive: boolean): Float32Array {
+  return Float32Array.from(createRandomSource(seed).normals(size), (value) => (positive ? value * value : value));
+}

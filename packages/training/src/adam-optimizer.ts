@@ -26,9 +26,9 @@ export interface AdamStepSettings {
   /** Multiplies every gradient first, e.g. the gradient-clipping factor; default 1. */
   readonly gradientScale?: number;
   /**
-   * Use the one-kernel update (`DiffusionAdamWUpdate`) on the cpu backend and, for weights of at
-   * most 4096 elements, on wasm; same float32 results as the composed ops; default true. Other
-   * backends always use the composed ops.
+   * Use the one-kernel update (`DiffusionAdamWUpdate`) on the cpu and wasm backends (on wasm
+   * without SIMD, the threaded build, only for weights of at most 4096 elements); same float32
+   * results as the composed ops; default true. Other backends always use the composed ops.
    */
   readonly fused?: boolean;
 }

@@ -1,5 +1,6 @@
 import { engine, type Tensor } from '@tensorflow/tfjs-core';
 import { fusedKernelMaxSize, type Float32KernelSpec } from './fused-kernel-registry';
+import type { WasmSimdUpdates } from './wasm-simd-updates';
 
 /** Name of the one-kernel EMA update registered for cpu and wasm. */
 export const emaKernelName = 'DiffusionEmaUpdate';
@@ -11,13 +12,18 @@ const f = Math.fround;
  * (Polyak & Juditsky 1992; diffusers' EMAModel), rounding after every operation in the order of
  * the composed tfjs ops, so both paths agree bit for bit on IEEE float32 backends.
  */
-export function emaUpdateLoop(decay: number) {
+export function emaUpdateLoop(decay: number, simd?: WasmSimdUpdates) {
   const keepShare = f(decay);
   const newShare = f(1 - decay);
   return (inputs: readonly Float32Array[], outputs: readonly Float32Array[]): void => {
     const [average, weight] = inputs as [Float32Array, Float32Array];
     const next = outputs[0]!;
-    for (let index = 0; index < average.length; index += 1) next[index] = f(average[index]! * keepShare) + f(weight[index]! * newShare);
+    let start = 0;
+    if (simd !== undefined) {
+      simd.ema(average.byteOffset, weight.byteOffset, next.byteOffset, average.length, keepShare, newShare);
+      start = average.length & ~3;
+    }
+    for (let index = start; index < average.length; index += 1) next[index] = f(average[index]! * keepShare) + f(weight[index]! * newShare);
   };
 }
 
@@ -25,8 +31,9 @@ const emaKernel: Float32KernelSpec = {
   kernelName: emaKernelName,
   inputNames: ['average', 'weight'],
   outputShapes: ([average]) => [average!.shape],
-  loop: (attrs) => emaUpdateLoop(attrs.decay as number),
-  // Measured on wasm (1 thread): 4 vs 40 µs at 1024 elements, 10 vs 24 µs at 4096, 33 vs 24 µs at 16384.
+  loop: (attrs, simd) => emaUpdateLoop(attrs.decay as number, simd),
+  wasmSimd: true,
+  // Without SIMD, measured on wasm (1 thread): 4 vs 40 µs at 1024 elements, 10 vs 24 µs at 4096, 33 vs 24 µs at 16384.
   wasmMaxSize: 8192,
 };
 

@@ -4,8 +4,8 @@ import { emaKernelMaxSize, emaKernelUpdate } from './ema-kernel';
 /**
  * Moves each average towards its weight, `average <- d average + (1 - d) weight` (Polyak &
  * Juditsky 1992 averaging in exponential form; Ho et al. 2020, Appendix B). With `fused` (default
- * true) each pair of float32 tensors of one shape takes one kernel on cpu, and on wasm up to 8192
- * elements; the float32 results equal the composed ops'.
+ * true) each pair of float32 tensors of one shape takes one kernel on cpu and wasm (without wasm
+ * SIMD only up to 8192 elements); the float32 results equal the composed ops'.
  */
 export function applyEmaUpdate(averages: ReadonlyMap<string, Variable>, weights: ReadonlyMap<string, Variable>, decay: number, fused = true): void {
   const maxFusedSize = fused ? emaKernelMaxSize() : 0;

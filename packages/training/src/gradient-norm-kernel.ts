@@ -19,6 +19,7 @@ const gradientNormKernel: Float32KernelSpec = {
   inputNames: 'all',
   outputShapes: () => [[]],
   loop: () => gradientNormLoop,
+  wasmSimd: false,
   // One read per element: measured faster than Square + Sum per tensor on wasm at W1's 141k
   // elements (0.18 vs 0.22 ms), so no limit.
   wasmMaxSize: Number.POSITIVE_INFINITY,

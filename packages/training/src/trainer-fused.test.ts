@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => tf.setBackend('cpu'));
 
-/** 25 steps of a trainer on wasm (hidden width 80: weights of 6400 elements take the composed ops, the rest the fused kernels). */
+/** 25 steps of a trainer on wasm (hidden width 80: weights of 6400 elements, SIMD lanes and JavaScript tails). */
 function train(fusedKernels: boolean, gradientClipNorm: number | undefined) {
   const backbone = createSmallMlp({ hiddenWidth: 80, seed: 5 });
   const trainer = createTrainer({
