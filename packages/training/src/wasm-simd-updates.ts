@@ -103,8 +103,9 @@ const instances = new WeakMap<object, WasmSimdUpdates | null>();
  * JavaScript loops run.
  */
 export function wasmSimdUpdates(backend: object): WasmSimdUpdates | undefined {
-  const exports = (backend as { wasm?: { asm?: { memory?: unknown }; wasmExports?: { memory?: unknown } } }).wasm;
-  const memory = exports?.asm?.memory ?? exports?.wasmExports?.memory;
+  // The single-threaded build exports its memory (`asm.memory`); the threaded one imports a shared one (`wasmMemory`).
+  const emscripten = (backend as { wasm?: { asm?: { memory?: unknown }; wasmExports?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
+  const memory = emscripten?.asm?.memory ?? emscripten?.wasmExports?.memory ?? emscripten?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return undefined;
   let instance = instances.get(memory);
   if (instance === undefined) {
