@@ -222,9 +222,13 @@ describe('U-Net with fused GroupNorm kernels', () => {
 
   it('checks the fusedKernels option', () => {
     expectError(() => createUnetBackbone({ imageSize: 8, channels: 1, fusedKernels: 'yes' as unknown as boolean }), 'createUnetBackbone.fusedKernels');
+    // Kept out of the config (and so of saved files) unless given.
     const unet = createUnetBackbone({ imageSize: 8, channels: 1, baseChannels: 8 });
-    expect(unet.config.fusedKernels).toBe(true);
+    expect('fusedKernels' in unet.config).toBe(false);
+    const plain = createUnetBackbone({ imageSize: 8, channels: 1, baseChannels: 8, fusedKernels: false });
+    expect(plain.config.fusedKernels).toBe(false);
     unet.dispose();
+    plain.dispose();
   });
 
   // Largest relative error measured over the output and every weight gradient: 4.0e-7 (cpu), 3.1e-6 (wasm).

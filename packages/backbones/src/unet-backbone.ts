@@ -32,7 +32,8 @@ interface Stage {
  */
 export function createUnetBackbone(options: UnetBackboneOptions): UnetBackbone {
   const config = resolveUnetOptions(options);
-  const { imageSize, channels, baseChannels, channelMultipliers, numResBlocks, groups, embeddingDimension, numClasses, fusedKernels } = config;
+  const { imageSize, channels, baseChannels, channelMultipliers, numResBlocks, groups, embeddingDimension, numClasses } = config;
+  const fusedKernels = config.fusedKernels ?? true;
   const store = createParameterStore(config.seed);
   const timeWidth = 4 * baseChannels;
   const timeLinear1 = createLinearLayer(store, 'timeEmbedding.linear1', embeddingDimension, timeWidth);

@@ -36,8 +36,11 @@ export interface UnetBackboneOptions {
   readonly fusedKernels?: boolean;
 }
 
-/** The options with every default filled in. */
-export type UnetBackboneConfig = Required<Omit<UnetBackboneOptions, 'numClasses'>> & Pick<UnetBackboneOptions, 'numClasses'>;
+/**
+ * The options with every default filled in. `fusedKernels` appears only when given, so that the
+ * config saved in safetensors files stays as before for the default.
+ */
+export type UnetBackboneConfig = Required<Omit<UnetBackboneOptions, 'numClasses' | 'fusedKernels'>> & Pick<UnetBackboneOptions, 'numClasses' | 'fusedKernels'>;
 
 const known = ['imageSize', 'channels', 'baseChannels', 'channelMultipliers', 'numResBlocks', 'attentionResolutions', 'attentionHeads', 'dropout', 'groups', 'embeddingDimension', 'timeScale', 'numClasses', 'seed', 'fusedKernels'];
 
@@ -72,8 +75,8 @@ export function resolveUnetOptions(options: UnetBackboneOptions): UnetBackboneCo
     embeddingDimension: checkEvenPositiveInteger(`${field}.embeddingDimension`, given.embeddingDimension ?? baseChannels),
     timeScale: checkPositive(`${field}.timeScale`, given.timeScale ?? 1000),
     seed: checkSeed(`${field}.seed`, given.seed ?? 0),
-    fusedKernels: checkBoolean(`${field}.fusedKernels`, given.fusedKernels ?? true),
     ...(given.numClasses === undefined ? {} : { numClasses: checkPositiveInteger(`${field}.numClasses`, given.numClasses) }),
+    ...(given.fusedKernels === undefined ? {} : { fusedKernels: checkBoolean(`${field}.fusedKernels`, given.fusedKernels) }),
   };
   // Every GroupNorm width: each level's width, and the up blocks' inputs (features + skip).
   const widths = channelMultipliers.map((multiplier) => multiplier * baseChannels);
