@@ -29,3 +29,21 @@ export { createRandomSource } from './random';
 export type { RandomSource, RandomState } from './random';
 export { philox4x32 } from './philox';
 export { randomNormalTensor, randomUniformTensor } from './random-tensor';
+export {
+  countedLoop,
+  createWasmMemoryModule,
+  functionBody,
+  localGet,
+  localSet,
+  simdOpcode,
+  uleb128,
+  v128Load,
+  v128Store,
+  wasmBackendMemory,
+  wasmMemoryModuleBytes,
+  wasmName,
+  wasmSection,
+  wasmValueType,
+  wasmVector,
+} from './wasm-simd-module';
+export type { WasmFunction } from './wasm-simd-module';

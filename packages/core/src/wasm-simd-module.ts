@@ -1,0 +1,144 @@
+/**
+ * A tiny assembler for WebAssembly modules that run loops on tfjs-backend-wasm's own memory: the
+ * binary format of the WebAssembly core specification §5 (uleb128 integers, names, vectors,
+ * sections) and the fixed-width SIMD proposal's `0xfd`-prefixed opcodes. The module imports the
+ * backend's `env.memory` (plain, or shared in the threaded build) and works on tensors' byte offsets.
+ */
+
+/** Value types, WebAssembly core spec §5.3.1 (plus `v128` of the SIMD proposal). */
+export const wasmValueType = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
+
+/** An unsigned integer as LEB128 bytes, WebAssembly core spec §5.2.2. */
+export function uleb128(value: number): number[] {
+  const bytes: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (value !== 0);
+  return bytes;
+}
+
+/** An ASCII name (its length, then its bytes), WebAssembly core spec §5.2.4. */
+export function wasmName(value: string): number[] {
+  return [...uleb128(value.length), ...[...value].map((character) => character.charCodeAt(0))];
+}
+
+/** A vector (its length, then its items), WebAssembly core spec §5.1.3. */
+export function wasmVector(items: number[][]): number[] {
+  return [...uleb128(items.length), ...items.flat()];
+}
+
+/** A section (id, byte size, content), WebAssembly core spec §5.5.2. */
+export function wasmSection(id: number, content: number[]): number[] {
+  return [id, ...uleb128(content.length), ...content];
+}
+
+/** `local.get index`, WebAssembly core spec §5.4.4. */
+export function localGet(index: number): number[] {
+  return [0x20, ...uleb128(index)];
+}
+
+/** `local.set index`, WebAssembly core spec §5.4.4. */
+export function localSet(index: number): number[] {
+  return [0x21, ...uleb128(index)];
+}
+
+/** A SIMD instruction: prefix `0xfd` and its uleb128 opcode (SIMD proposal, binary encoding). */
+export function simdOpcode(opcode: number): number[] {
+  return [0xfd, ...uleb128(opcode)];
+}
+
+/** `v128.load` at local `pointer` + local `offset` (SIMD proposal opcode 0x00, alignment hint 1 byte). */
+export function v128Load(pointer: number, offset: number): number[] {
+  return [...localGet(pointer), ...localGet(offset), 0x6a, ...simdOpcode(0x00), 0, 0];
+}
+
+/** `v128.store` of `value` at local `pointer` + local `offset` (SIMD proposal opcode 0x0b). */
+export function v128Store(pointer: number, offset: number, value: number[]): number[] {
+  return [...localGet(pointer), ...localGet(offset), 0x6a, ...value, ...simdOpcode(0x0b), 0, 0];
+}
+
+/**
+ * `for (o = 0; o < (count & ~3) * 4; o += 16) body` with `o` in i32 local `offset` and the end in
+ * i32 local `offset + 1` (block/loop/br_if, WebAssembly core spec §5.4.1).
+ */
+export function countedLoop(count: number, offset: number, body: number[]): number[] {
+  const end = offset + 1;
+  return [
+    ...localGet(count), 0x41, 0x7c, 0x71, 0x41, 2, 0x74, ...localSet(end), // end = (count & -4) << 2
+    0x41, 0, ...localSet(offset),
+    0x02, 0x40, 0x03, 0x40, // block, loop
+    ...localGet(offset), ...localGet(end), 0x4f, 0x0d, 1, // br_if (o >= end) out of the block
+    ...body,
+    ...localGet(offset), 0x41, 16, 0x6a, ...localSet(offset),
+    0x0c, 0, 0x0b, 0x0b, // br loop; end loop; end block
+  ];
+}
+
+/** A function body: its size, its locals as `[count, type]` runs, the code and `end` (core spec §5.5.13). */
+export function functionBody(locals: readonly (readonly [number, number])[], code: number[]): number[] {
+  const body = [...wasmVector(locals.map(([count, type]) => [...uleb128(count), type])), ...code, 0x0b];
+  return [...uleb128(body.length), ...body];
+}
+
+/** One exported function of a module: its name, parameter types (no results), locals and code. */
+export interface WasmFunction {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly locals: readonly (readonly [number, number])[];
+  readonly code: number[];
+}
+
+/**
+ * The bytes of a module (core spec §5.5: type, import, function, export and code sections) that
+ * imports `env.memory` — any plain memory, or with `shared` any shared one (limits 0 to 65536
+ * pages) — and exports `functions`, each with its own type.
+ */
+export function wasmMemoryModuleBytes(functions: readonly WasmFunction[], shared = false): Uint8Array<ArrayBuffer> {
+  const limits = shared ? [0x03, 0x00, ...uleb128(65536)] : [0x00, 0x00];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...wasmSection(1, wasmVector(functions.map(({ params }) => [0x60, ...wasmVector(params.map((type) => [type])), 0]))),
+    ...wasmSection(2, wasmVector([[...wasmName('env'), ...wasmName('memory'), 0x02, ...limits]])),
+    ...wasmSection(3, wasmVector(functions.map((_, index) => uleb128(index)))),
+    ...wasmSection(7, wasmVector(functions.map(({ name }, index) => [...wasmName(name), 0x00, ...uleb128(index)]))),
+    ...wasmSection(10, wasmVector(functions.map(({ locals, code }) => functionBody(locals, code)))),
+  ]);
+}
+
+/**
+ * The `WebAssembly.Memory` of a tfjs-backend-wasm backend: exported by the single-threaded build
+ * (`asm.memory` / `wasmExports.memory`), imported as a shared memory by the threaded one (`wasmMemory`).
+ */
+export function wasmBackendMemory(backend: object): WebAssembly.Memory | undefined {
+  const emscripten = (backend as { wasm?: { asm?: { memory?: unknown }; wasmExports?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
+  const memory = emscripten?.asm?.memory ?? emscripten?.wasmExports?.memory ?? emscripten?.wasmMemory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
+}
+
+/**
+ * A loader of one module (bytes built by `moduleBytes(shared)`) bound to a backend's memory,
+ * instantiated once per memory (WeakMap cache); it returns undefined when the engine lacks SIMD or
+ * the memory is not reachable, so callers fall back to their JavaScript loops.
+ */
+export function createWasmMemoryModule<Exports>(moduleBytes: (shared: boolean) => Uint8Array<ArrayBuffer>): (backend: object) => Exports | undefined {
+  const instances = new WeakMap<WebAssembly.Memory, Exports | null>();
+  return (backend) => {
+    const memory = wasmBackendMemory(backend);
+    if (memory === undefined) return undefined;
+    let instance = instances.get(memory);
+    if (instance === undefined) {
+      try {
+        const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+        const module = new WebAssembly.Module(moduleBytes(shared));
+        instance = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+      } catch {
+        instance = null;
+      }
+      instances.set(memory, instance);
+    }
+    return instance ?? undefined;
+  };
+}
