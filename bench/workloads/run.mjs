@@ -3,7 +3,7 @@
 // (torch_ref.py, when /usr/bin/python3 has torch). Prints a table and writes results/latest.json
 // and results/latest.md. Runs against the built packages: `pnpm build` first.
 // Usage: node bench/workloads/run.mjs [--workloads W1,W3] [--quick] [--backend wasm|cpu]
-//        [--rounds N] [--threads 1,2] [--torch-threads N] [--torch-blas DIR] [--no-torch] [--out NAME]
+//        [--rounds N] [--threads 1,2] [--torch-threads N] [--native-sgemm ADDON] [--torch-blas DIR] [--no-torch] [--out NAME]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     'torch-blas': { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
+    // The native-route prototype (../native-prototype): BatchMatMul by OpenBLAS on the wasm heap.
+    'native-sgemm': { type: 'string' },
   },
 });
 // On the pure-JS cpu backend one W3 step takes many minutes: run it only when asked for.
@@ -107,7 +109,7 @@ for (let round = 0; round < rounds; round += 1) {
   for (const name of workloads) {
     for (const count of threadCounts) {
       const [steps, warmup] = plan[name].ours;
-      const ours = runJson(process.execPath, [join(here, 'workload.mjs'), name, '--backend', args.backend, '--steps', String(steps), '--warmup', String(warmup), '--threads', String(count)]);
+      const ours = runJson(process.execPath, [join(here, 'workload.mjs'), name, '--backend', args.backend, '--steps', String(steps), '--warmup', String(warmup), '--threads', String(count), ...(args['native-sgemm'] ? ['--native-sgemm', args['native-sgemm']] : [])], args['native-sgemm'] ? { OPENBLAS_NUM_THREADS: String(count) } : {});
       ours.load = load();
       runs[name][key(count)].ours.push(ours);
       let line = `round ${round + 1} ${name.toUpperCase()} ${count} thread(s): ours ${ours.medianStepMs.toFixed(2)} ms/step`;
@@ -193,6 +195,7 @@ const environment = {
   loadAverageEnd: os.loadavg(),
   backend: args.backend,
   threadCounts,
+  nativeSgemm: args['native-sgemm'] ?? null,
   rounds,
   quick: args.quick,
   torch: torch.available ? { version: torch.version, threadArgs: Object.fromEntries(workloads.flatMap((name) => threadCounts.map((count) => [`${name}-${count}`, torchThreadArgs(name, count).join(' ')]))), blas: torch.blas, referenceBlas: torch.referenceBlas, matmul512Gflops: torch.matmul512Gflops, blasOverride: args['torch-blas'] } : { skipped: torch.reason },
@@ -205,7 +208,7 @@ writeFileSync(join(here, 'results', `${args.out}.md`), [
   '# Workload benchmark (latest run)',
   '',
   `${environment.date}, Node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), load average at end ${environment.loadAverageEnd.map((value) => value.toFixed(2)).join(' ')}.`,
-  `Backend ${args.backend}; thread counts ${threadCounts.join(', ')} for both sides; ${rounds} interleaved round(s), medians; the first table compares the best thread count of each side.`,
+  `Backend ${args.backend}${args['native-sgemm'] ? ' with the native OpenBLAS BatchMatMul prototype' : ''}; thread counts ${threadCounts.join(', ')} for both sides; ${rounds} interleaved round(s), medians; the first table compares the best thread count of each side.`,
   torch.available
     ? `PyTorch ${torch.version} (${workloads.flatMap((name) => threadCounts.map((count) => `${name.toUpperCase()}×${count}: ${torchThreadArgs(name, count).join(' ')}`)).join('; ')}), BLAS ${torch.blas.join(', ')}${torch.referenceBlas ? ' (reference BLAS: slow Linear layers)' : ''}, matMul 512³ ${torch.matmul512Gflops.toFixed(1)} GFLOP/s.`
     : `PyTorch reference ${torch.reason}.`,

@@ -28,6 +28,8 @@ const { values: args, positionals } = parseArgs({
     warmup: { type: 'string' },
     threads: { type: 'string', default: '1' },
     'no-fast-kernels': { type: 'boolean', default: false },
+    // Prototype of the native route (../native-prototype): BatchMatMul by OpenBLAS on the wasm heap.
+    'native-sgemm': { type: 'string' },
   },
 });
 const workload = positionals[0];
@@ -45,6 +47,11 @@ if (args.backend === 'wasm') {
   registered = args['no-fast-kernels']
     ? registerWasmTrainingKernels({ fastTransposedMatMul: false, fastConvInputGradient: false, fastConcat: false })
     : registerWasmTrainingKernels();
+}
+if (args['native-sgemm'] !== undefined) {
+  const { registerNativeMatMul } = await import('../native-prototype/native-matmul-kernel.mjs');
+  registerNativeMatMul(args['native-sgemm']);
+  registered.push('BatchMatMul (native OpenBLAS prototype)');
 }
 const actualThreads = args.backend === 'wasm' ? wasmBackend.getThreadsCount() : 1;
 
