@@ -26,8 +26,8 @@ export function registerNativeMatMul(addonPath) {
     if ((transposeB ? columnsB : rowsB) !== k) return original.kernelFunc(args);
     const out = backend.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
     const offset = (info) => backend.typedArrayFromHeap(info).byteOffset;
-    // After makeOutput (which may grow the heap): the current buffer.
-    addon.sgemm(backend.wasm.HEAPU8.buffer, offset(a), offset(b), offset(out), batch, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0);
+    // After makeOutput (which may grow the heap): the current view.
+    addon.sgemm(backend.wasm.HEAPU8, offset(a), offset(b), offset(out), batch, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0);
     return out;
   };
   tf.unregisterKernel('BatchMatMul', 'wasm');

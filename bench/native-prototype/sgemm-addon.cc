@@ -1,6 +1,6 @@
 // Prototype of the native route of issue #7: one tfjs kernel (BatchMatMul) computed by OpenBLAS's
 // cblas_sgemm directly on tfjs-backend-wasm's heap. Node-API (C), no node-gyp: see build.sh.
-// sgemm(heap: ArrayBuffer, aOffset, bOffset, cOffset, batch, m, n, k, transposeA, transposeB)
+// sgemm(heap: Uint8Array, aOffset, bOffset, cOffset, batch, m, n, k, transposeA, transposeB)
 // computes C[b] = op(A[b]) op(B[b]) for b < batch with row-major float32 matrices at byte offsets.
 #include <node_api.h>
 #include <stdint.h>
@@ -21,10 +21,13 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, nullptr, "sgemm: expected 10 arguments");
     return nullptr;
   }
+  // The heap as a Uint8Array (HEAPU8): works for the plain build's ArrayBuffer and for the
+  // threaded build's SharedArrayBuffer alike.
   void* data = nullptr;
   size_t length = 0;
-  if (napi_get_arraybuffer_info(env, args[0], &data, &length) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "sgemm: heap must be an ArrayBuffer");
+  napi_typedarray_type type;
+  if (napi_get_typedarray_info(env, args[0], &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_uint8_array) {
+    napi_throw_type_error(env, nullptr, "sgemm: heap must be a Uint8Array over the wasm memory");
     return nullptr;
   }
   int64_t v[9];
