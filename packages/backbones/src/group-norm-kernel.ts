@@ -3,6 +3,9 @@ import {
   type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { groupNormBackward, groupNormForward, type GroupNormLayout } from './group-norm-kernel-loops';
+import {
+  groupNormSimdBackward, groupNormSimdFits, groupNormSimdForward, groupNormSimdModule, groupNormSimdScratchLength, type GroupNormSimdExports,
+} from './group-norm-simd';
 
 /** Kernel name of the fused forward: inputs `x [N, H, W, C]`, `gain [C]`, `bias [C]` → `y`. */
 export const groupNormKernelName = 'DiffusionGroupNorm';
@@ -21,19 +24,32 @@ export interface GroupNormAttrs {
 
 /** How a backend's float32 memory is read and written by the shared loops. */
 interface BackendMemory {
-  /** Allocates every output first (wasm may grow its heap), then reads the inputs and outputs. */
-  run(backend: object, inputs: TensorInfo[], outputShapes: number[][], body: (inputs: Float32Array[], outputs: Float32Array[]) => void): TensorInfo[];
+  /**
+   * Allocates every output (and on wasm `scratchLength` float32 scratch) first (wasm may grow its
+   * heap), then reads the inputs and outputs.
+   */
+  run(backend: object, inputs: TensorInfo[], outputShapes: number[][], body: (inputs: Float32Array[], outputs: Float32Array[], scratch: Float32Array) => void, scratchLength?: number): TensorInfo[];
 }
 
-type WasmBackend = { makeOutput(shape: number[], dtype: string): TensorInfo; typedArrayFromHeap(info: TensorInfo): Float32Array };
+type WasmBackend = {
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+  wasm: { _malloc(bytes: number): number; _free(pointer: number): void };
+};
 type CpuBackend = { data: { get(dataId: object): { values?: unknown } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo };
 
 const wasmMemory: BackendMemory = {
-  run(backend, inputs, outputShapes, body) {
+  run(backend, inputs, outputShapes, body, scratchLength = 0) {
     const heap = backend as WasmBackend;
     const outputs = outputShapes.map((shape) => heap.makeOutput(shape, 'float32'));
-    // Views taken only after every makeOutput: a heap growth detaches earlier views.
-    body(inputs.map((info) => heap.typedArrayFromHeap(info)), outputs.map((info) => heap.typedArrayFromHeap(info)));
+    const scratch = scratchLength > 0 ? heap.wasm._malloc(4 * scratchLength) >>> 0 : 0;
+    try {
+      // Views taken only after every allocation: a heap growth detaches earlier views.
+      const outputViews = outputs.map((info) => heap.typedArrayFromHeap(info));
+      body(inputs.map((info) => heap.typedArrayFromHeap(info)), outputViews, new Float32Array(outputViews[0]!.buffer, scratch, scratchLength));
+    } finally {
+      if (scratch !== 0) heap.wasm._free(scratch);
+    }
     return outputs;
   },
 };
@@ -46,7 +62,7 @@ const cpuMemory: BackendMemory = {
       return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
     };
     const outputs = outputShapes.map((shape) => new Float32Array(util.sizeFromShape(shape)));
-    body(inputs.map(read), outputs);
+    body(inputs.map(read), outputs, new Float32Array(0));
     return outputs.map((values, index) => cpu.makeTensorInfo(outputShapes[index]!, 'float32', values));
   },
 };
@@ -71,12 +87,21 @@ function attrsOf(attrs: NamedAttrMap | undefined): GroupNormAttrs {
   return attrs as unknown as GroupNormAttrs;
 }
 
+/** The SIMD loops when the backend is wasm, the engine has SIMD and the layout fits; else undefined (JS loops). */
+function simdFor(memory: BackendMemory, backend: object, layout: GroupNormLayout): GroupNormSimdExports | undefined {
+  return memory === wasmMemory && groupNormSimdFits(layout) ? groupNormSimdModule(backend) : undefined;
+}
+
 /** The fused forward kernel for one backend's memory. */
 function createForward(memory: BackendMemory): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, gain, bias } = inputs as Record<'x' | 'gain' | 'bias', TensorInfo>;
     const layout = layoutOf(groupNormKernelName, x, [gain, bias], attrsOf(attrs));
-    return memory.run(backend, [x, gain, bias], [[...x.shape]], ([xs, gains, biases], [y]) => groupNormForward(xs!, gains!, biases!, y!, layout))[0]!;
+    const simd = simdFor(memory, backend, layout);
+    return memory.run(backend, [x, gain, bias], [[...x.shape]], ([xs, gains, biases], [y], scratch) => {
+      if (simd === undefined) groupNormForward(xs!, gains!, biases!, y!, layout);
+      else groupNormSimdForward(simd, xs!, gains!, biases!, y!, scratch, layout);
+    }, simd === undefined ? 0 : groupNormSimdScratchLength(layout))[0]!;
   };
 }
 
@@ -85,8 +110,11 @@ function createBackward(memory: BackendMemory): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, gain, bias, dy } = inputs as Record<'x' | 'gain' | 'bias' | 'dy', TensorInfo>;
     const layout = layoutOf(groupNormGradKernelName, x, [gain, bias, dy], attrsOf(attrs));
-    return memory.run(backend, [x, gain, bias, dy], [[...x.shape], [layout.channels], [layout.channels]], ([xs, gains, biases, dys], [dx, dgain, dbias]) =>
-      groupNormBackward(xs!, gains!, biases!, dys!, dx!, dgain!, dbias!, layout));
+    const simd = simdFor(memory, backend, layout);
+    return memory.run(backend, [x, gain, bias, dy], [[...x.shape], [layout.channels], [layout.channels]], ([xs, gains, biases, dys], [dx, dgain, dbias], scratch) => {
+      if (simd === undefined) groupNormBackward(xs!, gains!, biases!, dys!, dx!, dgain!, dbias!, layout);
+      else groupNormSimdBackward(simd, xs!, gains!, biases!, dys!, dx!, dgain!, dbias!, scratch, layout);
+    }, simd === undefined ? 0 : groupNormSimdScratchLength(layout));
   };
 }
 
