@@ -62,23 +62,36 @@ const ln2Low = -2.1219444005469057e-4; // ln 2 - ln2High
  * `r = v - k ln2High - k ln2Low` (|r| <= ln 2 / 2), e^r by its Taylor polynomial to r^7 (remainder
  * < 0.347^8 / 8! = 5e-9), times 2^k by adding `k << 23` to the float32 bits. v is clamped to
  * {@link exponentRange}, where the result is finite and normal. Locals `v`, `k`, `r` are v128
- * temporaries; `degree` (7) is lowered only by the tests, to show that they catch a worse polynomial.
+ * temporaries; `degree` (7) is lowered only by the tests, to show that they catch a worse polynomial;
+ * `constant` gives a splatted constant (inline `v128.const`, or a local set before the loop).
  */
-export function simdExponential(v: number, k: number, r: number, degree = 7): number[] {
+export function simdExponential(v: number, k: number, r: number, degree = 7, constant: (value: number) => Code = splat): Code {
   const coefficients = Array.from({ length: degree + 1 }, (_, power) => 1 / factorial(degree - power));
-  const horner = coefficients.slice(1).flatMap((coefficient) => [...get(r), ...f32Mul, ...splat(coefficient), ...f32Add]);
+  const horner = coefficients.slice(1).flatMap((coefficient) => [...get(r), ...f32Mul, ...constant(coefficient), ...f32Add]);
   return [
-    ...splat(exponentRange[1]), ...f32Min, ...splat(exponentRange[0]), ...f32Max, ...set(v),
-    ...get(v), ...splat(Math.LOG2E), ...f32Mul, ...f32Nearest, ...set(k),
-    ...get(v), ...get(k), ...splat(ln2High), ...f32Mul, ...f32Sub, ...get(k), ...splat(ln2Low), ...f32Mul, ...f32Sub, ...set(r),
-    ...splat(coefficients[0]!), ...horner,
+    ...constant(exponentRange[1]), ...f32Min, ...constant(exponentRange[0]), ...f32Max, ...set(v),
+    ...get(v), ...constant(Math.LOG2E), ...f32Mul, ...f32Nearest, ...set(k),
+    ...get(v), ...get(k), ...constant(ln2High), ...f32Mul, ...f32Sub, ...get(k), ...constant(ln2Low), ...f32Mul, ...f32Sub, ...set(r),
+    ...constant(coefficients[0]!), ...horner,
     ...get(k), ...truncSat, ...i32Const(23), ...i32x4Shl, ...i32x4Add,
   ];
 }
 
-/** A function with i32 params, then `i32Locals` i32 and `v128Locals` v128 locals, numbered in that order. */
-function simdFunction(name: string, params: number, i32Locals: number, v128Locals: number, code: number[]): WasmFunction {
-  return { name, params: Array<number>(params).fill(i32), locals: [[i32Locals, i32], [v128Locals, v128]], code };
+/**
+ * A function with i32 params, then `i32Locals` i32 and `v128Locals` v128 locals, numbered in that
+ * order; `build` gets `constant(value)`, which reads a splatted constant from a further local set
+ * once at entry (so the loops do not rematerialise `v128.const`s).
+ */
+function simdFunction(name: string, params: number, i32Locals: number, v128Locals: number, build: (constant: (value: number) => Code) => Code): WasmFunction {
+  const values: number[] = [];
+  const first = params + i32Locals + v128Locals;
+  const constant = (value: number) => {
+    if (!values.includes(value)) values.push(value);
+    return get(first + values.indexOf(value));
+  };
+  const code = build(constant);
+  const prologue = values.flatMap((value, index) => [...splat(value), ...set(first + index)]);
+  return { name, params: Array<number>(params).fill(i32), locals: [[i32Locals, i32], [v128Locals + values.length, v128]], code: [...prologue, ...code] };
 }
 
 // Parameters shared by every function: 0-2 pointers, 3 params, 4 rowBytes, 5 sampleBytes; i32 locals 6 c, 7 p, 8 end, 9 a (address), 10 sixteen.
@@ -110,7 +123,7 @@ const accumulate = (t: number, low: number, high: number) => [
 
 // stats(x, -, -, params, rowBytes, sampleBytes): float64 sums of x - shift and (x - shift)^2 per channel.
 const [SHIFT, SHIFT_LOW, SHIFT_HIGH, S0, S1, Q0, Q1, V, D0, D1] = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20] as const;
-const stats = simdFunction('stats', 6, 5, 10, channelQuads(
+const stats = simdFunction('stats', 6, 5, 10, () => channelQuads(
   [
     ...parameter(7, SHIFT), ...get(SHIFT), ...promoteLow, ...set(SHIFT_LOW), ...get(SHIFT), ...get(SHIFT), ...upperHalf, ...promoteLow, ...set(SHIFT_HIGH),
     ...zero, ...set(S0), ...zero, ...set(S1), ...zero, ...set(Q0), ...zero, ...set(Q1),
@@ -130,26 +143,26 @@ const [MEAN_HIGH, MEAN_LOW, SCALE, BIAS, N, EV, EK, ER, SIG, T, X, DN, ACC0, ACC
 const centred = [...v128Load(0, P), ...get(MEAN_HIGH), ...f32Sub, ...get(MEAN_LOW), ...f32Sub];
 const loadMeanScaleBias = [...parameter(0, MEAN_HIGH), ...parameter(1, MEAN_LOW), ...parameter(2, SCALE), ...parameter(3, BIAS)];
 /** sigmoid(n) = 1 / (1 + e^-n) of local N. */
-const sigmoid = [...splat(1), ...splat(1), ...get(N), ...f32Neg, ...simdExponential(EV, EK, ER), ...f32Add, ...f32Div];
+const sigmoid = (constant: (value: number) => Code) => [...constant(1), ...constant(1), ...get(N), ...f32Neg, ...simdExponential(EV, EK, ER, 7, constant), ...f32Add, ...f32Div];
 function forward(silu: boolean): WasmFunction {
-  return simdFunction(silu ? 'forwardSilu' : 'forward', 6, 5, 12, channelQuads(loadMeanScaleBias, [
+  return simdFunction(silu ? 'forwardSilu' : 'forward', 6, 5, 12, (constant) => channelQuads(loadMeanScaleBias, [
     ...centred, ...get(SCALE), ...f32Mul, ...get(BIAS), ...f32Add, ...set(N),
-    ...v128Store(1, P, silu ? [...get(N), ...splat(1), ...get(N), ...f32Neg, ...simdExponential(EV, EK, ER), ...f32Add, ...f32Div] : get(N)),
+    ...v128Store(1, P, silu ? [...get(N), ...constant(1), ...get(N), ...f32Neg, ...simdExponential(EV, EK, ER, 7, constant), ...f32Add, ...f32Div] : get(N)),
   ], []));
 }
 
 // backwardSums(x, dy, dn, params, rowBytes, sampleBytes): dn (SiLU: dy silu'(n), stored) and float64 sums of dn (x - mu) and dn.
 function backwardSums(silu: boolean): WasmFunction {
-  return simdFunction(silu ? 'backwardSumsSilu' : 'backwardSums', 6, 5, 16, channelQuads(
+  return simdFunction(silu ? 'backwardSumsSilu' : 'backwardSums', 6, 5, 16, (constant) => channelQuads(
     [...loadMeanScaleBias, ...zero, ...set(ACC0), ...zero, ...set(ACC1), ...zero, ...set(ACC2), ...zero, ...set(ACC3)],
     [
       ...centred, ...set(X),
       ...v128Load(1, P), ...set(DN),
       ...(silu ? [
         ...get(X), ...get(SCALE), ...f32Mul, ...get(BIAS), ...f32Add, ...set(N),
-        ...sigmoid, ...set(SIG),
+        ...sigmoid(constant), ...set(SIG),
         // dn = dy s (1 + n (1 - s))
-        ...get(DN), ...get(SIG), ...f32Mul, ...splat(1), ...get(N), ...splat(1), ...get(SIG), ...f32Sub, ...f32Mul, ...f32Add, ...f32Mul, ...set(DN),
+        ...get(DN), ...get(SIG), ...f32Mul, ...constant(1), ...get(N), ...constant(1), ...get(SIG), ...f32Sub, ...f32Mul, ...f32Add, ...f32Mul, ...set(DN),
         ...v128Store(2, P, get(DN)),
       ] : []),
       ...get(DN), ...get(X), ...f32Mul, ...set(T),
@@ -162,7 +175,7 @@ function backwardSums(silu: boolean): WasmFunction {
 
 // backwardApply(x, up, dx, params, rowBytes, sampleBytes): dx = alpha up + beta (x - mu) + gamma.
 const [ALPHA, BETA, GAMMA] = [13, 14, 15] as const;
-const backwardApply = simdFunction('backwardApply', 6, 5, 5, channelQuads(
+const backwardApply = simdFunction('backwardApply', 6, 5, 5, () => channelQuads(
   [...parameter(0, MEAN_HIGH), ...parameter(1, MEAN_LOW), ...parameter(4, ALPHA), ...parameter(5, BETA), ...parameter(6, GAMMA)],
   [...v128Store(2, P, [...get(ALPHA), ...v128Load(1, P), ...f32Mul, ...get(BETA), ...centred, ...f32Mul, ...f32Add, ...get(GAMMA), ...f32Add])],
   [],
