@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalTensor } from '../test/backbone-assertions';
 import { ensureGroupNormKernels, fusedGroupNorm, type GroupNormAttrs } from './group-norm-kernel';
 import { groupNormBackward, groupNormForward, type GroupNormLayout } from './group-norm-kernel-loops';
-import { exponentRange, simdExponential } from './group-norm-simd-code';
+import { exponentRange, groupNormSimdBytes, simdExponential } from './group-norm-simd-code';
 import {
   groupNormSimdBackward, groupNormSimdFits, groupNormSimdForward, groupNormSimdModule, groupNormSimdScratchLength, type GroupNormSimdExports,
 } from './group-norm-simd';
@@ -57,6 +57,26 @@ describe('SIMD exponential (Cody–Waite reduction, degree-7 polynomial, 2^k thr
 
   it('can fail: a degree-3 polynomial is caught', () => {
     expect(largestExpError(simdExpOf(3), grid)).toBeGreaterThan(1e-4);
+  });
+});
+
+describe('GroupNorm SIMD module on a shared memory (the threaded build imports one)', () => {
+  it('instantiates on a shared memory and gives the same bits as on a plain one', () => {
+    const layout: GroupNormLayout = { batch: 2, pixels: 6, channels: 8, groups: 2, epsilon: 1e-5, silu: true };
+    const run = (memory: WebAssembly.Memory, shared: boolean) => {
+      const simd = new WebAssembly.Instance(new WebAssembly.Module(groupNormSimdBytes(shared)), { env: { memory } }).exports as unknown as GroupNormSimdExports;
+      const view = (start: number, length: number) => new Float32Array(memory.buffer, 4 * start, length);
+      const [x, gain, bias, y, scratch] = [view(0, 96), view(96, 8), view(104, 8), view(112, 96), view(208, 96)];
+      x!.forEach((_, index) => { x![index] = Math.sin(index * 1.3) * 3; });
+      gain!.forEach((_, index) => { gain![index] = 1 + index / 8; });
+      bias!.forEach((_, index) => { bias![index] = index / 5 - 0.5; });
+      groupNormSimdForward(simd, x!, gain!, bias!, y!, scratch!, layout);
+      return [...y!];
+    };
+    const plain = run(new WebAssembly.Memory({ initial: 1 }), false);
+    const shared = run(new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true }), true);
+    expect(shared).toEqual(plain);
+    expect(plain.some((value) => value !== 0)).toBe(true);
   });
 });
 
