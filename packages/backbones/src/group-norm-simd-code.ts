@@ -14,7 +14,9 @@ const get = localGet;
 const set = localSet;
 const op = simdOpcode;
 type Code = number[];
-const [f32Add, f32Sub, f32Mul, f32Div, f32Min, f32Max, f32Neg, f32Nearest] = [0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xe1, 0x6a].map(op) as [Code, Code, Code, Code, Code, Code, Code, Code];
+// pmin / pmax (`b < a ? b : a`, `a < b ? b : a`) are one instruction each where min / max need several; with the
+// argument as `a` they keep a NaN argument NaN.
+const [f32Add, f32Sub, f32Mul, f32Div, f32PMin, f32PMax, f32Neg, f32Nearest] = [0xe4, 0xe5, 0xe6, 0xe7, 0xea, 0xeb, 0xe1, 0x6a].map(op) as [Code, Code, Code, Code, Code, Code, Code, Code];
 const [f64Add, f64Sub, f64Mul, promoteLow] = [0xf0, 0xf1, 0xf2, 0x5f].map(op) as [Code, Code, Code, Code];
 const [i32x4Shl, i32x4Add, truncSat] = [0xab, 0xae, 0xf8].map(op) as [Code, Code, Code];
 /** The upper two float32 lanes moved to the lower two (i8x16.shuffle of a vector with itself). */
@@ -60,21 +62,37 @@ const ln2Low = -2.1219444005469057e-4; // ln 2 - ln2High
  * e^v on four float32 lanes (v on the stack, the result left there), Cody & Waite (1980) range
  * reduction as in Muller, Elementary Functions (2016) §11.1: `k = nearest(v log2 e)`,
  * `r = v - k ln2High - k ln2Low` (|r| <= ln 2 / 2), e^r by its Taylor polynomial to r^7 (remainder
- * < 0.347^8 / 8! = 5e-9), times 2^k by adding `k << 23` to the float32 bits. v is clamped to
+ * < 0.347^8 / 8! = 5e-9) as `1 + (r + r^2 w(r))` with w by Estrin's scheme, times 2^k by adding
+ * `k << 23` to the float32 bits (i32x4.trunc_sat_f32x4_s, i32x4.shl, i32x4.add). v is clamped to
  * {@link exponentRange}, where the result is finite and normal. Locals `v`, `k`, `r` are v128
  * temporaries; `degree` (7) is lowered only by the tests, to show that they catch a worse polynomial;
  * `constant` gives a splatted constant (inline `v128.const`, or a local set before the loop).
  */
 export function simdExponential(v: number, k: number, r: number, degree = 7, constant: (value: number) => Code = splat): Code {
-  const coefficients = Array.from({ length: degree + 1 }, (_, power) => 1 / factorial(degree - power));
-  const horner = coefficients.slice(1).flatMap((coefficient) => [...get(r), ...f32Mul, ...constant(coefficient), ...f32Add]);
+  const coefficients = Array.from({ length: degree + 1 }, (_, power) => constant(1 / factorial(power)));
   return [
-    ...constant(exponentRange[1]), ...f32Min, ...constant(exponentRange[0]), ...f32Max, ...set(v),
+    ...constant(exponentRange[1]), ...f32PMin, ...constant(exponentRange[0]), ...f32PMax, ...set(v),
     ...get(v), ...constant(Math.LOG2E), ...f32Mul, ...f32Nearest, ...set(k),
     ...get(v), ...get(k), ...constant(ln2High), ...f32Mul, ...f32Sub, ...get(k), ...constant(ln2Low), ...f32Mul, ...f32Sub, ...set(r),
-    ...constant(coefficients[0]!), ...horner,
+    ...get(r), ...get(r), ...f32Mul, ...set(v), // v = r^2 from here on
+    // 1 + (r + r^2 w(r)), w = sum_{i>=2} r^(i-2) / i! by Estrin: one rounding against 1 at the end.
+    ...constant(1), ...get(r), ...get(v), ...estrin(coefficients.slice(2), [get(r), get(v), [...get(v), ...get(v), ...f32Mul]]), ...f32Mul, ...f32Add, ...f32Add,
     ...get(k), ...truncSat, ...i32Const(23), ...i32x4Shl, ...i32x4Add,
   ];
+}
+
+/**
+ * sum_i terms[i] r^i by Estrin's scheme (Muller 2016 §5.1, needs 2 to 8 terms): pairs `t0 + r t1`, then pairs of pairs
+ * with r^2, then r^4 (`powers`), so the dependency chain is ~log2(degree) multiply-adds deep instead of
+ * Horner's `degree`: the loops are bound by throughput, not by latency.
+ */
+function estrin(terms: Code[], powers: Code[]): Code {
+  if (terms.length === 1) return terms[0]!;
+  const pairs: Code[] = [];
+  for (let index = 0; index < terms.length; index += 2) {
+    pairs.push(index + 1 < terms.length ? [...terms[index]!, ...powers[0]!, ...terms[index + 1]!, ...f32Mul, ...f32Add] : terms[index]!);
+  }
+  return estrin(pairs, powers.slice(1));
 }
 
 /**

@@ -41,15 +41,17 @@ function largestExpError(exp: (values: Float32Array) => Float32Array, values: Fl
 describe('SIMD exponential (Cody–Waite reduction, degree-7 polynomial, 2^k through the exponent bits)', () => {
   const grid = Float32Array.from({ length: 20_000 }, (_, index) => exponentRange[0] + ((exponentRange[1] - exponentRange[0]) * index) / 19_999);
 
-  // Measured: 8.9e-8 over the grid (float32 rounding of the argument and result: ~1 ulp).
-  it('is within 2e-7 relative of Math.exp on [-86.6, 88.3] and clamps outside, finite and positive on [-100, 100]', () => {
+  // Measured: 8.7e-8 at most over a 4-million-point grid of [-86.6, 88.3] (about 1.5 float32 ulp).
+  it('is within 1.5e-7 relative of Math.exp on [-86.6, 88.3] and clamps outside, finite and positive on [-100, 100]', () => {
     const exp = simdExpOf();
-    expect(largestExpError(exp, grid)).toBeLessThan(2e-7);
+    expect(largestExpError(exp, grid)).toBeLessThan(1.5e-7);
     fc.assert(fc.property(fc.float({ min: Math.fround(exponentRange[0]), max: Math.fround(exponentRange[1]), noNaN: true }), (value) => {
-      expect(largestExpError(exp, Float32Array.of(value, -value / 2, value / 3, 0))).toBeLessThan(2e-7);
+      expect(largestExpError(exp, Float32Array.of(value, -value / 2, value / 3, 0))).toBeLessThan(1.5e-7);
     }), { numRuns: 500 });
     const outside = exp(Float32Array.of(-100, 100, -1e30, 1e30));
     expect([...outside]).toEqual([...exp(Float32Array.of(exponentRange[0], exponentRange[1], exponentRange[0], exponentRange[1]))]);
+    // NaN stays NaN (the trainer's NaN guard relies on it), whichever lane it is in.
+    expect([...exp(Float32Array.of(Number.NaN, 0, 1, Number.NaN))].map(Number.isNaN)).toEqual([true, false, false, true]);
     // Over all of [-100, 100] every value is finite and positive (sigmoid and SiLU need no more).
     const wide = exp(Float32Array.from({ length: 2004 }, (_, index) => -100 + index / 10));
     expect(wide.every((value) => Number.isFinite(value) && value > 0)).toBe(true);
