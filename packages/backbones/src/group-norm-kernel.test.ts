@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, normalTensor, perturbWeights } from '../test/backbone-assertions';
+import { expectError, normalTensor, perturbWeights, relativeError } from '../test/backbone-assertions';
 import { createParameterStore } from './backbone-parameters';
 import { exponential } from './group-norm-kernel-loops';
 import { ensureGroupNormKernels, fusedGroupNorm, groupNormKernelName, type GroupNormActivation, type GroupNormAttrs } from './group-norm-kernel';
@@ -13,18 +13,6 @@ import { registerWasmTrainingKernels } from './wasm-training-kernels';
 type Shape = [number, number, number, number];
 type Norm = (x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor, attrs: GroupNormAttrs) => tf.Tensor;
 const backends = ['cpu', 'wasm'] as const;
-
-/** Largest |a - b| over the largest |b| (float32 tolerance is relative to the values' scale). */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let error = 0;
-  let scale = 1e-30;
-  for (let index = 0; index < b.length; index += 1) {
-    error = Math.max(error, Math.abs(a[index]! - b[index]!));
-    scale = Math.max(scale, Math.abs(b[index]!));
-  }
-  return error / scale;
-}
 
 /** y and d(sum(y R))/d(x, gain, bias) for one norm function, as arrays. */
 function outputAndGradients(norm: Norm, shape: Shape, attrs: GroupNormAttrs, seed: number, scale: number, offset = 0): Float32Array[] {

@@ -3,7 +3,7 @@ import { countedLoop, localGet, localSet, v128Load, v128Store, wasmMemoryModuleB
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalTensor } from '../test/backbone-assertions';
+import { normalTensor, relativeError } from '../test/backbone-assertions';
 import { ensureGroupNormKernels, fusedGroupNorm, type GroupNormAttrs } from './group-norm-kernel';
 import { groupNormBackward, groupNormForward, type GroupNormLayout } from './group-norm-kernel-loops';
 import { exponentRange, groupNormSimdBytes, simdExponential } from './group-norm-simd-code';
@@ -122,17 +122,6 @@ function reference(x: Float32Array, gain: Float32Array, bias: Float32Array, dy: 
     }
   }
   return [y, dx, dgain, dbias];
-}
-
-/** Largest |a - b| over the largest |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let [error, scale] = [0, 1e-30];
-  for (let index = 0; index < b.length; index += 1) {
-    error = Math.max(error, Math.abs(a[index]! - b[index]!));
-    scale = Math.max(scale, Math.abs(b[index]!));
-  }
-  return error / scale;
 }
 
 /**

@@ -43,6 +43,22 @@ function scratchViews(scratch: Float32Array, channels: number) {
 }
 type Views = ReturnType<typeof scratchViews>;
 
+/** Scratch views and per-group mean / rstd of one kernel call; `image(n)` fills them for image n. */
+function createImageStatistics(simd: GroupNormSimdExports, x: Float32Array, gain: Float32Array, bias: Float32Array, scratch: Float32Array, layout: GroupNormLayout) {
+  const views = scratchViews(scratch, layout.channels);
+  const mean = new Float64Array(layout.groups);
+  const rstd = new Float64Array(layout.groups);
+  views.bias.set(bias);
+  const width = layout.channels / layout.groups;
+  return {
+    views, rstd, width,
+    image(n: number): void {
+      statistics(simd, x, n, layout, views, scratch.byteOffset, mean, rstd);
+      for (let c = 0; c < layout.channels; c += 1) views.scale[c] = gain[c]! * rstd[Math.floor(c / width)]!;
+    },
+  };
+}
+
 /** Mean and rstd of each group of image n from the SIMD sums (Chan, Golub & LeVeque 1983 shifted sums), as the JS loops; fills meanHigh/meanLow. */
 function statistics(simd: GroupNormSimdExports, x: Float32Array, n: number, layout: GroupNormLayout, views: Views, base: number, mean: Float64Array, rstd: Float64Array): void {
   const { pixels, channels, groups, epsilon } = layout;
@@ -73,16 +89,11 @@ function statistics(simd: GroupNormSimdExports, x: Float32Array, n: number, layo
  * `y = ((x - mu) gain rstd + bias)` (then `n / (1 + e^-n)`); every array a view of the same heap.
  */
 export function groupNormSimdForward(simd: GroupNormSimdExports, x: Float32Array, gain: Float32Array, bias: Float32Array, y: Float32Array, scratch: Float32Array, layout: GroupNormLayout): void {
-  const { batch, pixels, channels, groups, silu } = layout;
-  const width = channels / groups;
-  const views = scratchViews(scratch, channels);
-  const mean = new Float64Array(groups);
-  const rstd = new Float64Array(groups);
-  views.bias.set(bias);
+  const { batch, pixels, channels, silu } = layout;
+  const statisticsOf = createImageStatistics(simd, x, gain, bias, scratch, layout);
   const loop = silu ? simd.forwardSilu : simd.forward;
   for (let n = 0; n < batch; n += 1) {
-    statistics(simd, x, n, layout, views, scratch.byteOffset, mean, rstd);
-    for (let c = 0; c < channels; c += 1) views.scale[c] = gain[c]! * rstd[Math.floor(c / width)]!;
+    statisticsOf.image(n);
     const offset = 4 * n * pixels * channels;
     loop(x.byteOffset + offset, y.byteOffset + offset, 0, scratch.byteOffset, 4 * channels, 4 * channels * pixels);
   }
@@ -98,18 +109,14 @@ export function groupNormSimdBackward(
   dx: Float32Array, dgain: Float32Array, dbias: Float32Array, scratch: Float32Array, layout: GroupNormLayout,
 ): void {
   const { batch, pixels, channels, groups, silu } = layout;
-  const width = channels / groups;
+  const statisticsOf = createImageStatistics(simd, x, gain, bias, scratch, layout);
+  const { views, rstd, width } = statisticsOf;
   const count = pixels * width;
-  const views = scratchViews(scratch, channels);
-  const mean = new Float64Array(groups);
-  const rstd = new Float64Array(groups);
   const totalGain = new Float64Array(channels);
   const totalBias = new Float64Array(channels);
-  views.bias.set(bias);
   const sums = silu ? simd.backwardSumsSilu : simd.backwardSums;
   for (let n = 0; n < batch; n += 1) {
-    statistics(simd, x, n, layout, views, scratch.byteOffset, mean, rstd);
-    for (let c = 0; c < channels; c += 1) views.scale[c] = gain[c]! * rstd[Math.floor(c / width)]!;
+    statisticsOf.image(n);
     const offset = 4 * n * pixels * channels;
     const [xAt, dyAt, dxAt] = [x.byteOffset + offset, dy.byteOffset + offset, dx.byteOffset + offset];
     // Pass 1: dn (kept in dx with SiLU), sum_p dn (x - mu) into `first` and sum_p dn into `second`.

@@ -2,6 +2,7 @@ import { createRandomSource, DiffusionError } from '@diffusion/core';
 import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { relativeError } from '../test/backbone-assertions';
 import { selectBackend } from './backend-selection';
 import { createUnetBackbone } from './unet-backbone';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
@@ -22,16 +23,6 @@ async function unetOutputs(backend: string): Promise<{ output: Float32Array; gra
   tf.dispose([x, noise, weights, output, gradient]);
   unet.dispose();
   return result;
-}
-
-function relativeError(a: Float32Array, b: Float32Array): number {
-  let error = 0;
-  let scale = 1e-12;
-  for (let index = 0; index < b.length; index += 1) {
-    error = Math.max(error, Math.abs(a[index]! - b[index]!));
-    scale = Math.max(scale, Math.abs(b[index]!));
-  }
-  return error / scale;
 }
 
 describe('selectBackend with wasm threads', () => {

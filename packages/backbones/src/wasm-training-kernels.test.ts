@@ -3,7 +3,7 @@ import { createRandomSource } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDifference, normalTensor, perturbWeights } from '../test/backbone-assertions';
+import { maxAbsDifference, normalTensor, perturbWeights, relativeError } from '../test/backbone-assertions';
 import { createDitBackbone } from './dit-backbone';
 import { createUnetBackbone } from './unet-backbone';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
@@ -24,17 +24,6 @@ async function convGradients(backend: string, convCase: ConvCase, seed: number):
     const [dx, dW] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, convCase.strides, convCase.pad as 'same'), weights)))([x, filter]);
     return { dx: dx!.dataSync() as Float32Array, dW: dW!.dataSync() as Float32Array };
   });
-}
-
-/** Largest |a - b| relative to the largest |b| (float32 accumulation error grows with the sum length). */
-function relativeError(a: Float32Array, b: Float32Array): number {
-  let error = 0;
-  let scale = 1e-12;
-  for (let index = 0; index < b.length; index += 1) {
-    error = Math.max(error, Math.abs(a[index]! - b[index]!));
-    scale = Math.max(scale, Math.abs(b[index]!));
-  }
-  return error / scale;
 }
 
 const cases: ConvCase[] = [

@@ -61,3 +61,15 @@ export function expectError(body: () => unknown, field: string, code = 'invalid-
   }
   throw new Error(`expected a DiffusionError naming ${field}`);
 }
+
+/** Largest |a - b| over the largest |b|: float32 tolerances are relative to the values' scale. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let error = 0;
+  let scale = 1e-30;
+  for (let index = 0; index < b.length; index += 1) {
+    error = Math.max(error, Math.abs(a[index]! - b[index]!));
+    scale = Math.max(scale, Math.abs(b[index]!));
+  }
+  return error / scale;
+}
