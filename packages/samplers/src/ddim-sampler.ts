@@ -1,6 +1,6 @@
 import { checkInRange, checkOptions } from '@diffusion/core';
 import { addNoise, ancestralSigmas, eulerMove } from './ancestral-step';
-import { runSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler, type BuiltinSampler } from './sampler-run';
 
 /** Options of {@link createDdimSampler}. */
 export interface DdimSamplerOptions {
@@ -18,20 +18,9 @@ export interface DdimSamplerOptions {
 export function createDdimSampler(options?: DdimSamplerOptions): BuiltinSampler {
   const given = checkOptions('createDdimSampler', options, ['eta']);
   const eta = checkInRange('createDdimSampler.eta', given.eta ?? 0, 0, 1);
-  const sampler: BuiltinSampler = {
-    name: 'ddim',
-    specificationVersion: 'v1',
-    options: { eta },
-    evaluationsPerStep: 1,
-    stochastic: eta > 0,
-    minimumSteps: 2,
-    evaluations: (steps) => steps,
-    sample: (denoise, noise, sigmas, sampleOptions) =>
-      runSampler(sampler, denoise, noise, sigmas, sampleOptions, (x, tools) => {
-        const denoised = tools.denoise(x, tools.sigma);
-        const { sigmaDown, sigmaUp } = ancestralSigmas(tools.sigma, tools.sigmaNext, eta);
-        return { x: addNoise(eulerMove(x, denoised, tools.sigma, sigmaDown), sigmaUp, tools.randomNormal), denoised };
-      }),
-  };
-  return sampler;
+  return defineSampler({ name: 'ddim', options: { eta }, stochastic: eta > 0 }, () => (x, tools) => {
+    const denoised = tools.denoise(x, tools.sigma);
+    const { sigmaDown, sigmaUp } = ancestralSigmas(tools.sigma, tools.sigmaNext, eta);
+    return { x: addNoise(eulerMove(x, denoised, tools.sigma, sigmaDown), sigmaUp, tools.randomNormal), denoised };
+  });
 }

@@ -1,6 +1,6 @@
 import { checkOneOf, checkOptions } from '@diffusion/core';
 import { addNoise, ancestralSigmas, eulerMove } from './ancestral-step';
-import { runSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler, type BuiltinSampler } from './sampler-run';
 
 /** Options of {@link createDdpmSampler}. */
 export interface DdpmSamplerOptions {
@@ -28,22 +28,11 @@ export function ddpmBetaNoise(sigma: number, sigmaNext: number): number {
 export function createDdpmSampler(options?: DdpmSamplerOptions): BuiltinSampler {
   const given = checkOptions('createDdpmSampler', options, ['variance']);
   const variance = checkOneOf('createDdpmSampler.variance', given.variance ?? 'posterior', ['posterior', 'beta']);
-  const sampler: BuiltinSampler = {
-    name: 'ddpm',
-    specificationVersion: 'v1',
-    options: { variance },
-    evaluationsPerStep: 1,
-    stochastic: true,
-    minimumSteps: 2,
-    evaluations: (steps) => steps,
-    sample: (denoise, noise, sigmas, sampleOptions) =>
-      runSampler(sampler, denoise, noise, sigmas, sampleOptions, (x, { sigma, sigmaNext, denoise: call, randomNormal }) => {
-        const denoised = call(x, sigma);
-        // Posterior mean: the Euler move to sigmaDown = sigmaNext²/sigma.
-        const { sigmaDown, sigmaUp } = ancestralSigmas(sigma, sigmaNext, 1);
-        const noiseScale = variance === 'posterior' ? sigmaUp : ddpmBetaNoise(sigma, sigmaNext);
-        return { x: addNoise(eulerMove(x, denoised, sigma, sigmaDown), noiseScale, randomNormal), denoised };
-      }),
-  };
-  return sampler;
+  return defineSampler({ name: 'ddpm', options: { variance }, stochastic: true }, () => (x, { sigma, sigmaNext, denoise: call, randomNormal }) => {
+    const denoised = call(x, sigma);
+    // Posterior mean: the Euler move to sigmaDown = sigmaNext²/sigma.
+    const { sigmaDown, sigmaUp } = ancestralSigmas(sigma, sigmaNext, 1);
+    const noiseScale = variance === 'posterior' ? sigmaUp : ddpmBetaNoise(sigma, sigmaNext);
+    return { x: addNoise(eulerMove(x, denoised, sigma, sigmaDown), noiseScale, randomNormal), denoised };
+  });
 }

@@ -1,6 +1,6 @@
 import { checkOptions } from '@diffusion/core';
 import { mul, sub } from '@tensorflow/tfjs-core';
-import { runSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler, type BuiltinSampler } from './sampler-run';
 
 /** Options of {@link createDpmpp2mSampler} (none yet). */
 export type Dpmpp2mSamplerOptions = Record<string, never>;
@@ -13,31 +13,20 @@ export type Dpmpp2mSamplerOptions = Record<string, never>;
  */
 export function createDpmpp2mSampler(options?: Dpmpp2mSamplerOptions): BuiltinSampler {
   checkOptions('createDpmpp2mSampler', options, []);
-  const sampler: BuiltinSampler = {
-    name: 'dpmpp-2m',
-    specificationVersion: 'v1',
-    options: {},
-    evaluationsPerStep: 1,
-    stochastic: false,
-    minimumSteps: 2,
-    evaluations: (steps) => steps,
-    sample: (denoise, noise, sigmas, sampleOptions) =>
-      runSampler(sampler, denoise, noise, sigmas, sampleOptions, (x, tools) => {
-        const { index, sigma, sigmaNext, memory } = tools;
-        const denoised = tools.denoise(x, sigma);
-        const previous = memory.get('denoised');
-        if (sigmaNext === 0) return { x: denoised, denoised };
-        const h = Math.log(sigma / sigmaNext);
-        let mixed = denoised;
-        if (previous !== undefined) {
-          const r = Math.log(tools.sigmas[index - 1]! / sigma) / h;
-          mixed = sub(mul(denoised, 1 + 1 / (2 * r)), mul(previous, 1 / (2 * r)));
-        }
-        const next = sub(mul(x, sigmaNext / sigma), mul(mixed, Math.expm1(-h)));
-        memory.set('denoised', denoised); // disposes `previous`, now unused
-        return { x: next, denoised };
-      }),
-  };
-  return sampler;
+  return defineSampler({ name: 'dpmpp-2m', options: {}, stochastic: false }, () => (x, tools) => {
+    const { index, sigma, sigmaNext, memory } = tools;
+    const denoised = tools.denoise(x, sigma);
+    const previous = memory.get('denoised');
+    if (sigmaNext === 0) return { x: denoised, denoised };
+    const h = Math.log(sigma / sigmaNext);
+    let mixed = denoised;
+    if (previous !== undefined) {
+      const r = Math.log(tools.sigmas[index - 1]! / sigma) / h;
+      mixed = sub(mul(denoised, 1 + 1 / (2 * r)), mul(previous, 1 / (2 * r)));
+    }
+    const next = sub(mul(x, sigmaNext / sigma), mul(mixed, Math.expm1(-h)));
+    memory.set('denoised', denoised); // disposes `previous`, now unused
+    return { x: next, denoised };
+  });
 }
 

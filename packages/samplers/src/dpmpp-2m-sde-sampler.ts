@@ -1,7 +1,7 @@
 import { checkNonNegative, checkOneOf, checkOptions } from '@diffusion/core';
 import { add, mul, sub } from '@tensorflow/tfjs-core';
 import { addNoise } from './ancestral-step';
-import { runSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler, type BuiltinSampler } from './sampler-run';
 
 /** Options of {@link createDpmpp2mSdeSampler}. */
 export interface Dpmpp2mSdeSamplerOptions {
@@ -24,31 +24,20 @@ export function createDpmpp2mSdeSampler(options?: Dpmpp2mSdeSamplerOptions): Bui
   const eta = checkNonNegative('createDpmpp2mSdeSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createDpmpp2mSdeSampler.sNoise', given.sNoise ?? 1);
   const solverType = checkOneOf('createDpmpp2mSdeSampler.solverType', given.solverType ?? 'midpoint', ['midpoint', 'heun']);
-  const sampler: BuiltinSampler = {
-    name: 'dpmpp-2m-sde',
-    specificationVersion: 'v1',
-    options: { eta, sNoise, solverType },
-    evaluationsPerStep: 1,
-    stochastic: eta > 0 && sNoise > 0,
-    minimumSteps: 2,
-    evaluations: (steps) => steps,
-    sample: (denoise, noise, sigmas, sampleOptions) =>
-      runSampler(sampler, denoise, noise, sigmas, sampleOptions, (x, tools) => {
-        const { index, sigma, sigmaNext, memory } = tools;
-        const denoised = tools.denoise(x, sigma);
-        const previous = memory.get('denoised');
-        if (sigmaNext === 0) return { x: denoised, denoised };
-        const h = Math.log(sigma / sigmaNext);
-        const hEta = (1 + eta) * h;
-        let next = sub(mul(x, (sigmaNext / sigma) * Math.exp(-eta * h)), mul(denoised, Math.expm1(-hEta)));
-        if (previous !== undefined) {
-          const r = Math.log(tools.sigmas[index - 1]! / sigma) / h;
-          const weight = solverType === 'midpoint' ? -Math.expm1(-hEta) / 2 : Math.expm1(-hEta) / hEta + 1;
-          next = add(next, mul(sub(denoised, previous), weight / r));
-        }
-        memory.set('denoised', denoised); // disposes `previous`, now unused
-        return { x: addNoise(next, sigmaNext * Math.sqrt(-Math.expm1(-2 * eta * h)) * sNoise, tools.randomNormal), denoised };
-      }),
-  };
-  return sampler;
+  return defineSampler({ name: 'dpmpp-2m-sde', options: { eta, sNoise, solverType }, stochastic: eta > 0 && sNoise > 0 }, () => (x, tools) => {
+    const { index, sigma, sigmaNext, memory } = tools;
+    const denoised = tools.denoise(x, sigma);
+    const previous = memory.get('denoised');
+    if (sigmaNext === 0) return { x: denoised, denoised };
+    const h = Math.log(sigma / sigmaNext);
+    const hEta = (1 + eta) * h;
+    let next = sub(mul(x, (sigmaNext / sigma) * Math.exp(-eta * h)), mul(denoised, Math.expm1(-hEta)));
+    if (previous !== undefined) {
+      const r = Math.log(tools.sigmas[index - 1]! / sigma) / h;
+      const weight = solverType === 'midpoint' ? -Math.expm1(-hEta) / 2 : Math.expm1(-hEta) / hEta + 1;
+      next = add(next, mul(sub(denoised, previous), weight / r));
+    }
+    memory.set('denoised', denoised); // disposes `previous`, now unused
+    return { x: addNoise(next, sigmaNext * Math.sqrt(-Math.expm1(-2 * eta * h)) * sNoise, tools.randomNormal), denoised };
+  });
 }

@@ -1,6 +1,6 @@
 import { checkOptions } from '@diffusion/core';
 import { dpmpp3mStep } from './dpmpp-3m-sde-sampler';
-import { runSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler, type BuiltinSampler } from './sampler-run';
 
 /** Options of {@link createDpmpp3mSampler} (none yet). */
 export type Dpmpp3mSamplerOptions = Record<string, never>;
@@ -13,15 +13,5 @@ export type Dpmpp3mSamplerOptions = Record<string, never>;
 export function createDpmpp3mSampler(options?: Dpmpp3mSamplerOptions): BuiltinSampler {
   checkOptions('createDpmpp3mSampler', options, []);
   const step = dpmpp3mStep(0, 0);
-  const sampler: BuiltinSampler = {
-    name: 'dpmpp-3m',
-    specificationVersion: 'v1',
-    options: {},
-    evaluationsPerStep: 1,
-    stochastic: false,
-    minimumSteps: 2,
-    evaluations: (steps) => steps,
-    sample: (denoise, noise, sigmas, sampleOptions) => runSampler(sampler, denoise, noise, sigmas, sampleOptions, step),
-  };
-  return sampler;
+  return defineSampler({ name: 'dpmpp-3m', options: {}, stochastic: false }, () => step);
 }

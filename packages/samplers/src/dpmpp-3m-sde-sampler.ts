@@ -1,7 +1,7 @@
 import { checkNonNegative, checkOptions } from '@diffusion/core';
 import { add, mul, sub } from '@tensorflow/tfjs-core';
 import { addNoise } from './ancestral-step';
-import { runSampler, type BuiltinSampler, type SamplerStep } from './sampler-run';
+import { defineSampler, type BuiltinSampler, type SamplerStep } from './sampler-run';
 
 /** Options of {@link createDpmpp3mSdeSampler}. */
 export interface Dpmpp3mSdeSamplerOptions {
@@ -62,15 +62,5 @@ export function createDpmpp3mSdeSampler(options?: Dpmpp3mSdeSamplerOptions): Bui
   const eta = checkNonNegative('createDpmpp3mSdeSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createDpmpp3mSdeSampler.sNoise', given.sNoise ?? 1);
   const step = dpmpp3mStep(eta, sNoise);
-  const sampler: BuiltinSampler = {
-    name: 'dpmpp-3m-sde',
-    specificationVersion: 'v1',
-    options: { eta, sNoise },
-    evaluationsPerStep: 1,
-    stochastic: eta > 0 && sNoise > 0,
-    minimumSteps: 2,
-    evaluations: (steps) => steps,
-    sample: (denoise, noise, sigmas, sampleOptions) => runSampler(sampler, denoise, noise, sigmas, sampleOptions, step),
-  };
-  return sampler;
+  return defineSampler({ name: 'dpmpp-3m-sde', options: { eta, sNoise }, stochastic: eta > 0 && sNoise > 0 }, () => step);
 }

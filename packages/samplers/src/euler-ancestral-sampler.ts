@@ -1,6 +1,6 @@
 import { checkNonNegative, checkOptions } from '@diffusion/core';
 import { addNoise, ancestralSigmas, eulerMove } from './ancestral-step';
-import { runSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler, type BuiltinSampler } from './sampler-run';
 
 /** Options of {@link createEulerAncestralSampler}. */
 export interface EulerAncestralSamplerOptions {
@@ -15,20 +15,9 @@ export function createEulerAncestralSampler(options?: EulerAncestralSamplerOptio
   const given = checkOptions('createEulerAncestralSampler', options, ['eta', 'sNoise']);
   const eta = checkNonNegative('createEulerAncestralSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createEulerAncestralSampler.sNoise', given.sNoise ?? 1);
-  const sampler: BuiltinSampler = {
-    name: 'euler-ancestral',
-    specificationVersion: 'v1',
-    options: { eta, sNoise },
-    evaluationsPerStep: 1,
-    stochastic: eta > 0 && sNoise > 0,
-    minimumSteps: 2,
-    evaluations: (steps) => steps,
-    sample: (denoise, noise, sigmas, sampleOptions) =>
-      runSampler(sampler, denoise, noise, sigmas, sampleOptions, (x, tools) => {
-        const denoised = tools.denoise(x, tools.sigma);
-        const { sigmaDown, sigmaUp } = ancestralSigmas(tools.sigma, tools.sigmaNext, eta);
-        return { x: addNoise(eulerMove(x, denoised, tools.sigma, sigmaDown), sigmaUp * sNoise, tools.randomNormal), denoised };
-      }),
-  };
-  return sampler;
+  return defineSampler({ name: 'euler-ancestral', options: { eta, sNoise }, stochastic: eta > 0 && sNoise > 0 }, () => (x, tools) => {
+    const denoised = tools.denoise(x, tools.sigma);
+    const { sigmaDown, sigmaUp } = ancestralSigmas(tools.sigma, tools.sigmaNext, eta);
+    return { x: addNoise(eulerMove(x, denoised, tools.sigma, sigmaDown), sigmaUp * sNoise, tools.randomNormal), denoised };
+  });
 }

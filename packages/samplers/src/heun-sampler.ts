@@ -1,7 +1,7 @@
 import { checkNonNegative, checkOptions, invalidOption, toDerivative } from '@diffusion/core';
 import { add, mul } from '@tensorflow/tfjs-core';
 import { addNoise } from './ancestral-step';
-import { runSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler, type BuiltinSampler } from './sampler-run';
 
 /** Options of {@link createHeunSampler} (Karras et al. 2022, Alg. 2). */
 export interface HeunSamplerOptions {
@@ -26,28 +26,25 @@ export function createHeunSampler(options?: HeunSamplerOptions): BuiltinSampler 
   const sTmax = given.sTmax ?? Number.POSITIVE_INFINITY;
   if (typeof sTmax !== 'number' || Number.isNaN(sTmax) || sTmax < sTmin) throw invalidOption('createHeunSampler.sTmax', sTmax, `a number >= sTmin (${sTmin}), or Infinity`);
   const sNoise = checkNonNegative('createHeunSampler.sNoise', given.sNoise ?? 1);
-  const sampler: BuiltinSampler = {
+  const definition = {
     name: 'heun',
-    specificationVersion: 'v1',
     options: { sChurn, sTmin, sTmax: Number.isFinite(sTmax) ? sTmax : null, sNoise },
-    evaluationsPerStep: 2,
     stochastic: sChurn > 0 && sNoise > 0,
-    minimumSteps: 2,
-    evaluations: (steps) => Math.max(0, 2 * steps - 1),
-    sample: (denoise, noise, sigmas, sampleOptions) =>
-      runSampler(sampler, denoise, noise, sigmas, sampleOptions, (x, tools) => {
-        const { sigma, sigmaNext } = tools;
-        const steps = tools.sigmas.length - 1;
-        const gamma = sigma >= sTmin && sigma <= sTmax ? Math.min(sChurn / steps, Math.SQRT2 - 1) : 0;
-        const sigmaHat = sigma * (1 + gamma);
-        const xHat = addNoise(x, sNoise * Math.sqrt(sigmaHat * sigmaHat - sigma * sigma), tools.randomNormal);
-        const denoised = tools.denoise(xHat, sigmaHat);
-        const derivative = toDerivative(xHat, denoised, sigmaHat);
-        const euler = add(xHat, mul(derivative, sigmaNext - sigmaHat));
-        if (sigmaNext === 0) return { x: euler, denoised };
-        const derivativeNext = toDerivative(euler, tools.denoise(euler, sigmaNext), sigmaNext);
-        return { x: add(xHat, mul(add(derivative, derivativeNext), (sigmaNext - sigmaHat) / 2)), denoised };
-      }),
+    evaluationsPerStep: 2,
+    // The last step into sigma 0 is a plain Euler step.
+    evaluations: (steps: number) => Math.max(0, 2 * steps - 1),
   };
-  return sampler;
+  return defineSampler(definition, () => (x, tools) => {
+    const { sigma, sigmaNext } = tools;
+    const steps = tools.sigmas.length - 1;
+    const gamma = sigma >= sTmin && sigma <= sTmax ? Math.min(sChurn / steps, Math.SQRT2 - 1) : 0;
+    const sigmaHat = sigma * (1 + gamma);
+    const xHat = addNoise(x, sNoise * Math.sqrt(sigmaHat * sigmaHat - sigma * sigma), tools.randomNormal);
+    const denoised = tools.denoise(xHat, sigmaHat);
+    const derivative = toDerivative(xHat, denoised, sigmaHat);
+    const euler = add(xHat, mul(derivative, sigmaNext - sigmaHat));
+    if (sigmaNext === 0) return { x: euler, denoised };
+    const derivativeNext = toDerivative(euler, tools.denoise(euler, sigmaNext), sigmaNext);
+    return { x: add(xHat, mul(add(derivative, derivativeNext), (sigmaNext - sigmaHat) / 2)), denoised };
+  });
 }

@@ -1,7 +1,7 @@
 import { checkInRange, checkOptions, checkPositiveInteger, toDerivative } from '@diffusion/core';
 import { add, mul, type Tensor } from '@tensorflow/tfjs-core';
 import { lmsCoefficients, maximumLmsOrder } from './lms-coefficients';
-import { runSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler, type BuiltinSampler } from './sampler-run';
 
 /** Options of {@link createLmsSampler}. */
 export interface LmsSamplerOptions {
@@ -18,27 +18,16 @@ export interface LmsSamplerOptions {
 export function createLmsSampler(options?: LmsSamplerOptions): BuiltinSampler {
   const given = checkOptions('createLmsSampler', options, ['order']);
   const order = checkInRange('createLmsSampler.order', checkPositiveInteger('createLmsSampler.order', given.order ?? 4), 1, maximumLmsOrder);
-  const sampler: BuiltinSampler = {
-    name: 'lms',
-    specificationVersion: 'v1',
-    options: { order },
-    evaluationsPerStep: 1,
-    stochastic: false,
-    minimumSteps: 2,
-    evaluations: (steps) => steps,
-    sample: (denoise, noise, sigmas, sampleOptions) =>
-      runSampler(sampler, denoise, noise, sigmas, sampleOptions, (x, tools) => {
-        const { index, sigma, memory } = tools;
-        const denoised = tools.denoise(x, sigma);
-        for (let k = order - 1; k > 0; k -= 1) memory.set(`derivative${k}`, memory.get(`derivative${k - 1}`));
-        memory.set('derivative0', toDerivative(x, denoised, sigma));
-        const coefficients = lmsCoefficients(tools.sigmas, index, Math.min(index + 1, order));
-        let next: Tensor = x;
-        coefficients.forEach((coefficient, k) => {
-          next = add(next, mul(memory.get(`derivative${k}`)!, coefficient));
-        });
-        return { x: next, denoised };
-      }),
-  };
-  return sampler;
+  return defineSampler({ name: 'lms', options: { order }, stochastic: false }, () => (x, tools) => {
+    const { index, sigma, memory } = tools;
+    const denoised = tools.denoise(x, sigma);
+    for (let k = order - 1; k > 0; k -= 1) memory.set(`derivative${k}`, memory.get(`derivative${k - 1}`));
+    memory.set('derivative0', toDerivative(x, denoised, sigma));
+    const coefficients = lmsCoefficients(tools.sigmas, index, Math.min(index + 1, order));
+    let next: Tensor = x;
+    coefficients.forEach((coefficient, k) => {
+      next = add(next, mul(memory.get(`derivative${k}`)!, coefficient));
+    });
+    return { x: next, denoised };
+  });
 }

@@ -63,6 +63,37 @@ interface SamplerSpec {
   readonly minimumSteps: number;
 }
 
+/** What differs between built-in samplers; `defineSampler` fills in the rest. */
+export interface SamplerDefinition {
+  readonly name: string;
+  /** JSON-serialisable options after defaults. */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly stochastic: boolean;
+  /** Denoiser calls per step (default 1). */
+  readonly evaluationsPerStep?: number;
+  /** Denoiser calls of a run of `steps` steps (default `steps × evaluationsPerStep`). */
+  evaluations?(steps: number): number;
+}
+
+/**
+ * A built-in sampler (specification v1, ladders of at least 2 sigmas) whose `sample` runs the
+ * step made by `createStep` — once per run, so a step may keep per-run state — with `runSampler`.
+ */
+export function defineSampler(definition: SamplerDefinition, createStep: () => SamplerStep): BuiltinSampler {
+  const evaluationsPerStep = definition.evaluationsPerStep ?? 1;
+  const sampler: BuiltinSampler = {
+    name: definition.name,
+    specificationVersion: 'v1',
+    options: definition.options,
+    evaluationsPerStep,
+    stochastic: definition.stochastic,
+    minimumSteps: 2,
+    evaluations: definition.evaluations ?? ((steps) => steps * evaluationsPerStep),
+    sample: (denoise, noise, sigmas, sampleOptions) => runSampler(sampler, denoise, noise, sigmas, sampleOptions, createStep()),
+  };
+  return sampler;
+}
+
 function checkSampleOptions(field: string, options: SampleOptions | undefined): SampleOptions {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null) throw invalidOption(field, options, 'an options object');
