@@ -2,6 +2,7 @@ import {
   engine, getGradient, getKernel, registerGradient, registerKernel, util,
   type KernelFunc, type NamedAttrMap, type Tensor, type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { float32MemoryBackends, runFloat32Kernel, type Float32MemoryBackend } from '@diffusion/core';
 import { groupNormBackward, groupNormForward, type GroupNormLayout } from './group-norm-kernel-loops';
 import {
   groupNormSimdBackward, groupNormSimdFits, groupNormSimdForward, groupNormSimdModule, groupNormSimdScratchLength, type GroupNormSimdExports,
@@ -22,52 +23,6 @@ export interface GroupNormAttrs {
   readonly activation: GroupNormActivation;
 }
 
-/** How a backend's float32 memory is read and written by the shared loops. */
-interface BackendMemory {
-  /**
-   * Allocates every output (and on wasm `scratchLength` float32 scratch) first (wasm may grow its
-   * heap), then reads the inputs and outputs.
-   */
-  run(backend: object, inputs: TensorInfo[], outputShapes: number[][], body: (inputs: Float32Array[], outputs: Float32Array[], scratch: Float32Array) => void, scratchLength?: number): TensorInfo[];
-}
-
-type WasmBackend = {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-  wasm: { _malloc(bytes: number): number; _free(pointer: number): void };
-};
-type CpuBackend = { data: { get(dataId: object): { values?: unknown } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo };
-
-const wasmMemory: BackendMemory = {
-  run(backend, inputs, outputShapes, body, scratchLength = 0) {
-    const heap = backend as WasmBackend;
-    const outputs = outputShapes.map((shape) => heap.makeOutput(shape, 'float32'));
-    const scratch = scratchLength > 0 ? heap.wasm._malloc(4 * scratchLength) >>> 0 : 0;
-    try {
-      // Views taken only after every allocation: a heap growth detaches earlier views.
-      const outputViews = outputs.map((info) => heap.typedArrayFromHeap(info));
-      body(inputs.map((info) => heap.typedArrayFromHeap(info)), outputViews, new Float32Array(outputViews[0]!.buffer, scratch, scratchLength));
-    } finally {
-      if (scratch !== 0) heap.wasm._free(scratch);
-    }
-    return outputs;
-  },
-};
-
-const cpuMemory: BackendMemory = {
-  run(backend, inputs, outputShapes, body) {
-    const cpu = backend as CpuBackend;
-    const read = (info: TensorInfo) => {
-      const values = cpu.data.get(info.dataId).values;
-      return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
-    };
-    const outputs = outputShapes.map((shape) => new Float32Array(util.sizeFromShape(shape)));
-    body(inputs.map(read), outputs, new Float32Array(0));
-    return outputs.map((values, index) => cpu.makeTensorInfo(outputShapes[index]!, 'float32', values));
-  },
-};
-
-const memories: Record<string, BackendMemory> = { wasm: wasmMemory, cpu: cpuMemory };
 
 /** Checks the kernel inputs and returns the loop layout. */
 function layoutOf(kernel: string, x: TensorInfo, others: TensorInfo[], attrs: GroupNormAttrs): GroupNormLayout {
@@ -88,17 +43,17 @@ function attrsOf(attrs: NamedAttrMap | undefined): GroupNormAttrs {
 }
 
 /** The SIMD loops when the backend is wasm, the engine has SIMD and the layout fits; else undefined (JS loops). */
-function simdFor(memory: BackendMemory, backend: object, layout: GroupNormLayout): GroupNormSimdExports | undefined {
-  return memory === wasmMemory && groupNormSimdFits(layout) ? groupNormSimdModule(backend) : undefined;
+function simdFor(memory: Float32MemoryBackend, backend: object, layout: GroupNormLayout): GroupNormSimdExports | undefined {
+  return memory === 'wasm' && groupNormSimdFits(layout) ? groupNormSimdModule(backend) : undefined;
 }
 
 /** The fused forward kernel for one backend's memory. */
-function createForward(memory: BackendMemory): KernelFunc {
+function createForward(memory: Float32MemoryBackend): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, gain, bias } = inputs as Record<'x' | 'gain' | 'bias', TensorInfo>;
     const layout = layoutOf(groupNormKernelName, x, [gain, bias], attrsOf(attrs));
     const simd = simdFor(memory, backend, layout);
-    return memory.run(backend, [x, gain, bias], [[...x.shape]], ([xs, gains, biases], [y], scratch) => {
+    return runFloat32Kernel(memory, backend, [x, gain, bias], [[...x.shape]], ([xs, gains, biases], [y], scratch) => {
       if (simd === undefined) groupNormForward(xs!, gains!, biases!, y!, layout);
       else groupNormSimdForward(simd, xs!, gains!, biases!, y!, scratch, layout);
     }, simd === undefined ? 0 : groupNormSimdScratchLength(layout))[0]!;
@@ -106,12 +61,12 @@ function createForward(memory: BackendMemory): KernelFunc {
 }
 
 /** The fused backward kernel (three outputs: dx, dgain, dbias) for one backend's memory. */
-function createBackward(memory: BackendMemory): KernelFunc {
+function createBackward(memory: Float32MemoryBackend): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, gain, bias, dy } = inputs as Record<'x' | 'gain' | 'bias' | 'dy', TensorInfo>;
     const layout = layoutOf(groupNormGradKernelName, x, [gain, bias, dy], attrsOf(attrs));
     const simd = simdFor(memory, backend, layout);
-    return memory.run(backend, [x, gain, bias, dy], [[...x.shape], [layout.channels], [layout.channels]], ([xs, gains, biases, dys], [dx, dgain, dbias], scratch) => {
+    return runFloat32Kernel(memory, backend, [x, gain, bias, dy], [[...x.shape], [layout.channels], [layout.channels]], ([xs, gains, biases, dys], [dx, dgain, dbias], scratch) => {
       if (simd === undefined) groupNormBackward(xs!, gains!, biases!, dys!, dx!, dgain!, dbias!, layout);
       else groupNormSimdBackward(simd, xs!, gains!, biases!, dys!, dx!, dgain!, dbias!, scratch, layout);
     }, simd === undefined ? 0 : groupNormSimdScratchLength(layout));
@@ -123,7 +78,7 @@ function createBackward(memory: BackendMemory): KernelFunc {
  * once; a no-op for other backends. Returns whether the backend now has the forward kernel.
  */
 export function ensureGroupNormKernels(backendName: string): boolean {
-  const memory = memories[backendName];
+  const memory = float32MemoryBackends.find((name) => name === backendName);
   if (memory !== undefined && getKernel(groupNormKernelName, backendName) === undefined) {
     registerKernel({ kernelName: groupNormKernelName, backendName, kernelFunc: createForward(memory) });
     registerKernel({ kernelName: groupNormGradKernelName, backendName, kernelFunc: createBackward(memory) });

@@ -47,3 +47,5 @@ export {
   wasmVector,
 } from './wasm-simd-module';
 export type { WasmFunction } from './wasm-simd-module';
+export { float32MemoryBackends, runFloat32Kernel } from './float32-kernel-memory';
+export type { Float32KernelBody, Float32MemoryBackend } from './float32-kernel-memory';

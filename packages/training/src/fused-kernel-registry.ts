@@ -1,11 +1,6 @@
+import { float32MemoryBackends, runFloat32Kernel, type Float32MemoryBackend } from '@diffusion/core';
 import { backend as currentBackend, getBackend, getKernel, registerKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmSimdUpdates, type WasmSimdUpdates } from './wasm-simd-updates';
-
-/** The backends whose tensors live in JavaScript-visible float32 arrays, where one loop replaces a chain of kernels. */
-export const fusedKernelBackends = ['cpu', 'wasm'] as const;
-
-type WasmBackend = { makeOutput(shape: number[], dtype: 'float32'): TensorInfo; typedArrayFromHeap(info: TensorInfo): Float32Array };
-type CpuBackend = { data: { get(dataId: object): { values?: unknown } }; makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo };
 
 /** Computes output arrays from input arrays (same index space); the arrays are only valid during the call. */
 export type Float32Loop = (inputs: readonly Float32Array[], outputs: readonly Float32Array[]) => void;
@@ -28,27 +23,12 @@ export interface Float32KernelSpec {
   readonly wasmMaxSize: number;
 }
 
-/**
- * A kernel function for one backend that reads float32 inputs and writes float32 outputs of the
- * given shapes in place, without any intermediate tensor. On wasm every output is allocated before
- * any heap view is taken (a heap growth detaches older views).
- */
-function float32KernelFunc(backendName: (typeof fusedKernelBackends)[number], { inputNames, outputShapes, loop, wasmSimd }: Float32KernelSpec): KernelFunc {
+/** A kernel function for one backend that runs the spec's loop in place on the backend's float32 memory. */
+function float32KernelFunc(backendName: Float32MemoryBackend, { inputNames, outputShapes, loop, wasmSimd }: Float32KernelSpec): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const infos = inputNames === 'all' ? (Object.values(inputs) as TensorInfo[]) : inputNames.map((name) => (inputs as Record<string, TensorInfo>)[name]!);
-    const shapes = outputShapes(infos, attrs as Record<string, unknown>);
-    if (backendName === 'wasm') {
-      const compute = loop(attrs as Record<string, unknown>, wasmSimd ? wasmSimdUpdates(backend) : undefined);
-      const heap = backend as unknown as WasmBackend;
-      const outputs = shapes.map((shape) => heap.makeOutput(shape, 'float32'));
-      compute(infos.map((info) => heap.typedArrayFromHeap(info)), outputs.map((info) => heap.typedArrayFromHeap(info)));
-      return outputs.length === 1 ? outputs[0]! : outputs;
-    }
-    const compute = loop(attrs as Record<string, unknown>);
-    const cpu = backend as unknown as CpuBackend;
-    const values = shapes.map((shape) => new Float32Array(shape.reduce((size, length) => size * length, 1)));
-    compute(infos.map((info) => cpu.data.get(info.dataId).values as Float32Array), values);
-    const outputs = shapes.map((shape, index) => cpu.makeTensorInfo(shape, 'float32', values[index]!));
+    const compute = loop(attrs as Record<string, unknown>, backendName === 'wasm' && wasmSimd ? wasmSimdUpdates(backend) : undefined);
+    const outputs = runFloat32Kernel(backendName, backend, infos, outputShapes(infos, attrs as Record<string, unknown>), (ins, outs) => compute(ins, outs));
     return outputs.length === 1 ? outputs[0]! : outputs;
   };
 }
@@ -59,7 +39,8 @@ function float32KernelFunc(backendName: (typeof fusedKernelBackends)[number], { 
  * 0 where it is absent (webgl, webgpu, tensorflow keep the composed tfjs ops).
  */
 export function fusedKernelMaxSize(spec: Float32KernelSpec): number {
-  for (const backendName of fusedKernelBackends) {
+  // cpu and wasm: their tensors live in JavaScript-visible float32 arrays, where one loop replaces a chain of kernels.
+  for (const backendName of float32MemoryBackends) {
     if (getKernel(spec.kernelName, backendName) === undefined) {
       registerKernel({ kernelName: spec.kernelName, backendName, kernelFunc: float32KernelFunc(backendName, spec) });
     }
