@@ -1,6 +1,6 @@
 import { checkInRange, checkOneOf, checkPositiveInteger, DiffusionError } from '@diffusion/core';
 import { findBackendFactory, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
-import { prepareWasmThreads, releaseWasmThreadWorkers, type WasmBackendModule } from './wasm-threads';
+import { prepareWasmThreads, releaseWasmThreadWorkers, startKernelHelperThreads, type WasmBackendModule } from './wasm-threads';
 
 /** The tfjs backends {@link selectBackend} knows: native TensorFlow (tfjs-node), WebAssembly, plain JS. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -14,6 +14,8 @@ export interface SelectBackendOptions {
    * threaded build, also in Node (see `prepareWasmThreads`); it pays off only on idle cores
    * (measured here: 1.6x on the convolution workloads with the second core idle, slower than one
    * thread when another process keeps it busy). Fixed at the first start of wasm in a process.
+   * In Node it also starts `wasmThreads - 1` helper threads for our own SIMD kernels (the
+   * convolution weight gradient), which share the work with the main thread.
    */
   readonly wasmThreads?: number;
 }
@@ -57,6 +59,7 @@ export async function selectBackend(preferred?: BackendName, options: SelectBack
           releaseWasmThreadWorkers();
           const actual = (module as WasmBackendModule).getThreadsCount();
           if (actual !== threads) throw new DiffusionError('invalid-option', `selectBackend: wasm runs ${actual} thread(s), not ${threads}: the thread count is fixed when wasm first starts in a process.`, { field: 'selectBackend.wasmThreads', value: threads, allowed: `${actual} (set it before wasm's first start)` });
+          await startKernelHelperThreads(threads - 1);
         }
         return name;
       }

@@ -7,7 +7,7 @@
  * arrays of C at `params + 8 rowBytes` and `params + 10 rowBytes` (the two per-channel sums that
  * `stats` and `backwardSums` write): 12 rowBytes in all.
  */
-import { localGet, localSet, simdOpcode, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType, type WasmFunction } from '@diffusion/core';
+import { i32Const, localGet, localSet, simdOpcode, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType, type WasmFunction } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
@@ -27,16 +27,6 @@ function splat(value: number): number[] {
   return [...op(0x0c), ...bytes];
 }
 const zero = splat(0);
-const i32Const = (value: number) => [0x41, ...signedLeb(value)];
-function signedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) return [...bytes, byte];
-    bytes.push(byte | 0x80);
-  }
-}
 const i32Add = [0x6a];
 /** `v128.store` of the stack's (address, value) with a constant byte offset below 128. */
 const storeAt = (offset: number) => [...op(0x0b), 0, offset];

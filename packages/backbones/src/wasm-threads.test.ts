@@ -4,7 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../test/backbone-assertions';
 import { selectBackend } from './backend-selection';
+import { convWeightGradientSimd, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { createUnetBackbone } from './unet-backbone';
+import { wasmKernelHelpersFor } from './wasm-kernel-helpers';
+import { wasmBackendMemory } from '@diffusion/core';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
 
 // Vitest runs each test file in its own process, so wasm starts here for the first time.
@@ -49,6 +52,24 @@ describe('selectBackend with wasm threads', () => {
     expect(relativeError(wasmUnet.output, cpuUnet.output)).toBeLessThan(1e-4);
     expect(relativeError(wasmUnet.gradient, cpuUnet.gradient)).toBeLessThan(1e-4);
     tf.dispose([a, b]);
+  }, 60_000);
+
+  it('starts one kernel helper thread, which computes part of the SIMD weight gradient: equal to the cpu backend', async () => {
+    await tf.setBackend('wasm');
+    const helpers = wasmKernelHelpersFor(wasmBackendMemory(tf.backend()));
+    expect(helpers?.count).toBe(1);
+    const info = tf.backend_util.computeConv2DInfo([6, 14, 14, 32], [3, 3, 32, 64], 1, 1, 'same');
+    const x = tf.tensor4d(values(6, 6 * 14 * 14 * 32), [6, 14, 14, 32]);
+    const dy = tf.tensor4d(values(7, 6 * 14 * 14 * 64), [6, 14, 14, 64]);
+    const before = tf.memory().numTensors;
+    const result = tf.engine().makeTensorFromTensorInfo(convWeightGradientSimd(convWeightGradientSimdModule(tf.backend())!, tf.backend(), x, dy, info));
+    const threaded = (await result.data()) as Float32Array;
+    result.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    await tf.setBackend('cpu');
+    const reference = tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, w as tf.Tensor4D, 1, 'same'), dy)))(tf.zeros([3, 3, 32, 64])).dataSync() as Float32Array);
+    expect(relativeError(threaded, reference)).toBeLessThan(1e-5);
+    tf.dispose([x, dy]);
   }, 60_000);
 
   it('says that the thread count is fixed once wasm has started', async () => {

@@ -1,5 +1,8 @@
-import { checkInRange, checkPositiveInteger, DiffusionError } from '@diffusion/core';
+import { checkInRange, checkPositiveInteger, DiffusionError, wasmBackendMemory } from '@diffusion/core';
 import { backend as currentBackend, env } from '@tensorflow/tfjs-core';
+import { convWeightGradientSimdBytes } from './conv-weight-gradient-simd-code';
+import { convWeightGradientModuleName } from './conv-weight-gradient-simd';
+import { startWasmKernelHelpers, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
 /** The parts of `@tensorflow/tfjs-backend-wasm`'s module that thread start-up needs. */
 export interface WasmBackendModule {
@@ -97,4 +100,15 @@ export function releaseWasmThreadWorkers(): void {
   const pool = (currentBackend() as unknown as { wasm?: { PThread?: PthreadPool } }).wasm?.PThread;
   if (pool === undefined) return;
   for (const worker of [...pool.runningWorkers, ...pool.unusedWorkers]) worker.unref?.();
+}
+
+/**
+ * In Node, after the threaded backend started: `count` helper threads for our own kernels on its
+ * shared memory (wasm-kernel-helpers.ts), started once per memory. Browsers keep one thread for
+ * them (their main thread may not block on `Atomics.wait`).
+ */
+export async function startKernelHelperThreads(count: number): Promise<void> {
+  const memory = wasmBackendMemory(currentBackend());
+  if (!isNode || count < 1 || memory === undefined || !(memory.buffer instanceof SharedArrayBuffer) || wasmKernelHelpersFor(memory) !== undefined) return;
+  await startWasmKernelHelpers(memory, count, { [convWeightGradientModuleName]: convWeightGradientSimdBytes(true) });
 }

@@ -1,4 +1,5 @@
 import { DiffusionError } from '@diffusion/core';
+import { convWeightGradientSimd, convWeightGradientSimdFits, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { createConcat } from './wasm-concat-kernel';
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
@@ -15,6 +16,13 @@ export interface WasmTrainingKernelsOptions {
    * the stride) with the flipped, in/out-swapped filter, which runs on XNNPACK (default true).
    */
   readonly fastConvInputGradient?: boolean;
+  /**
+   * Compute `Conv2DBackpropFilter` with our WebAssembly SIMD loops (conv-weight-gradient-simd-code.ts),
+   * split across the wasm kernel helper threads when `selectBackend` started them, wherever the
+   * channels fit its register tiles; otherwise, and with false, as one XNNPACK convolution of the
+   * batch/channel-swapped input (default true).
+   */
+  readonly simdConvWeightGradient?: boolean;
   /** Also replace the wasm `Concat` kernel, for short rows, by one flat copy loop (default true). */
   readonly fastConcat?: boolean;
 }
@@ -22,6 +30,7 @@ export interface WasmTrainingKernelsOptions {
 type Backend = { disposeData(dataId: object): unknown };
 const backendName = 'wasm';
 const patched = Symbol.for('@diffusion/backbones/wasm-training-kernel');
+const simdVariant = Symbol.for('@diffusion/backbones/simd-conv-weight-gradient');
 
 /** Runs a registered wasm kernel directly on TensorInfos (as tfjs backends compose kernels). */
 function run(name: string, backend: object, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: NamedAttrMap = {}): TensorInfo {
@@ -39,20 +48,26 @@ function run(name: string, backend: object, inputs: Record<string, TensorInfo> |
  * gradient. No im2col matrix is built and no transposed matMul runs (an im2col + GEMM version
  * measured 1.3–3x slower here).
  */
-const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
+function createConv2DBackpropFilter(simdLoops: boolean): KernelFunc {
+  return ({ inputs, backend, attrs }) => conv2DBackpropFilter(inputs as { x: TensorInfo; dy: TensorInfo }, backend, attrs ?? {}, simdLoops);
+}
+
+function conv2DBackpropFilter(inputs: { x: TensorInfo; dy: TensorInfo }, backend: object, attrs: NamedAttrMap, simdLoops: boolean): TensorInfo {
   const temporaries: TensorInfo[] = [];
   const keep = (info: TensorInfo) => (temporaries.push(info), info);
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
     strides: [number, number] | number; pad: backend_util.ExplicitPadding | 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW';
     dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number];
   };
-  let { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  let { x, dy } = inputs;
   try {
     if (dataFormat === 'NCHW') {
       x = keep(run('Transpose', backend, { x }, { perm: [0, 2, 3, 1] }));
       dy = keep(run('Transpose', backend, { x: dy }, { perm: [0, 2, 3, 1] }));
     }
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const simd = simdLoops && convWeightGradientSimdFits(info) ? convWeightGradientSimdModule(backend) : undefined;
+    if (simd !== undefined) return convWeightGradientSimd(simd, backend, x, dy, info);
     const { inChannels, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
     const swapped = keep(run('Transpose', backend, { x }, { perm: [3, 1, 2, 0] }));
     const dyAsFilter = keep(run('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] }));
@@ -68,7 +83,7 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   } finally {
     for (const tensorInfo of temporaries) (backend as Backend).disposeData(tensorInfo.dataId);
   }
-};
+}
 
 /**
  * Input gradient of a convolution (the transposed convolution) as one forward convolution on the
@@ -170,8 +185,12 @@ export function registerWasmTrainingKernels(options: WasmTrainingKernelsOptions 
     throw new DiffusionError('invalid-argument', 'registerWasmTrainingKernels: the wasm backend is not loaded; import "@tensorflow/tfjs-backend-wasm" first.', { field: 'backend', value: backendName, allowed: 'an imported @tensorflow/tfjs-backend-wasm' });
   }
   const registered: string[] = [];
-  if (getKernel('Conv2DBackpropFilter', backendName) === undefined) {
-    registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc: conv2DBackpropFilter, [patched]: true } as KernelConfig);
+  // Ours is replaced when asked for the other variant; someone else's is kept.
+  const simdLoops = options.simdConvWeightGradient ?? true;
+  const existing = getKernel('Conv2DBackpropFilter', backendName) as (KernelConfig & Record<symbol, boolean>) | undefined;
+  if (existing === undefined || (existing[patched] && existing[simdVariant] !== simdLoops)) {
+    if (existing !== undefined) unregisterKernel('Conv2DBackpropFilter', backendName);
+    registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc: createConv2DBackpropFilter(simdLoops), [patched]: true, [simdVariant]: simdLoops } as KernelConfig);
     registered.push('Conv2DBackpropFilter');
   }
   if (options.fastTransposedMatMul ?? true) {

@@ -37,6 +37,8 @@ export {
   localSet,
   simdOpcode,
   uleb128,
+  sleb128,
+  i32Const,
   v128Load,
   v128Store,
   wasmBackendMemory,

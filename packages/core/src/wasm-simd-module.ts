@@ -20,6 +20,22 @@ export function uleb128(value: number): number[] {
   return bytes;
 }
 
+/** A signed integer as LEB128 bytes, WebAssembly core spec §5.2.2 (the immediate of `i32.const`). */
+export function sleb128(value: number): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) return [...bytes, byte];
+    bytes.push(byte | 0x80);
+  }
+}
+
+/** `i32.const value`, WebAssembly core spec §5.4.7. */
+export function i32Const(value: number): number[] {
+  return [0x41, ...sleb128(value)];
+}
+
 /** An ASCII name (its length, then its bytes), WebAssembly core spec §5.2.4. */
 export function wasmName(value: string): number[] {
   return [...uleb128(value.length), ...[...value].map((character) => character.charCodeAt(0))];

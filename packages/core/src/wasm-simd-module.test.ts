@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { i32Const, sleb128, uleb128 } from './wasm-simd-module';
+
+describe('LEB128 integers (WebAssembly core spec §5.2.2)', () => {
+  it('encodes the signed examples of the LEB128 definition and the i32 range ends', () => {
+    expect(sleb128(2)).toEqual([0x02]);
+    expect(sleb128(-2)).toEqual([0x7e]);
+    expect(sleb128(63)).toEqual([0x3f]);
+    expect(sleb128(64)).toEqual([0xc0, 0x00]);
+    expect(sleb128(-64)).toEqual([0x40]);
+    expect(sleb128(-65)).toEqual([0xbf, 0x7f]);
+    expect(sleb128(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(sleb128(2147483647)).toEqual([0xff, 0xff, 0xff, 0xff, 0x07]);
+    expect(sleb128(-2147483648)).toEqual([0x80, 0x80, 0x80, 0x80, 0x78]);
+    expect(uleb128(624485)).toEqual([0xe5, 0x8e, 0x26]);
+  });
+
+  it('i32.const returns the value it encodes, checked by running a module', () => {
+    for (const value of [0, 1, -1, 63, 64, -64, -65, 4096, -123456, 2147483647, -2147483648]) {
+      const body = [0x00, ...i32Const(value), 0x0b];
+      const bytes = Uint8Array.from([
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+        0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // type: [] -> [i32]
+        0x03, 0x02, 0x01, 0x00, // function 0 of type 0
+        0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, // export "f"
+        0x0a, body.length + 2, 0x01, body.length, ...body,
+      ]);
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+      expect((instance.exports.f as () => number)()).toBe(value);
+    }
+  });
+});
