@@ -44,7 +44,7 @@ function simdFilterGradient(convCase: ConvCase, seed: number): Float32Array {
 async function cpuFilterGradient(convCase: ConvCase, seed: number): Promise<Float32Array> {
   await tf.setBackend('cpu');
   const info = tf.backend_util.computeConv2DInfo(convCase.x, convCase.filter, convCase.strides, 1, convCase.pad as 'same');
-  const outShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+  const outShape: [number, number, number, number] = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
   const result = tf.tidy(() => {
     const x = tf.tensor(values(seed, convCase.x), convCase.x) as tf.Tensor4D;
     const dy = tf.tensor(values(seed + 5, outShape), outShape) as tf.Tensor4D;

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../test/backbone-assertions';
 import { selectBackend } from './backend-selection';
+import { convForwardSimd, convForwardSimdModule } from './conv-forward-simd';
 import { convWeightGradientSimd, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { createUnetBackbone } from './unet-backbone';
 import { wasmKernelHelpersFor } from './wasm-kernel-helpers';
@@ -70,6 +71,22 @@ describe('selectBackend with wasm threads', () => {
     const reference = tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, w as tf.Tensor4D, 1, 'same'), dy)))(tf.zeros([3, 3, 32, 64])).dataSync() as Float32Array);
     expect(relativeError(threaded, reference)).toBeLessThan(1e-5);
     tf.dispose([x, dy]);
+  }, 60_000);
+
+  it('splits the SIMD convolution\'s output pixels with the helper thread: equal to the cpu backend', async () => {
+    await tf.setBackend('wasm');
+    const info = tf.backend_util.computeConv2DInfo([5, 14, 14, 24], [3, 3, 24, 16], 1, 1, 'same');
+    const x = tf.tensor4d(values(8, 5 * 14 * 14 * 24), [5, 14, 14, 24]);
+    const filter = tf.tensor4d(values(9, 9 * 24 * 16), [3, 3, 24, 16]);
+    const before = tf.memory().numTensors;
+    const result = tf.engine().makeTensorFromTensorInfo(convForwardSimd(convForwardSimdModule(tf.backend())!, tf.backend(), x, filter, info));
+    const threaded = (await result.data()) as Float32Array;
+    result.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    await tf.setBackend('cpu');
+    const reference = tf.tidy(() => tf.conv2d(x, filter, 1, 'same').dataSync() as Float32Array);
+    expect(relativeError(threaded, reference)).toBeLessThan(1e-5);
+    tf.dispose([x, filter]);
   }, 60_000);
 
   it('says that the thread count is fixed once wasm has started', async () => {

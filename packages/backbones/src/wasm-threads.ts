@@ -2,6 +2,8 @@ import { checkInRange, checkPositiveInteger, DiffusionError, wasmBackendMemory }
 import { backend as currentBackend, env } from '@tensorflow/tfjs-core';
 import { convWeightGradientSimdBytes } from './conv-weight-gradient-simd-code';
 import { convWeightGradientModuleName } from './conv-weight-gradient-simd';
+import { convForwardSimdBytes } from './conv-forward-simd-code';
+import { convForwardModuleName } from './conv-forward-simd';
 import { startWasmKernelHelpers, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
 /** The parts of `@tensorflow/tfjs-backend-wasm`'s module that thread start-up needs. */
@@ -104,11 +106,12 @@ export function releaseWasmThreadWorkers(): void {
 
 /**
  * In Node, after the threaded backend started: `count` helper threads for our own kernels on its
- * shared memory (wasm-kernel-helpers.ts), started once per memory. Browsers keep one thread for
+ * shared memory (wasm-kernel-helpers.ts), started once per memory: the convolution weight gradient
+ * and forward (implicit GEMM) loops. Browsers keep one thread for
  * them (their main thread may not block on `Atomics.wait`).
  */
 export async function startKernelHelperThreads(count: number): Promise<void> {
   const memory = wasmBackendMemory(currentBackend());
   if (!isNode || count < 1 || memory === undefined || !(memory.buffer instanceof SharedArrayBuffer) || wasmKernelHelpersFor(memory) !== undefined) return;
-  await startWasmKernelHelpers(memory, count, { [convWeightGradientModuleName]: convWeightGradientSimdBytes(true) });
+  await startWasmKernelHelpers(memory, count, { [convWeightGradientModuleName]: convWeightGradientSimdBytes(true), [convForwardModuleName]: convForwardSimdBytes(true) });
 }

@@ -1,4 +1,5 @@
 import { DiffusionError } from '@diffusion/core';
+import { convForwardSimd, convForwardSimdFits, convForwardSimdModule } from './conv-forward-simd';
 import { convWeightGradientSimd, convWeightGradientSimdFits, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { createConcat } from './wasm-concat-kernel';
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
@@ -23,6 +24,13 @@ export interface WasmTrainingKernelsOptions {
    * batch/channel-swapped input (default true).
    */
   readonly simdConvWeightGradient?: boolean;
+  /**
+   * Also replace the wasm `Conv2D` kernel, where the output channels are a multiple of 8 (NHWC, no
+   * dilation), by our WebAssembly SIMD implicit GEMM (conv-forward-simd-code.ts), split across the
+   * wasm kernel helper threads; it also runs the input gradients, which are forward convolutions
+   * here (default true).
+   */
+  readonly simdConv2D?: boolean;
   /** Also replace the wasm `Concat` kernel, for short rows, by one flat copy loop (default true). */
   readonly fastConcat?: boolean;
 }
@@ -141,6 +149,21 @@ function createConv2DBackpropInput(original: KernelConfig): KernelFunc {
   };
 }
 
+/** Runs `Conv2D` with the SIMD implicit GEMM where it fits, else with the original XNNPACK kernel. */
+function createConv2D(original: KernelConfig): KernelFunc {
+  return (args) => {
+    const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+    const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as {
+      strides: [number, number] | number; pad: backend_util.ExplicitPadding | 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW';
+      dilations: [number, number] | number; dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    };
+    if (dataFormat === 'NCHW') return original.kernelFunc(args);
+    const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
+    const simd = convForwardSimdFits(info) ? convForwardSimdModule(args.backend) : undefined;
+    return simd === undefined ? original.kernelFunc(args) : convForwardSimd(simd, args.backend, x, filter, info);
+  };
+}
+
 /** Wraps a matMul kernel so that transposed operands are transposed by the Transpose kernel first. */
 function createPlainMatMul(original: KernelConfig): KernelFunc {
   return (args) => {
@@ -197,6 +220,7 @@ export function registerWasmTrainingKernels(options: WasmTrainingKernelsOptions 
     for (const name of ['BatchMatMul', '_FusedMatMul']) if (replaceKernel(name, createPlainMatMul)) registered.push(name);
   }
   if ((options.fastConvInputGradient ?? true) && replaceKernel('Conv2DBackpropInput', createConv2DBackpropInput)) registered.push('Conv2DBackpropInput');
+  if ((options.simdConv2D ?? true) && replaceKernel('Conv2D', createConv2D)) registered.push('Conv2D');
   if ((options.fastConcat ?? true) && replaceKernel('Concat', createConcat)) registered.push('Concat');
   return registered;
 }
