@@ -46,7 +46,7 @@ if (tf.getBackend() !== args.backend) throw new Error(`backend ${args.backend} d
 if (args.backend === 'wasm') {
   registered = args['no-fast-kernels']
     ? registerWasmTrainingKernels({ fastTransposedMatMul: false, fastConvInputGradient: false, fastConcat: false })
-    : registerWasmTrainingKernels();
+    : registerWasmTrainingKernels(JSON.parse(process.env.DIFFUSION_KERNEL_OPTIONS ?? '{}'));
 }
 if (args['native-sgemm'] !== undefined) {
   const { registerNativeMatMul } = await import('../native-prototype/native-matmul-kernel.mjs');

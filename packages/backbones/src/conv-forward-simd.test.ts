@@ -95,6 +95,35 @@ describe('convolution forward, WebAssembly SIMD implicit GEMM', () => {
     );
   });
 
+  it('runs the registered wasm BatchMatMul (one thread, batch 1, columns a multiple of 8), also after explicit transposes: equal to cpu, no leaks', async () => {
+    registerWasmTrainingKernels();
+    const products = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const a = tf.tensor(values(21, [37, 20]), [37, 20]);
+        const b = tf.tensor(values(22, [20, 24]), [20, 24]);
+        const batched = tf.tensor(values(23, [1, 20, 37]), [1, 20, 37]);
+        const narrow = tf.tensor(values(24, [20, 3]), [20, 3]);
+        return [
+          tf.matMul(a, b), tf.matMul(tf.transpose(b), a, false, true), tf.matMul(batched, tf.reshape(b, [1, 20, 24]), true, false),
+          tf.matMul(a, narrow), ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q))))([a, b]),
+        ].map((tensor) => ({ shape: tensor.shape, values: tensor.dataSync() as Float32Array }));
+      });
+    };
+    const reference = await products('cpu');
+    const before = (await tf.setBackend('wasm'), tf.memory().numTensors);
+    const wasm = await products('wasm');
+    expect(tf.memory().numTensors).toBe(before);
+    wasm.forEach((product, index) => {
+      expect(product.shape).toEqual(reference[index]!.shape);
+      expect(relativeError(product.values, reference[index]!.values)).toBeLessThan(1e-5);
+    });
+    // The product is the SIMD GEMM's, bit for bit: a 1x1 convolution of 37 pixels.
+    const direct = simdConv({ x: [37, 1, 1, 20], filter: [1, 1, 20, 24], strides: [1, 1], pad: 'valid' }, 21);
+    const registered = tf.tidy(() => tf.matMul(tf.tensor(values(21, [37, 20]), [37, 20]), tf.tensor(values(22, [20, 24]), [20, 24])).dataSync());
+    expect(Array.from(registered)).toEqual(Array.from(direct));
+  });
+
   it('is what the registered wasm Conv2D runs where it fits (and XNNPACK where it does not): equal to cpu, no leaks', async () => {
     registerWasmTrainingKernels();
     for (const convCase of [{ x: [2, 10, 10, 8], filter: [3, 3, 8, 16], strides: [1, 1], pad: 'same' }, { x: [2, 10, 10, 8], filter: [3, 3, 8, 3], strides: [1, 1], pad: 'same' }] as ConvCase[]) {

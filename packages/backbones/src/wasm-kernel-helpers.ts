@@ -27,6 +27,8 @@ const failed = 4;
 const firstArgument = 8;
 const controlLength = 64;
 const waitMilliseconds = 120_000;
+/** Busy-wait iterations (tens of microseconds) before a thread sleeps on `Atomics.wait`. */
+const spinIterations = 20_000;
 
 const workerSource = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -38,6 +40,8 @@ const state = new Int32Array(control);
 parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
+  // Spin a while before sleeping: a kernel's next request often follows within microseconds.
+  for (let spin = 0; spin < ${spinIterations} && Atomics.load(state, ${request}) === seen; spin += 1);
   Atomics.wait(state, ${request}, seen);
   const job = Atomics.load(state, ${request});
   if (job === seen) continue;
@@ -96,6 +100,7 @@ export async function startWasmKernelHelpers(memory: WebAssembly.Memory, count: 
     wait(index) {
       const control = controls[index]!;
       const target = sequence[index]!;
+      for (let spin = 0; spin < spinIterations && Atomics.load(control, completed) !== target; spin += 1);
       for (;;) {
         const done = Atomics.load(control, completed);
         if (done === target) break;

@@ -1,7 +1,10 @@
-import { DiffusionError } from '@diffusion/core';
+import { DiffusionError, wasmBackendMemory } from '@diffusion/core';
 import { convForwardSimd, convForwardSimdFits, convForwardSimdModule } from './conv-forward-simd';
 import { convWeightGradientSimd, convWeightGradientSimdFits, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { createConcat } from './wasm-concat-kernel';
+import { createBlockConcat, createSplit } from './wasm-split-kernel';
+import { createSum } from './wasm-sum-kernel';
+import { wasmKernelHelpersFor } from './wasm-kernel-helpers';
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /** Options of {@link registerWasmTrainingKernels}. */
@@ -12,6 +15,13 @@ export interface WasmTrainingKernelsOptions {
    * the plain XNNPACK path, and every matMul gradient uses it (default true).
    */
   readonly fastTransposedMatMul?: boolean;
+  /**
+   * With `fastTransposedMatMul`, run float32 `BatchMatMul`s of batch 1 whose output columns are a
+   * multiple of 8 on the SIMD implicit GEMM of `Conv2D` (a 1x1 convolution) when wasm runs one
+   * thread; with more, XNNPACK's threaded matMul measured faster on the small products of W1
+   * (default true).
+   */
+  readonly simdMatMul?: boolean;
   /**
    * Also replace the wasm `Conv2DBackpropInput` kernel by a forward convolution of `dy` (dilated by
    * the stride) with the flipped, in/out-swapped filter, which runs on XNNPACK (default true).
@@ -31,7 +41,22 @@ export interface WasmTrainingKernelsOptions {
    * here (default true).
    */
   readonly simdConv2D?: boolean;
-  /** Also replace the wasm `Concat` kernel, for short rows, by one flat copy loop (default true). */
+  /**
+   * Also replace the wasm `Sum` kernel, for float32 sums over every axis but the last (bias
+   * gradients), by a SIMD loop over the rows in place (the stock kernel transposes first) (default true).
+   */
+  readonly simdBiasGradient?: boolean;
+  /**
+   * Also replace the wasm `Identity` kernel, which copies, by one that shares the input's memory
+   * (a reference count, as Reshape does): tensors are immutable, and the gradient code calls it
+   * ~200 times per U-Net step (default true).
+   */
+  readonly shareIdentity?: boolean;
+  /**
+   * Also replace the wasm `Concat` kernel by SIMD block copies where every run is a whole number of
+   * lane groups, and else, for short rows, by one flat copy loop; and `SplitV` by SIMD block copies
+   * (default true).
+   */
   readonly fastConcat?: boolean;
 }
 
@@ -164,11 +189,38 @@ function createConv2D(original: KernelConfig): KernelFunc {
   };
 }
 
-/** Wraps a matMul kernel so that transposed operands are transposed by the Transpose kernel first. */
-function createPlainMatMul(original: KernelConfig): KernelFunc {
+/**
+ * A float32 matMul `[..., M, K] x [..., K, N]` with batch 1 and `N % 8 == 0` as a 1x1 convolution
+ * of M pixels on the SIMD implicit GEMM (conv-forward-simd.ts), on one thread; undefined where it
+ * does not fit. With helper threads XNNPACK's threaded matMul stays: the W1 step's products are
+ * ~1 ms each, between small XNNPACK kernels whose pool thread spins on the second core after each,
+ * and split over our helper they measured 26–31 ms per step against XNNPACK's 18–22.
+ */
+function simdMatMul(backend: object, a: TensorInfo, b: TensorInfo): TensorInfo | undefined {
+  if (wasmKernelHelpersFor(wasmBackendMemory(backend)) !== undefined) return undefined;
+  const simd = convForwardSimdModule(backend);
+  const [rows, inner] = a.shape.slice(-2) as [number, number];
+  const columns = b.shape[b.shape.length - 1]!;
+  const batch = (info: TensorInfo) => info.shape.slice(0, -2).reduce((product, size) => product * size, 1);
+  if (simd === undefined || a.dtype !== 'float32' || b.dtype !== 'float32' || batch(a) !== 1 || batch(b) !== 1 || columns % 8 !== 0) return undefined;
+  const info = backend_util.computeConv2DInfo([rows, 1, 1, inner], [1, 1, inner, columns], 1, 1, 'valid');
+  const product = convForwardSimd(simd, backend, { ...a, shape: [rows, 1, 1, inner] }, { ...b, shape: [1, 1, inner, columns] }, info);
+  try {
+    return run('Reshape', backend, { x: product }, { shape: [...a.shape.slice(0, -2), rows, columns] });
+  } finally {
+    (backend as Backend).disposeData(product.dataId);
+  }
+}
+
+/**
+ * Wraps a matMul kernel so that transposed operands are transposed by the Transpose kernel first;
+ * with `simd`, plain products that fit go to the SIMD GEMM.
+ */
+function createPlainMatMul(original: KernelConfig, simd: boolean): KernelFunc {
   return (args) => {
     const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
+    const inputs = args.inputs as Record<string, TensorInfo>;
+    if (!attrs.transposeA && !attrs.transposeB) return (simd ? simdMatMul(args.backend, inputs.a!, inputs.b!) : undefined) ?? original.kernelFunc(args);
     const temporaries: TensorInfo[] = [];
     const swapLastAxes = (info: TensorInfo) => {
       const perm = info.shape.map((_, axis) => axis);
@@ -177,14 +229,24 @@ function createPlainMatMul(original: KernelConfig): KernelFunc {
       temporaries.push(result);
       return result;
     };
-    const inputs = args.inputs as Record<string, TensorInfo>;
     const a = attrs.transposeA ? swapLastAxes(inputs.a!) : inputs.a!;
     const b = attrs.transposeB ? swapLastAxes(inputs.b!) : inputs.b!;
     try {
-      return original.kernelFunc({ ...args, inputs: { ...inputs, a, b }, attrs: { ...(args.attrs as NamedAttrMap), transposeA: false, transposeB: false } });
+      return (simd ? simdMatMul(args.backend, a, b) : undefined)
+        ?? original.kernelFunc({ ...args, inputs: { ...inputs, a, b }, attrs: { ...(args.attrs as NamedAttrMap), transposeA: false, transposeB: false } });
     } finally {
       for (const info of temporaries) (args.backend as Backend).disposeData(info.dataId);
     }
+  };
+}
+
+/** Identity without a copy: the output shares the input's data (reference counted). */
+function createSharedIdentity(original: KernelConfig): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype === 'string') return original.kernelFunc(args);
+    (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 }
 
@@ -217,10 +279,15 @@ export function registerWasmTrainingKernels(options: WasmTrainingKernelsOptions 
     registered.push('Conv2DBackpropFilter');
   }
   if (options.fastTransposedMatMul ?? true) {
-    for (const name of ['BatchMatMul', '_FusedMatMul']) if (replaceKernel(name, createPlainMatMul)) registered.push(name);
+    const simdLoops = options.simdMatMul ?? true;
+    if (replaceKernel('BatchMatMul', (original) => createPlainMatMul(original, simdLoops))) registered.push('BatchMatMul');
+    if (replaceKernel('_FusedMatMul', (original) => createPlainMatMul(original, false))) registered.push('_FusedMatMul');
   }
   if ((options.fastConvInputGradient ?? true) && replaceKernel('Conv2DBackpropInput', createConv2DBackpropInput)) registered.push('Conv2DBackpropInput');
   if ((options.simdConv2D ?? true) && replaceKernel('Conv2D', createConv2D)) registered.push('Conv2D');
-  if ((options.fastConcat ?? true) && replaceKernel('Concat', createConcat)) registered.push('Concat');
+  if ((options.fastConcat ?? true) && replaceKernel('Concat', (original) => createBlockConcat(createConcat(original)))) registered.push('Concat');
+  if ((options.fastConcat ?? true) && replaceKernel('SplitV', createSplit)) registered.push('SplitV');
+  if ((options.shareIdentity ?? true) && replaceKernel('Identity', createSharedIdentity)) registered.push('Identity');
+  if ((options.simdBiasGradient ?? true) && replaceKernel('Sum', createSum)) registered.push('Sum');
   return registered;
 }
