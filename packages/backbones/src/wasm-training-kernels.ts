@@ -3,6 +3,7 @@ import { convForwardSimd, convForwardSimdFits, convForwardSimdModule } from './c
 import { convWeightGradientSimd, convWeightGradientSimdFits, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { createConcat } from './wasm-concat-kernel';
 import { createBlockConcat, createSplit } from './wasm-split-kernel';
+import { createSine } from './wasm-sine-kernel';
 import { createSum } from './wasm-sum-kernel';
 import { wasmKernelHelpersFor } from './wasm-kernel-helpers';
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
@@ -52,6 +53,12 @@ export interface WasmTrainingKernelsOptions {
    * ~200 times per U-Net step (default true).
    */
   readonly shareIdentity?: boolean;
+  /**
+   * Also replace the wasm `Sin` and `Cos` kernels, for float32 arguments within ±2^14 (the
+   * sinusoidal time embeddings), by a SIMD Cody–Waite reduction and Cephes' polynomials, within
+   * 2.6e-7 of the exact values; the stock kernels call the C library per element (default true).
+   */
+  readonly simdSine?: boolean;
   /**
    * Also replace the wasm `Concat` kernel by SIMD block copies where every run is a whole number of
    * lane groups, and else, for short rows, by one flat copy loop; and `SplitV` by SIMD block copies
@@ -289,5 +296,7 @@ export function registerWasmTrainingKernels(options: WasmTrainingKernelsOptions 
   if ((options.fastConcat ?? true) && replaceKernel('SplitV', createSplit)) registered.push('SplitV');
   if ((options.shareIdentity ?? true) && replaceKernel('Identity', createSharedIdentity)) registered.push('Identity');
   if ((options.simdBiasGradient ?? true) && replaceKernel('Sum', createSum)) registered.push('Sum');
+  if ((options.simdSine ?? true) && replaceKernel('Sin', (original) => createSine(original, 0))) registered.push('Sin');
+  if ((options.simdSine ?? true) && replaceKernel('Cos', (original) => createSine(original, 1))) registered.push('Cos');
   return registered;
 }
