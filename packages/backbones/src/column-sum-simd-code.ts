@@ -7,19 +7,16 @@
  * Export `columnSums(x, total, partial, rows, columns, blockRows)`: byte offsets into the heap;
  * `columns % 4 == 0`; `total` and `partial` hold `columns` floats each and are overwritten.
  */
-import { countedLoop, i32Const, localGet, localSet, simdOpcode, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType, type WasmFunction } from '@diffusion/core';
+import { countedLoop, i32Const, localGet, localIncrement, localMinimum, localSet, simdOpcode, v128Load, v128Store, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
 const { i32 } = wasmValueType;
 const get = localGet;
 const set = localSet;
 type Code = number[];
-const [i32Add, i32Mul, i32GreaterEqualUnsigned, i32LessSigned, select] = [[0x6a], [0x6c], [0x4f], [0x48], [0x1b]];
+const [i32Add, i32Mul] = [[0x6a], [0x6c]];
 const f32x4Add = simdOpcode(0xe4);
 const zeroVector = [...simdOpcode(0x0c), ...new Array<number>(16).fill(0)];
 
-function whileBelow(counter: number, end: number, body: Code): Code {
-  return [0x02, 0x40, 0x03, 0x40, ...get(counter), ...get(end), ...i32GreaterEqualUnsigned, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
-}
 
 function columnSumsFunction(): WasmFunction {
   const [x, total, partial, rows, columns, blockRows] = [0, 1, 2, 3, 4, 5];
@@ -32,13 +29,12 @@ function columnSumsFunction(): WasmFunction {
     ...i32Const(0), ...set(row),
     ...whileBelow(row, rows, [
       // blockEnd = min(row + blockRows, rows)
-      ...get(row), ...get(blockRows), ...i32Add, ...set(blockEnd),
-      ...get(blockEnd), ...get(rows), ...get(blockEnd), ...get(rows), ...i32LessSigned, ...select, ...set(blockEnd),
+      ...get(row), ...get(blockRows), ...i32Add, ...set(blockEnd), ...localMinimum(blockEnd, get(rows)),
       ...overColumns(v128Store(partial, offset, zeroVector)),
       ...whileBelow(row, blockEnd, [
         ...overColumns(v128Store(partial, offset, [...v128Load(partial, offset), ...v128Load(rowPointer, offset), ...f32x4Add])),
-        ...get(rowPointer), ...get(rowBytes), ...i32Add, ...set(rowPointer),
-        ...get(row), ...i32Const(1), ...i32Add, ...set(row),
+        ...localIncrement(rowPointer, get(rowBytes)),
+        ...localIncrement(row, i32Const(1)),
       ]),
       ...overColumns(v128Store(total, offset, [...v128Load(total, offset), ...v128Load(partial, offset), ...f32x4Add])),
     ]),

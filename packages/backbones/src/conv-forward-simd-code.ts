@@ -16,25 +16,19 @@
  * stay in cache while every group of 8 output channels passes over them); byte offsets into the
  * heap, sizes in elements, `zeros` at least `inChannels` zero floats; `outChannels % 8 == 0`.
  */
-import { i32Const, localGet, localSet, simdOpcode, uleb128, wasmMemoryModuleBytes, wasmValueType, type WasmFunction } from '@diffusion/core';
+import { i32Const, localGet, localIncrement, localMinimum, localSet, simdOpcode, uleb128, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
 const set = localSet;
 type Code = number[];
-const [i32Add, i32Sub, i32Mul, i32DivUnsigned, i32LessUnsigned, i32LessSigned, i32GreaterEqualUnsigned, select] = [[0x6a], [0x6b], [0x6c], [0x6e], [0x49], [0x48], [0x4f], [0x1b]];
+const [i32Add, i32Sub, i32Mul, i32DivUnsigned, i32LessUnsigned] = [[0x6a], [0x6b], [0x6c], [0x6e], [0x49]];
 const [f32x4Add, f32x4Mul] = [simdOpcode(0xe4), simdOpcode(0xe6)];
 const zeroVector = [...simdOpcode(0x0c), ...new Array<number>(16).fill(0)];
 /** Output pixels (rows of the GEMM) and f32x4 vectors of output channels (8 columns) per register tile. */
 export const tilePixels = 4;
 export const tileOutputVectors = 2;
 
-/** `while (!(local[counter] >= local[end])) body` (unsigned); the body advances the counter. */
-function whileBelow(counter: number, end: number, body: Code): Code {
-  return [0x02, 0x40, 0x03, 0x40, ...get(counter), ...get(end), ...i32GreaterEqualUnsigned, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
-}
-const increment = (local: number, by: Code): Code => [...get(local), ...by, ...i32Add, ...set(local)];
-const minimum = (local: number, value: Code): Code => [...get(local), ...value, ...get(local), ...value, ...i32LessSigned, ...select, ...set(local)];
 
 function pixelsFunction(): WasmFunction {
   const [x, w, y] = [0, 1, 2];
@@ -59,7 +53,7 @@ function pixelsFunction(): WasmFunction {
   // The tile's pixels (the last one repeated past the chunk's end): base = x + 4 ((image inHeight + row s_h) inWidth + column s_w) inChannels.
   for (let r = 0; r < tilePixels; r += 1) {
     tile.push(
-      ...get(pixel), ...i32Const(r), ...i32Add, ...set(decoded), ...minimum(decoded, [...get(chunkEnd), ...i32Const(1), ...i32Sub]),
+      ...get(pixel), ...i32Const(r), ...i32Add, ...set(decoded), ...localMinimum(decoded, [...get(chunkEnd), ...i32Const(1), ...i32Sub]),
       ...get(decoded), ...get(outPixels), ...i32DivUnsigned, ...set(image),
       ...get(decoded), ...get(image), ...get(outPixels), ...i32Mul, ...i32Sub, ...set(rest),
       ...get(rest), ...get(outWidth), ...i32DivUnsigned, ...set(row),
@@ -78,11 +72,11 @@ function pixelsFunction(): WasmFunction {
       channelStep.push(...get(accumulator(r, vector)), ...get(inputSplat), ...get(weightVectors + vector), ...f32x4Mul, ...f32x4Add, ...set(accumulator(r, vector)));
     }
   }
-  for (let r = 0; r < tilePixels; r += 1) channelStep.push(...increment(pointer[r]!, i32Const(4)));
-  channelStep.push(...increment(weightPointer, i32Const(16 * tileOutputVectors)), ...increment(channel, i32Const(1)));
+  for (let r = 0; r < tilePixels; r += 1) channelStep.push(...localIncrement(pointer[r]!, i32Const(4)));
+  channelStep.push(...localIncrement(weightPointer, i32Const(16 * tileOutputVectors)), ...localIncrement(channel, i32Const(1)));
   const tap: Code = [];
   for (let r = 0; r < tilePixels; r += 1) tap.push(...get(base[r]!), ...get(tapRow), ...get(rowBytes), ...i32Mul, ...i32Add, ...set(pointer[r]!));
-  tap.push(...i32Const(0), ...set(channel), ...whileBelow(channel, runLength, channelStep), ...increment(tapRow, i32Const(1)));
+  tap.push(...i32Const(0), ...set(channel), ...whileBelow(channel, runLength, channelStep), ...localIncrement(tapRow, i32Const(1)));
   tile.push(
     // weightPointer = w + 4 output filterHeight runLength: the packed panel of this group of 8 outputs; its rows follow the taps.
     ...get(output), ...get(filterHeight), ...i32Mul, ...get(runLength), ...i32Mul, ...i32Const(4), ...i32Mul, ...get(w), ...i32Add, ...set(weightPointer),
@@ -99,7 +93,7 @@ function pixelsFunction(): WasmFunction {
     }
     tile.push(0x0b);
   }
-  tile.push(...increment(pixel, i32Const(tilePixels)));
+  tile.push(...localIncrement(pixel, i32Const(tilePixels)));
 
   const code: Code = [
     ...get(outHeight), ...get(outWidth), ...i32Mul, ...set(outPixels),
@@ -107,12 +101,12 @@ function pixelsFunction(): WasmFunction {
     ...get(inWidth), ...get(inChannels), ...i32Mul, ...i32Const(4), ...i32Mul, ...set(rowBytes),
     ...get(pixelStart), ...set(chunkStart),
     ...whileBelow(chunkStart, pixelEnd, [
-      ...get(chunkStart), ...get(chunk), ...i32Add, ...set(chunkEnd), ...minimum(chunkEnd, get(pixelEnd)),
+      ...get(chunkStart), ...get(chunk), ...i32Add, ...set(chunkEnd), ...localMinimum(chunkEnd, get(pixelEnd)),
       ...i32Const(0), ...set(output),
       ...whileBelow(output, outChannels, [
         ...get(chunkStart), ...set(pixel),
         ...whileBelow(pixel, chunkEnd, tile),
-        ...increment(output, i32Const(4 * tileOutputVectors)),
+        ...localIncrement(output, i32Const(4 * tileOutputVectors)),
       ]),
       ...get(chunkEnd), ...set(chunkStart),
     ]),

@@ -20,13 +20,13 @@
  *  - `clear(dw, count)`: `dw[0..count) = 0`; `accumulate(dw, partial, count)`: `dw += partial`
  *    (count a multiple of 4).
  */
-import { countedLoop, i32Const, localGet, uleb128, localSet, simdOpcode, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType, type WasmFunction } from '@diffusion/core';
+import { countedLoop, i32Const, localGet, localIncrement, localMaximum, localMinimum, localSet, simdOpcode, uleb128, v128Load, v128Store, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
 const set = localSet;
 type Code = number[];
-const [i32Add, i32Sub, i32Mul, i32DivSigned, i32LessSigned, i32GreaterSigned, i32GreaterEqualUnsigned, select] = [[0x6a], [0x6b], [0x6c], [0x6d], [0x48], [0x4a], [0x4f], [0x1b]];
+const [i32Add, i32Sub, i32Mul, i32DivSigned, i32GreaterSigned] = [[0x6a], [0x6b], [0x6c], [0x6d], [0x4a]];
 const [f32x4Add, f32x4Mul] = [simdOpcode(0xe4), simdOpcode(0xe6)];
 /** Input channels (rows of the GEMM) and f32x4 vectors of output channels (8 columns) per register tile. */
 export const tileInputChannels = 4;
@@ -35,14 +35,6 @@ export const tileOutputVectors = 2;
 /** `v128.load` / `v128.load32_splat` / `v128.store` at local `pointer` plus a constant byte offset. */
 const loadAt = (pointer: number, offset: number): Code => [...get(pointer), ...simdOpcode(0x00), 4, ...uleb128(offset)];
 const splatAt = (pointer: number, offset: number): Code => [...get(pointer), ...simdOpcode(0x09), 2, ...uleb128(offset)];
-/** `while (!(local[counter] >= local[end])) body` (unsigned); the body advances the counter. */
-function whileBelow(counter: number, end: number, body: Code): Code {
-  return [0x02, 0x40, 0x03, 0x40, ...get(counter), ...get(end), ...i32GreaterEqualUnsigned, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
-}
-const increment = (local: number, by: Code): Code => [...get(local), ...by, ...i32Add, ...set(local)];
-/** `local = min(local, value)` / `local = max(local, value)` (signed). */
-const minimum = (local: number, value: Code): Code => [...get(local), ...value, ...get(local), ...value, ...i32LessSigned, ...select, ...set(local)];
-const maximum = (local: number, value: Code): Code => [...get(local), ...value, ...get(local), ...value, ...i32GreaterSigned, ...select, ...set(local)];
 
 const sizeNames = ['inHeight', 'inWidth', 'inChannels', 'outHeight', 'outWidth', 'outChannels', 'filterHeight', 'filterWidth', 'strideHeight', 'strideWidth', 'padTop', 'padLeft'] as const;
 type Sizes = Record<(typeof sizeNames)[number], number>;
@@ -61,7 +53,7 @@ function validRange(tap: number, size: number, outSize: number, stride: number, 
     0x05, ...i32Const(0), ...set(first), 0x0b,
     // floor(n / s) + 1 = trunc((n + s) / s) for n >= -s; below, max(0, ...) gives 0 as it must.
     ...get(size), ...i32Const(1), ...i32Sub, ...get(pad), ...i32Add, ...get(tap), ...i32Sub, ...get(stride), ...i32Add, ...get(stride), ...i32DivSigned, ...set(end),
-    ...minimum(end, get(outSize)), ...maximum(end, i32Const(0)),
+    ...localMinimum(end, get(outSize)), ...localMaximum(end, i32Const(0)),
   ];
 }
 
@@ -90,7 +82,7 @@ function bandFunction(): WasmFunction {
       pixel.push(...get(accumulator(c, vector)), ...get(inputSplat), ...get(gradientVectors + vector), ...f32x4Mul, ...f32x4Add, ...set(accumulator(c, vector)));
     }
   }
-  pixel.push(...increment(inputPointer, get(inputStep)), ...increment(gradientPointer, get(gradientStep)), ...increment(column, i32Const(1)));
+  pixel.push(...localIncrement(inputPointer, get(inputStep)), ...localIncrement(gradientPointer, get(gradientStep)), ...localIncrement(column, i32Const(1)));
 
   // dw row of input channel (channel + c) of this tap: weightPointer + 4 c outChannels.
   const weightRow = (c: number): Code => [...get(weightPointer), ...get(size.outChannels), ...i32Const(4 * c), ...i32Mul, ...i32Add];
@@ -111,12 +103,12 @@ function bandFunction(): WasmFunction {
     ...get(row), ...get(size.outWidth), ...i32Mul, ...get(columnFirst), ...i32Add, ...get(size.outChannels), ...i32Mul, ...get(output), ...i32Add, ...i32Const(4), ...i32Mul, ...get(dy), ...i32Add, ...set(gradientPointer),
     ...get(columnFirst), ...set(column),
     ...whileBelow(column, columnEnd, pixel),
-    ...increment(row, i32Const(1)),
+    ...localIncrement(row, i32Const(1)),
   ]));
   for (let c = 0; c < tileInputChannels; c += 1) {
     for (let vector = 0; vector < tileOutputVectors; vector += 1) tile.push(...weightRow(c), ...get(accumulator(c, vector)), ...simdOpcode(0x0b), 4, ...uleb128(16 * vector));
   }
-  tile.push(...increment(output, i32Const(4 * tileOutputVectors)));
+  tile.push(...localIncrement(output, i32Const(4 * tileOutputVectors)));
 
   const code: Code = [
     ...get(size.strideWidth), ...get(size.inChannels), ...i32Mul, ...i32Const(4), ...i32Mul, ...set(inputStep),
@@ -124,7 +116,7 @@ function bandFunction(): WasmFunction {
     ...i32Const(0), ...set(tapRow),
     ...whileBelow(tapRow, size.filterHeight, [
       ...validRange(tapRow, size.inHeight, size.outHeight, size.strideHeight, size.padTop, rowFirst, bandRowEnd),
-      ...maximum(rowFirst, get(rowStart)), ...minimum(bandRowEnd, get(rowEnd)),
+      ...localMaximum(rowFirst, get(rowStart)), ...localMinimum(bandRowEnd, get(rowEnd)),
       ...i32Const(0), ...set(tapColumn),
       ...whileBelow(tapColumn, size.filterWidth, [
         ...validRange(tapColumn, size.inWidth, size.outWidth, size.strideWidth, size.padLeft, columnFirst, columnEnd),
@@ -133,11 +125,11 @@ function bandFunction(): WasmFunction {
         ...whileBelow(channel, size.inChannels, [
           ...i32Const(0), ...set(output),
           ...whileBelow(output, size.outChannels, tile),
-          ...increment(channel, i32Const(tileInputChannels)),
+          ...localIncrement(channel, i32Const(tileInputChannels)),
         ]),
-        ...increment(tapColumn, i32Const(1)),
+        ...localIncrement(tapColumn, i32Const(1)),
       ]),
-      ...increment(tapRow, i32Const(1)),
+      ...localIncrement(tapRow, i32Const(1)),
     ]),
   ];
   return { name: 'band', params: Array.from({ length: 17 }, () => i32), locals: [[integerCount, i32], [vectorCount, v128]], code };
@@ -157,12 +149,12 @@ function imagesFunction(): WasmFunction {
       ...get(image), ...imageBytes(size.outHeight, size.outWidth, size.outChannels), ...i32Mul, ...get(dy), ...i32Add, ...set(imageGradient),
       ...i32Const(0), ...set(row),
       ...whileBelow(row, size.outHeight, [
-        ...get(row), ...get(bandRows), ...i32Add, ...set(bandEnd), ...minimum(bandEnd, get(size.outHeight)),
+        ...get(row), ...get(bandRows), ...i32Add, ...set(bandEnd), ...localMinimum(bandEnd, get(size.outHeight)),
         ...get(imageInput), ...get(imageGradient), ...get(dw), ...sizeNames.flatMap((name) => get(size[name])), ...get(row), ...get(bandEnd),
         0x10, 0, // call band
         ...get(bandEnd), ...set(row),
       ]),
-      ...increment(image, i32Const(1)),
+      ...localIncrement(image, i32Const(1)),
     ]),
   ];
   return { name: 'images', params: Array.from({ length: 18 }, () => i32), locals: [[5, i32]], code };

@@ -6,24 +6,23 @@
  * Export `copyRows(source, target, rows, count, sourceStride, targetStride)`: byte offsets and byte
  * strides; `count % 4 == 0`.
  */
-import { countedLoop, localGet, localSet, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType, type WasmFunction } from '@diffusion/core';
+import { countedLoop, i32Const, localGet, localIncrement, localSet, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType, whileBelow, type WasmFunction } from '@diffusion/core';
 
 const { i32 } = wasmValueType;
 const get = localGet;
 const set = localSet;
-const [i32Add, i32GreaterEqualUnsigned] = [[0x6a], [0x4f]];
 
 function copyRowsFunction(): WasmFunction {
   const [source, target, rows, count, sourceStride, targetStride] = [0, 1, 2, 3, 4, 5];
   const [offset, , row] = [6, 7, 8];
   const code = [
-    0x41, 0, ...set(row),
-    0x02, 0x40, 0x03, 0x40, ...get(row), ...get(rows), ...i32GreaterEqualUnsigned, 0x0d, 1,
-    ...countedLoop(count, offset, v128Store(target, offset, v128Load(source, offset))),
-    ...get(source), ...get(sourceStride), ...i32Add, ...set(source),
-    ...get(target), ...get(targetStride), ...i32Add, ...set(target),
-    ...get(row), 0x41, 1, ...i32Add, ...set(row),
-    0x0c, 0, 0x0b, 0x0b,
+    ...i32Const(0), ...set(row),
+    ...whileBelow(row, rows, [
+      ...countedLoop(count, offset, v128Store(target, offset, v128Load(source, offset))),
+      ...localIncrement(source, get(sourceStride)),
+      ...localIncrement(target, get(targetStride)),
+      ...localIncrement(row, i32Const(1)),
+    ]),
   ];
   return { name: 'copyRows', params: [i32, i32, i32, i32, i32, i32], locals: [[3, i32]], code };
 }

@@ -34,6 +34,9 @@ export {
   createWasmMemoryModule,
   functionBody,
   localGet,
+  localIncrement,
+  localMaximum,
+  localMinimum,
   localSet,
   simdOpcode,
   uleb128,
@@ -47,6 +50,7 @@ export {
   wasmSection,
   wasmValueType,
   wasmVector,
+  whileBelow,
 } from './wasm-simd-module';
 export type { WasmFunction } from './wasm-simd-module';
 export { float32MemoryBackends, runFloat32Kernel } from './float32-kernel-memory';

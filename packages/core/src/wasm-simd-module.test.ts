@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { i32Const, sleb128, uleb128 } from './wasm-simd-module';
+import { i32Const, localGet, localIncrement, localMaximum, localMinimum, localSet, sleb128, uleb128, wasmMemoryModuleBytes, wasmValueType, whileBelow } from './wasm-simd-module';
 
 describe('LEB128 integers (WebAssembly core spec §5.2.2)', () => {
   it('encodes the signed examples of the LEB128 definition and the i32 range ends', () => {
@@ -27,6 +27,30 @@ describe('LEB128 integers (WebAssembly core spec §5.2.2)', () => {
       ]);
       const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
       expect((instance.exports.f as () => number)()).toBe(value);
+    }
+  });
+});
+
+describe('loop and local helpers', () => {
+  it('whileBelow counts, localIncrement adds, localMinimum / localMaximum compare signed (run in a module)', () => {
+    const { i32 } = wasmValueType;
+    // f(n, a, b): memory[0] = 0 + 1 + ... + (n - 1), memory[4] = min(a, b), memory[8] = max(a, b)
+    const [n, a, b, counter, sum, low, high] = [0, 1, 2, 3, 4, 5, 6];
+    const store = (address: number, local: number) => [...i32Const(address), ...localGet(local), 0x36, 2, 0];
+    const code = [
+      ...i32Const(0), ...localSet(counter), ...i32Const(0), ...localSet(sum),
+      ...whileBelow(counter, n, [...localIncrement(sum, localGet(counter)), ...localIncrement(counter, i32Const(1))]),
+      ...localGet(a), ...localSet(low), ...localMinimum(low, localGet(b)),
+      ...localGet(a), ...localSet(high), ...localMaximum(high, localGet(b)),
+      ...store(0, sum), ...store(4, low), ...store(8, high),
+    ];
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const bytes = wasmMemoryModuleBytes([{ name: 'f', params: [i32, i32, i32], locals: [[4, i32]], code }]);
+    const f = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.f as (n: number, a: number, b: number) => void;
+    const view = new Int32Array(memory.buffer, 0, 3);
+    for (const [count, first, second] of [[0, 3, -5], [1, -7, -2], [10, 4, 4], [100, -2147483648, 2147483647]] as const) {
+      f(count, first, second);
+      expect(Array.from(view)).toEqual([(count * (count - 1)) / 2 + 0, Math.min(first, second), Math.max(first, second)]);
     }
   });
 });

@@ -93,6 +93,29 @@ export function countedLoop(count: number, offset: number, body: number[]): numb
   ];
 }
 
+/**
+ * `while (!(local[counter] >= local[end])) body`, unsigned (block / loop / br_if, core spec
+ * §5.4.1); the body advances the counter.
+ */
+export function whileBelow(counter: number, end: number, body: number[]): number[] {
+  return [0x02, 0x40, 0x03, 0x40, ...localGet(counter), ...localGet(end), 0x4f, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
+}
+
+/** `local += by` for an i32 local (`by` leaves one i32 on the stack). */
+export function localIncrement(local: number, by: number[]): number[] {
+  return [...localGet(local), ...by, 0x6a, ...localSet(local)];
+}
+
+/** `local = min(local, value)` for an i32 local, signed (`select` on `i32.lt_s`). */
+export function localMinimum(local: number, value: number[]): number[] {
+  return [...localGet(local), ...value, ...localGet(local), ...value, 0x48, 0x1b, ...localSet(local)];
+}
+
+/** `local = max(local, value)` for an i32 local, signed (`select` on `i32.gt_s`). */
+export function localMaximum(local: number, value: number[]): number[] {
+  return [...localGet(local), ...value, ...localGet(local), ...value, 0x4a, 0x1b, ...localSet(local)];
+}
+
 /** A function body: its size, its locals as `[count, type]` runs, the code and `end` (core spec §5.5.13). */
 export function functionBody(locals: readonly (readonly [number, number])[], code: number[]): number[] {
   const body = [...wasmVector(locals.map(([count, type]) => [...uleb128(count), type])), ...code, 0x0b];
