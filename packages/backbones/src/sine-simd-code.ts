@@ -2,9 +2,10 @@
  * The WebAssembly SIMD code of float32 sine and cosine (the sinusoidal time embeddings), four
  * lanes at a time, after Cephes' `sinf` / `cosf` (Moshier 1989): `k = nearest(x 2/pi)`, the
  * reduced argument `r = x - k pi/2` by Cody & Waite (1980) with pi/2 split into three parts (exact
- * products `k P1` for |k| < 2^15), then `sin(x + q pi/2)` for quadrant `q = k + offset` (0 for
+ * products `k P1` and `k P2` for |k| < 2^12), then `sin(x + q pi/2)` for quadrant `q = k + offset` (0 for
  * sine, 1 for cosine) is `±sin r` or `±cos r` on |r| <= pi/4 by Cephes' minimax polynomials.
- * Accurate for |x| <= 2^14 (the kernel checks the range).
+ * Within 1e-7 of sin / cos for |x| <= 2^12, where `k` has at most 12 bits and `k P2` (P2 has 12)
+ * is exact too (the kernel checks the range).
  *
  * Export `sine(x, y, count, offset)`: byte offsets; the first `count & ~3` elements.
  */
@@ -23,7 +24,7 @@ const halfPi = [1.5703125, 4.837512969970703125e-4, 7.54978995489188216e-8] as c
 const sineCoefficients = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1] as const;
 const cosineCoefficients = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2] as const;
 /** Largest |x| the reduction keeps accurate. */
-export const sineArgumentLimit = 2 ** 14;
+export const sineArgumentLimit = 2 ** 12;
 
 function splat(value: number): Code {
   const bytes = new Uint8Array(Float32Array.of(value, value, value, value).buffer);

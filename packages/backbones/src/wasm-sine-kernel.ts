@@ -1,7 +1,7 @@
 /**
  * `Sin` and `Cos` for tfjs-backend-wasm with the SIMD loop of sine-simd-code.ts (the stock kernels
  * call the C library per element: ~31 ns each here, against ~2 ns). Float32 inputs whose values
- * are all finite and within ±2^14 take it (checked first); others go to the original kernels.
+ * are all finite and within ±2^12 take it (checked first); others go to the original kernels.
  */
 import { createWasmMemoryModule, runFloat32Kernel } from '@diffusion/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';

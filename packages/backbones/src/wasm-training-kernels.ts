@@ -54,9 +54,9 @@ export interface WasmTrainingKernelsOptions {
    */
   readonly shareIdentity?: boolean;
   /**
-   * Also replace the wasm `Sin` and `Cos` kernels, for float32 arguments within ±2^14 (the
+   * Also replace the wasm `Sin` and `Cos` kernels, for float32 arguments within ±2^12 (the
    * sinusoidal time embeddings), by a SIMD Cody–Waite reduction and Cephes' polynomials, within
-   * 2.6e-7 of the exact values; the stock kernels call the C library per element (default true).
+   * 1e-7 of the exact values; the stock kernels call the C library per element (default true).
    */
   readonly simdSine?: boolean;
   /**
