@@ -7,7 +7,7 @@
  * Export `columnSums(x, total, partial, rows, columns, blockRows)`: byte offsets into the heap;
  * `columns % 4 == 0`; `total` and `partial` hold `columns` floats each and are overwritten.
  */
-import { countedLoop, i32Const, localGet, localIncrement, localMinimum, localSet, simdOpcode, v128Load, v128Store, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
+import { countedLoop, f32x4Const, i32Const, localGet, localIncrement, localMinimum, localSet, simdOpcode, v128Load, v128Store, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
 const { i32 } = wasmValueType;
 const get = localGet;
@@ -15,7 +15,7 @@ const set = localSet;
 type Code = number[];
 const [i32Add, i32Mul] = [[0x6a], [0x6c]];
 const f32x4Add = simdOpcode(0xe4);
-const zeroVector = [...simdOpcode(0x0c), ...new Array<number>(16).fill(0)];
+const zeroVector = f32x4Const(0);
 
 
 function columnSumsFunction(): WasmFunction {

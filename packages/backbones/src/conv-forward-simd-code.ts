@@ -1,22 +1,22 @@
 /**
  * The WebAssembly SIMD code of a 2-D convolution (TensorFlow's Conv2D), NHWC, on
- * tfjs-backend-wasm's heap, as an implicit GEMM:
+ * tfjs-backend-wasm's heap, as an implicit GEMM over an input already zero-padded:
  *
- *   y[m, o] = sum_{i, j} sum_c x[b, p s_h + i - pad_t, q s_w + j - pad_l, c] W[i, j, c, o]
+ *   y[m, o] = sum_i sum_{(j, c)} xPadded[b, p s_h + i, q s_w + j, c] W[i, j, c, o]
  *
  * over the output pixels m = (b, p, q) flattened. A register tile of 4 output pixels x 8 output
- * channels (8 f32x4 accumulators) runs over every tap (i, j) and input channel c: one splat of
- * `x` per pixel, two vector loads of the filter row. A pixel whose tap falls in the padding reads
- * a row of zeros instead (its pointer is redirected, so the inner loop has no branch), and no
- * padded copy or im2col matrix is built. A 1x1 convolution is a plain GEMM, `y = x W`.
+ * channels (8 f32x4 accumulators) runs, for every filter row i, down the contiguous run of
+ * (j, c) = filterWidth x inChannels values: one splat of `x` per pixel, two vector loads of the
+ * filter, which is packed into panels of 8 outputs (`[out / 8][i][j][c][8]`). No bounds checks
+ * and no im2col matrix. A 1x1 convolution is a plain GEMM, `y = x W`.
  *
- * Export `pixels(x, w, y, zeros, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels,
- * filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft, pixelStart, pixelEnd,
- * chunk)`: writes output pixels [pixelStart, pixelEnd), `chunk` pixels at a time (their input rows
- * stay in cache while every group of 8 output channels passes over them); byte offsets into the
- * heap, sizes in elements, `zeros` at least `inChannels` zero floats; `outChannels % 8 == 0`.
+ * Export `pixels(x, w, y, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels,
+ * filterHeight, filterWidth, strideHeight, strideWidth, pixelStart, pixelEnd, chunk)`: writes
+ * output pixels [pixelStart, pixelEnd), `chunk` pixels at a time (their input rows stay in cache
+ * while every panel of 8 output channels passes over them); byte offsets into the heap, sizes in
+ * elements (inHeight, inWidth of the padded input, w packed); `outChannels % 8 == 0`.
  */
-import { i32Const, localGet, localIncrement, localMinimum, localSet, simdOpcode, uleb128, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
+import { f32x4Const, i32Const, localGet, localIncrement, localMinimum, localSet, simdOpcode, uleb128, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
@@ -24,7 +24,7 @@ const set = localSet;
 type Code = number[];
 const [i32Add, i32Sub, i32Mul, i32DivUnsigned, i32LessUnsigned] = [[0x6a], [0x6b], [0x6c], [0x6e], [0x49]];
 const [f32x4Add, f32x4Mul] = [simdOpcode(0xe4), simdOpcode(0xe6)];
-const zeroVector = [...simdOpcode(0x0c), ...new Array<number>(16).fill(0)];
+const zeroVector = f32x4Const(0);
 /** Output pixels (rows of the GEMM) and f32x4 vectors of output channels (8 columns) per register tile. */
 export const tilePixels = 4;
 export const tileOutputVectors = 2;

@@ -9,7 +9,7 @@
 import { createWasmMemoryModule, runFloat32Kernel, wasmBackendMemory } from '@diffusion/core';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { convForwardSimdBytes, tileOutputVectors } from './conv-forward-simd-code';
-import { wasmKernelHelpersFor } from './wasm-kernel-helpers';
+import { runShares, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
 /** The module's export (byte offsets and element counts, see conv-forward-simd-code.ts). */
 export interface ConvForwardSimdExports {
@@ -79,17 +79,11 @@ export function convForwardSimd(simd: ConvForwardSimdExports, backend: object, x
       input = scratch.subarray(packedLength, packedLength + paddedLength);
       padInput(inputs[0]!, input, info, height, width);
     }
-    const args = (start: number, end: number) => [
+    const argsOf = (part: number) => [
       input.byteOffset, packed.byteOffset, outputs[0]!.byteOffset, height, width, inChannels, outHeight, outWidth, outChannels,
-      filterHeight, filterWidth, info.strideHeight, info.strideWidth, start, end, chunkPixels,
+      filterHeight, filterWidth, info.strideHeight, info.strideWidth, share(part), share(part + 1), chunkPixels,
     ];
-    for (let part = 1; part < parts; part += 1) helpers!.start(part - 1, `${convForwardModuleName}.pixels`, args(share(part), share(part + 1)));
-    try {
-      simd.pixels(...args(0, share(1)));
-    } finally {
-      // The helpers read the scratch: it is freed only after every one has finished.
-      for (let part = 1; part < parts; part += 1) helpers!.wait(part - 1);
-    }
+    runShares(helpers, parts, `${convForwardModuleName}.pixels`, argsOf, (args) => simd.pixels(...args));
   }, packedLength + paddedLength);
   return output!;
 }

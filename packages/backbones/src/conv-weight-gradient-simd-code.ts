@@ -20,7 +20,7 @@
  *  - `clear(dw, count)`: `dw[0..count) = 0`; `accumulate(dw, partial, count)`: `dw += partial`
  *    (count a multiple of 4).
  */
-import { countedLoop, i32Const, localGet, localIncrement, localMaximum, localMinimum, localSet, simdOpcode, uleb128, v128Load, v128Store, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
+import { countedLoop, f32x4Const, i32Const, localGet, localIncrement, localMaximum, localMinimum, localSet, simdOpcode, uleb128, v128Load, v128Store, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
@@ -162,8 +162,7 @@ function imagesFunction(): WasmFunction {
 
 /** `clear(dw, count)` and `accumulate(dw, partial, count)` over f32x4 vectors. */
 function clearFunction(): WasmFunction {
-  const zero = [...simdOpcode(0x0c), ...new Array<number>(16).fill(0)];
-  return { name: 'clear', params: [i32, i32], locals: [[2, i32]], code: countedLoop(1, 2, v128Store(0, 2, zero)) };
+  return { name: 'clear', params: [i32, i32], locals: [[2, i32]], code: countedLoop(1, 2, v128Store(0, 2, f32x4Const(0))) };
 }
 function accumulateFunction(): WasmFunction {
   return { name: 'accumulate', params: [i32, i32, i32], locals: [[2, i32]], code: countedLoop(2, 3, v128Store(0, 3, [...v128Load(0, 3), ...v128Load(1, 3), ...f32x4Add])) };

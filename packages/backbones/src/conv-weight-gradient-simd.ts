@@ -7,7 +7,7 @@
 import { createWasmMemoryModule, runFloat32Kernel, wasmBackendMemory } from '@diffusion/core';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { convWeightGradientSimdBytes, tileInputChannels, tileOutputVectors } from './conv-weight-gradient-simd-code';
-import { wasmKernelHelpersFor } from './wasm-kernel-helpers';
+import { runShares, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
 type Band = (...args: number[]) => void;
 /** The module's exports (byte offsets and element counts). */
@@ -55,20 +55,11 @@ export function convWeightGradientSimd(simd: ConvWeightGradientSimdExports, back
   const [weights] = runFloat32Kernel('wasm', backend, [x, dy], [[filterHeight, filterWidth, inChannels, outChannels]], (inputs, outputs, scratch) => {
     const [input, gradient] = inputs.map((view) => view.byteOffset);
     const output = outputs[0]!.byteOffset;
-    const partial = (part: number) => scratch.byteOffset + 4 * count * (part - 1);
-    const args = (target: number, [start, end]: [number, number]) => [input!, gradient!, target, ...sizes, start, end, bandRows(info)];
-    for (let part = 1; part < parts; part += 1) {
-      simd.clear(partial(part), count);
-      helpers!.start(part - 1, `${convWeightGradientModuleName}.images`, args(partial(part), ranges[part]!));
-    }
-    try {
-      simd.clear(output, count);
-      simd.images(...args(output, ranges[0]!));
-    } finally {
-      // The helpers write into the scratch: it is freed only after every one has finished.
-      for (let part = 1; part < parts; part += 1) helpers!.wait(part - 1);
-    }
-    for (let part = 1; part < parts; part += 1) simd.accumulate(output, partial(part), count);
+    const target = (part: number) => (part === 0 ? output : scratch.byteOffset + 4 * count * (part - 1));
+    const argsOf = (part: number) => [input!, gradient!, target(part), ...sizes, ...ranges[part]!, bandRows(info)];
+    for (let part = 0; part < parts; part += 1) simd.clear(target(part), count);
+    runShares(helpers, parts, `${convWeightGradientModuleName}.images`, argsOf, (args) => simd.images(...args));
+    for (let part = 1; part < parts; part += 1) simd.accumulate(output, target(part), count);
   }, count * (parts - 1));
   return weights!;
 }

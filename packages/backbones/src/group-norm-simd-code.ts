@@ -7,7 +7,7 @@
  * arrays of C at `params + 8 rowBytes` and `params + 10 rowBytes` (the two per-channel sums that
  * `stats` and `backwardSums` write): 12 rowBytes in all.
  */
-import { i32Const, localGet, localSet, simdOpcode, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType, type WasmFunction } from '@diffusion/core';
+import { f32x4Const, i32Const, localGet, localSet, simdOpcode, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType, type WasmFunction } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
@@ -21,11 +21,7 @@ const [f64Add, f64Sub, f64Mul, promoteLow] = [0xf0, 0xf1, 0xf2, 0x5f].map(op) as
 const [i32x4Shl, i32x4Add, truncSat] = [0xab, 0xae, 0xf8].map(op) as [Code, Code, Code];
 /** The upper two float32 lanes moved to the lower two (i8x16.shuffle of a vector with itself). */
 const upperHalf = [...op(0x0d), 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-/** A v128 constant of four equal float32 lanes. */
-function splat(value: number): number[] {
-  const bytes = new Uint8Array(Float32Array.of(value, value, value, value).buffer);
-  return [...op(0x0c), ...bytes];
-}
+const splat = f32x4Const;
 const zero = splat(0);
 const i32Add = [0x6a];
 /** `v128.store` of the stack's (address, value) with a constant byte offset below 128. */

@@ -9,7 +9,7 @@
  *
  * Export `sine(x, y, count, offset)`: byte offsets; the first `count & ~3` elements.
  */
-import { countedLoop, localGet, localSet, simdOpcode, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType, type WasmFunction } from '@diffusion/core';
+import { countedLoop, f32x4Const, localGet, localSet, simdOpcode, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType, type WasmFunction } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
@@ -26,25 +26,21 @@ const cosineCoefficients = [2.443315711809948e-5, -1.388731625493765e-3, 4.16666
 /** Largest |x| the reduction keeps accurate. */
 export const sineArgumentLimit = 2 ** 12;
 
-function splat(value: number): Code {
-  const bytes = new Uint8Array(Float32Array.of(value, value, value, value).buffer);
-  return [...op(0x0c), ...bytes];
-}
 
 function sineFunction(): WasmFunction {
   // params 0 x, 1 y, 2 count, 3 offset; i32 locals 4 position, 5 end; v128 locals 6 x, 7 k, 8 r, 9 z, 10 s, 11 c, 12 q.
   const [X, K, R, Z, S, C, Q] = [6, 7, 8, 9, 10, 11, 12];
   const polynomial = (coefficients: readonly number[]) => [
-    ...splat(coefficients[0]!), ...get(Z), ...f32Mul, ...splat(coefficients[1]!), ...f32Add, ...get(Z), ...f32Mul, ...splat(coefficients[2]!), ...f32Add,
+    ...f32x4Const(coefficients[0]!), ...get(Z), ...f32Mul, ...f32x4Const(coefficients[1]!), ...f32Add, ...get(Z), ...f32Mul, ...f32x4Const(coefficients[2]!), ...f32Add,
   ];
   const value: Code = [
     ...v128Load(0, 4), ...set(X),
-    ...get(X), ...splat(2 / Math.PI), ...f32Mul, ...f32Nearest, ...set(K),
-    ...get(X), ...get(K), ...splat(halfPi[0]), ...f32Mul, ...f32Sub, ...get(K), ...splat(halfPi[1]), ...f32Mul, ...f32Sub, ...get(K), ...splat(halfPi[2]), ...f32Mul, ...f32Sub, ...set(R),
+    ...get(X), ...f32x4Const(2 / Math.PI), ...f32Mul, ...f32Nearest, ...set(K),
+    ...get(X), ...get(K), ...f32x4Const(halfPi[0]), ...f32Mul, ...f32Sub, ...get(K), ...f32x4Const(halfPi[1]), ...f32Mul, ...f32Sub, ...get(K), ...f32x4Const(halfPi[2]), ...f32Mul, ...f32Sub, ...set(R),
     ...get(R), ...get(R), ...f32Mul, ...set(Z),
     // sin r = r + r z P(z); cos r = 1 - z / 2 + z^2 Q(z)
     ...polynomial(sineCoefficients), ...get(Z), ...f32Mul, ...get(R), ...f32Mul, ...get(R), ...f32Add, ...set(S),
-    ...polynomial(cosineCoefficients), ...get(Z), ...f32Mul, ...get(Z), ...f32Mul, ...get(Z), ...splat(0.5), ...f32Mul, ...f32Sub, ...splat(1), ...f32Add, ...set(C),
+    ...polynomial(cosineCoefficients), ...get(Z), ...f32Mul, ...get(Z), ...f32Mul, ...get(Z), ...f32x4Const(0.5), ...f32Mul, ...f32Sub, ...f32x4Const(1), ...f32Add, ...set(C),
     // q = k + offset: an odd q takes the cosine (mask (q << 31) >> 31), and bit 1 of q flips the sign bit.
     ...get(K), ...truncSat, ...get(3), ...i32x4Splat, ...i32x4Add, ...set(Q),
     ...get(C), ...get(S), ...get(Q), 0x41, 31, ...i32x4Shl, 0x41, 31, ...i32x4ShrSigned, ...bitselect,

@@ -7,6 +7,7 @@
  * process exits as with one thread.
  */
 import { DiffusionError } from '@diffusion/core';
+import { nodeImport } from './node-modules';
 
 /** Helpers bound to one shared memory. */
 export interface WasmKernelHelpers {
@@ -60,8 +61,6 @@ for (;;) {
 `;
 
 const helpersByMemory = new WeakMap<WebAssembly.Memory, WasmKernelHelpers>();
-// A variable specifier keeps browser bundlers from resolving Node's modules.
-const nodeImport = (specifier: string): Promise<any> => import(/* @vite-ignore */ specifier); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
  * Starts `count` helper threads on a shared `memory` with `modules` (name → bytes built for a
@@ -116,4 +115,18 @@ export async function startWasmKernelHelpers(memory: WebAssembly.Memory, count: 
 /** The helpers started on this memory, if any. */
 export function wasmKernelHelpersFor(memory: WebAssembly.Memory | undefined): WasmKernelHelpers | undefined {
   return memory === undefined ? undefined : helpersByMemory.get(memory);
+}
+
+/**
+ * Runs a kernel's `parts` shares: shares 1… on helpers 0… (`functionName` with `argsOf(part)`),
+ * share 0 on this thread (`main(argsOf(0))`), and returns when all have finished, also when
+ * `main` throws (the helpers may use scratch memory that the caller frees next).
+ */
+export function runShares(helpers: WasmKernelHelpers | undefined, parts: number, functionName: string, argsOf: (part: number) => number[], main: (args: number[]) => void): void {
+  for (let part = 1; part < parts; part += 1) helpers!.start(part - 1, functionName, argsOf(part));
+  try {
+    main(argsOf(0));
+  } finally {
+    for (let part = 1; part < parts; part += 1) helpers!.wait(part - 1);
+  }
 }

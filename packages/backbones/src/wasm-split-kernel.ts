@@ -1,26 +1,24 @@
 /**
- * `SplitV` and `Concat` for tfjs-backend-wasm as strided block copies (row-copy-simd-code.ts): the
- * tensor is read as `[rows, axis size x inner]` and each part is one run per row. The stock
- * SplitV slices each part with a strided Slice (20 ms for a [64, 28, 28, 96] channel split here).
- * Both are pure copies, so the results are bit-identical. Parts whose runs are not whole lane
- * groups of 4, and non-32-bit dtypes, go to the original kernels.
+ * `SplitV` for tfjs-backend-wasm as strided block copies (row-copy-simd-code.ts): the tensor is
+ * read as `[rows, axis size x inner]` and each part is one run per row (the same copy serves
+ * Concat, wasm-concat-kernel.ts). The stock SplitV slices each part with a strided Slice (20 ms
+ * for a [64, 28, 28, 96] channel split here). A pure copy, so the results are bit-identical. Parts
+ * whose runs are not whole lane groups of 4, and non-32-bit dtypes, go to the original kernel.
  */
 import { createWasmMemoryModule } from '@diffusion/core';
 import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { rowCopySimdBytes } from './row-copy-simd-code';
+import type { HeapBackend } from './wasm-concat-kernel';
 
 interface RowCopyExports {
   readonly copyRows: (source: number, target: number, rows: number, count: number, sourceStride: number, targetStride: number) => void;
 }
-type HeapBackend = {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
-};
 
 /** The module bound to a wasm backend's memory, or undefined without SIMD or a reachable memory. */
 export const rowCopySimdModule: (backend: object) => RowCopyExports | undefined = createWasmMemoryModule<RowCopyExports>(rowCopySimdBytes);
 
-const wordTypes = new Set(['float32', 'int32']);
+/** The dtypes stored as 32-bit words on the wasm heap. */
+export const wordTypes: ReadonlySet<string> = new Set(['float32', 'int32']);
 const address = (backend: HeapBackend, info: TensorInfo) => backend.typedArrayFromHeap(info).byteOffset;
 
 /** SplitV along `axis` into parts of `numOrSizeSplits` (a count of equal parts, or sizes with at most one -1). */
@@ -47,35 +45,5 @@ export function createSplit(original: KernelConfig): KernelFunc {
       column += count;
     });
     return outputs;
-  };
-}
-
-/**
- * Concat of 32-bit tensors whose runs along `axis` (the product of the axes from `axis` on) are
- * whole lane groups; anything else goes to `fallback` (the narrow-row copy loop, then the original).
- */
-export function createBlockConcat(fallback: KernelFunc): KernelFunc {
-  return (args) => {
-    const inputs = (Array.isArray(args.inputs) ? args.inputs : Object.values(args.inputs)) as TensorInfo[];
-    const first = inputs[0];
-    const simd = rowCopySimdModule(args.backend);
-    if (simd === undefined || first === undefined || inputs.length < 2 || !wordTypes.has(first.dtype)) return fallback(args);
-    const axis = util.parseAxisParam((args.attrs as { axis: number | number[] }).axis, first.shape)[0]!;
-    const rows = util.sizeFromShape(first.shape.slice(0, axis));
-    const widths = inputs.map((input) => util.sizeFromShape(input.shape.slice(axis)));
-    if (widths.some((width) => width === 0 || width % 4 !== 0)) return fallback(args);
-    if (inputs.some((input) => input.dtype !== first.dtype || util.sizeFromShape(input.shape.slice(0, axis)) !== rows)) return fallback(args);
-    const outShape = [...first.shape];
-    outShape[axis] = inputs.reduce((total, input) => total + input.shape[axis]!, 0);
-    const backend = args.backend as unknown as HeapBackend;
-    const out = backend.makeOutput(outShape, first.dtype);
-    const target = address(backend, out);
-    const total = widths.reduce((sum, width) => sum + width, 0);
-    let column = 0;
-    inputs.forEach((input, index) => {
-      if (rows > 0) simd.copyRows(address(backend, input), target + 4 * column, rows, widths[index]!, 4 * widths[index]!, 4 * total);
-      column += widths[index]!;
-    });
-    return out;
   };
 }

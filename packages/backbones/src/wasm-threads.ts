@@ -4,6 +4,7 @@ import { convWeightGradientSimdBytes } from './conv-weight-gradient-simd-code';
 import { convWeightGradientModuleName } from './conv-weight-gradient-simd';
 import { convForwardSimdBytes } from './conv-forward-simd-code';
 import { convForwardModuleName } from './conv-forward-simd';
+import { isNode, nodeImport } from './node-modules';
 import { startWasmKernelHelpers, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
 /** The parts of `@tensorflow/tfjs-backend-wasm`'s module that thread start-up needs. */
@@ -19,9 +20,6 @@ interface PthreadPool {
 }
 
 const factoryMarker = 'var WasmBackendModuleThreadedSimd';
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-// A variable specifier keeps browser bundlers from resolving Node's modules.
-const nodeImport = (specifier: string): Promise<any> => import(/* @vite-ignore */ specifier); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
  * Makes the next start of tfjs-backend-wasm (4.22) use its threaded SIMD build with `threads`

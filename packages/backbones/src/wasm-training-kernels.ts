@@ -2,7 +2,7 @@ import { DiffusionError, wasmBackendMemory } from '@diffusion/core';
 import { convForwardSimd, convForwardSimdFits, convForwardSimdModule } from './conv-forward-simd';
 import { convWeightGradientSimd, convWeightGradientSimdFits, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { createConcat } from './wasm-concat-kernel';
-import { createBlockConcat, createSplit } from './wasm-split-kernel';
+import { createSplit } from './wasm-split-kernel';
 import { createSine } from './wasm-sine-kernel';
 import { createSum } from './wasm-sum-kernel';
 import { wasmKernelHelpersFor } from './wasm-kernel-helpers';
@@ -292,7 +292,7 @@ export function registerWasmTrainingKernels(options: WasmTrainingKernelsOptions 
   }
   if ((options.fastConvInputGradient ?? true) && replaceKernel('Conv2DBackpropInput', createConv2DBackpropInput)) registered.push('Conv2DBackpropInput');
   if ((options.simdConv2D ?? true) && replaceKernel('Conv2D', createConv2D)) registered.push('Conv2D');
-  if ((options.fastConcat ?? true) && replaceKernel('Concat', (original) => createBlockConcat(createConcat(original)))) registered.push('Concat');
+  if ((options.fastConcat ?? true) && replaceKernel('Concat', createConcat)) registered.push('Concat');
   if ((options.fastConcat ?? true) && replaceKernel('SplitV', createSplit)) registered.push('SplitV');
   if ((options.shareIdentity ?? true) && replaceKernel('Identity', createSharedIdentity)) registered.push('Identity');
   if ((options.simdBiasGradient ?? true) && replaceKernel('Sum', createSum)) registered.push('Sum');

@@ -32,6 +32,7 @@ export { randomNormalTensor, randomUniformTensor } from './random-tensor';
 export {
   countedLoop,
   createWasmMemoryModule,
+  f32x4Const,
   functionBody,
   localGet,
   localIncrement,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { i32Const, localGet, localIncrement, localMaximum, localMinimum, localSet, sleb128, uleb128, wasmMemoryModuleBytes, wasmValueType, whileBelow } from './wasm-simd-module';
+import { f32x4Const, i32Const, localGet, localIncrement, localMaximum, localMinimum, localSet, sleb128, uleb128, wasmMemoryModuleBytes, wasmValueType, whileBelow } from './wasm-simd-module';
 
 describe('LEB128 integers (WebAssembly core spec §5.2.2)', () => {
   it('encodes the signed examples of the LEB128 definition and the i32 range ends', () => {
@@ -52,5 +52,14 @@ describe('loop and local helpers', () => {
       f(count, first, second);
       expect(Array.from(view)).toEqual([(count * (count - 1)) / 2 + 0, Math.min(first, second), Math.max(first, second)]);
     }
+  });
+});
+
+describe('f32x4Const', () => {
+  it('is v128.const (0xfd 0x0c) of four little-endian float32 lanes', () => {
+    const bytes = f32x4Const(1.5);
+    expect(bytes.slice(0, 2)).toEqual([0xfd, 0x0c]);
+    expect(Array.from(new Float32Array(Uint8Array.from(bytes.slice(2)).buffer))).toEqual([1.5, 1.5, 1.5, 1.5]);
+    expect(f32x4Const(0).slice(2)).toEqual(new Array(16).fill(0));
   });
 });

@@ -66,6 +66,11 @@ export function simdOpcode(opcode: number): number[] {
   return [0xfd, ...uleb128(opcode)];
 }
 
+/** `v128.const` of four equal float32 lanes (SIMD proposal opcode 0x0c, 16 little-endian bytes). */
+export function f32x4Const(value: number): number[] {
+  return [...simdOpcode(0x0c), ...new Uint8Array(Float32Array.of(value, value, value, value).buffer)];
+}
+
 /** `v128.load` at local `pointer` + local `offset` (SIMD proposal opcode 0x00, alignment hint 1 byte). */
 export function v128Load(pointer: number, offset: number): number[] {
   return [...localGet(pointer), ...localGet(offset), 0x6a, ...simdOpcode(0x00), 0, 0];
