@@ -3,7 +3,7 @@
 // (torch_ref.py, when /usr/bin/python3 has torch). Prints a table and writes results/latest.json
 // and results/latest.md. Runs against the built packages: `pnpm build` first.
 // Usage: node bench/workloads/run.mjs [--workloads W1,W3] [--quick] [--backend wasm|cpu]
-//        [--rounds N] [--threads 1,2] [--torch-threads N] [--native-sgemm ADDON] [--torch-blas DIR] [--no-torch] [--out NAME]
+//        [--rounds N] [--threads 1,2,2x1] [--torch-threads N] [--native-sgemm ADDON] [--torch-blas DIR] [--no-torch] [--out NAME]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +18,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' },
     rounds: { type: 'string' },
-    threads: { type: 'string', default: os.cpus().length > 1 ? '1,2' : '1' },
+    threads: { type: 'string', default: os.cpus().length > 1 ? '1,2,2x1' : '1' },
     'torch-threads': { type: 'string' },
     out: { type: 'string', default: 'latest' },
     'torch-blas': { type: 'string' },
@@ -34,12 +34,20 @@ for (const name of workloads) if (!['w1', 'w2', 'w3', 'w4'].includes(name)) thro
 if (!['wasm', 'cpu'].includes(args.backend)) throw new Error(`--backend: expected wasm or cpu; got ${args.backend}`);
 if (args.backend === 'cpu' && args.workloads === undefined) console.log('W3 skipped on the cpu backend (one training step takes minutes); pass --workloads W3 to run it.');
 const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
-// Thread counts to try (ours: wasm XNNPACK threads; torch: as many cores). The table compares the
-// best of each side, as the issue's "PyTorch (best thread count)" does. On 2 cores, torch's best
-// settings of the shared RESULTS.md: 1 OpenMP + 2 OpenBLAS threads for the MLP workloads, 2 OpenMP
-// + 1 OpenBLAS for the U-Net ones.
-const threadCounts = args.threads.split(',').map(Number);
-for (const count of threadCounts) if (!Number.isInteger(count) || count < 1) throw new Error(`--threads: expected positive integers, e.g. 1,2; got ${args.threads}`);
+// Thread settings to try. Ours: `N` is N wasm threads (our kernels on the main thread and N - 1
+// helpers, XNNPACK's pool of N), `NxP` the same with an XNNPACK pool of P (its threads spin after
+// each kernel and compete with our helpers). Torch: N cores, its best settings on 2 cores from the
+// shared RESULTS.md: 1 OpenMP + 2 OpenBLAS threads for the MLP workloads, 2 OpenMP + 1 OpenBLAS for
+// the U-Net ones; it runs once per N and round. The table compares the best of each side, as the
+// issue's "PyTorch (best thread count)" does.
+const threadVariants = args.threads.split(',').map((label) => {
+  const [count, pool] = label.split('x').map(Number);
+  if (!Number.isInteger(count) || count < 1 || (pool !== undefined && !(Number.isInteger(pool) && pool >= 1 && pool <= count))) {
+    throw new Error(`--threads: expected thread counts N or NxP (P XNNPACK threads, 1 <= P <= N), e.g. 1,2,2x1; got ${args.threads}`);
+  }
+  return { label, count, pool };
+});
+const threadCounts = [...new Set(threadVariants.map((variant) => variant.count))];
 if (args['torch-threads'] !== undefined && threadCounts.length > 1) throw new Error('--torch-threads needs a single --threads value');
 const torchThreadsFor = (count) => Number(args['torch-threads'] ?? count);
 const torchThreadArgs = (name, count) => {
@@ -103,23 +111,33 @@ else {
 const load = () => os.loadavg()[0];
 console.log(`Load average at start: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs; ${rounds} round(s), backend ${args.backend}, thread counts ${threadCounts.join(', ')} (ours and torch alike).`);
 
-const key = (count) => `t${count}`;
-const runs = Object.fromEntries(workloads.map((name) => [name, Object.fromEntries(threadCounts.map((count) => [key(count), { ours: [], torch: [] }]))]));
+// Node 20 compiles relaxed SIMD (the GEMM's fused multiply-add) only with this V8 flag; Node 22+ has it.
+const relaxedSimdFlag = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', '0']).status === 0 ? ['--experimental-wasm-relaxed-simd'] : [];
+const key = (label) => `t${label}`;
+const runs = Object.fromEntries(workloads.map((name) => [name, Object.fromEntries([
+  ...threadVariants.map((variant) => [key(variant.label), { ours: [] }]),
+  ...threadCounts.map((count) => [`torch${count}`, []]),
+])]));
 for (let round = 0; round < rounds; round += 1) {
   for (const name of workloads) {
-    for (const count of threadCounts) {
+    const torchDone = new Set();
+    for (const { label, count, pool } of threadVariants) {
       const [steps, warmup] = plan[name].ours;
-      const ours = runJson(process.execPath, [join(here, 'workload.mjs'), name, '--backend', args.backend, '--steps', String(steps), '--warmup', String(warmup), '--threads', String(count), ...(args['native-sgemm'] ? ['--native-sgemm', args['native-sgemm']] : [])], args['native-sgemm'] ? { OPENBLAS_NUM_THREADS: String(count) } : {});
+      const ours = runJson(process.execPath, [
+        ...relaxedSimdFlag, join(here, 'workload.mjs'), name, '--backend', args.backend, '--steps', String(steps), '--warmup', String(warmup), '--threads', String(count),
+        ...(pool === undefined ? [] : ['--xnnpack-threads', String(pool)]), ...(args['native-sgemm'] ? ['--native-sgemm', args['native-sgemm']] : []),
+      ], args['native-sgemm'] ? { OPENBLAS_NUM_THREADS: String(count) } : {});
       ours.load = load();
-      runs[name][key(count)].ours.push(ours);
-      let line = `round ${round + 1} ${name.toUpperCase()} ${count} thread(s): ours ${ours.medianStepMs.toFixed(2)} ms/step`;
-      if (torch.available) {
+      runs[name][key(label)].ours.push(ours);
+      let line = `round ${round + 1} ${name.toUpperCase()} ${label} thread(s): ours ${ours.medianStepMs.toFixed(2)} ms/step`;
+      if (torch.available && !torchDone.has(count)) {
+        torchDone.add(count);
         const [torchSteps, torchWarmup] = plan[name].torch;
         const torchArgs = [join(here, 'torch_ref.py'), name, ...torchThreadArgs(name, count), '--steps', String(torchSteps), '--warmup', String(torchWarmup)];
         const reference = runJson(args.python, torchArgs, torchEnv);
         reference.load = load();
-        runs[name][key(count)].torch.push(reference);
-        line += `, torch ${reference.median_step_ms.toFixed(2)} ms/step, ratio ${(reference.median_step_ms / ours.medianStepMs).toFixed(3)}x`;
+        runs[name][`torch${count}`].push(reference);
+        line += `, torch (${count}) ${reference.median_step_ms.toFixed(2)} ms/step, ratio ${(reference.median_step_ms / ours.medianStepMs).toFixed(3)}x`;
       }
       console.log(`${line} (load ${load().toFixed(1)})`);
     }
@@ -128,14 +146,16 @@ for (let round = 0; round < rounds; round += 1) {
 
 const perRun = { w1: 1, w2: 1000, w3: 1, w4: 50 };
 const metricOf = (name, ms) => (ms === undefined ? undefined : name === 'w1' || name === 'w3' ? 1000 / ms : (perRun[name] * ms) / 1000);
-/** Medians of one side at one thread count. */
-function summarise(name, count) {
-  const { ours, torch: reference } = runs[name][key(count)];
+/** Medians of both sides at one thread setting (torch at its thread count). */
+function summarise(name, { label, count }) {
+  const { ours } = runs[name][key(label)];
+  const reference = runs[name][`torch${count}`];
   const stepMs = median(ours.map((run) => run.medianStepMs));
   const torchMs = torch.available ? median(reference.map((run) => run.median_step_ms)) : undefined;
   const gflops = flops[name] / (stepMs / 1000) / 1e9;
   return {
-    threads: count,
+    threads: label,
+    threadCount: count,
     oursMedianStepMs: stepMs,
     torchMedianStepMs: torchMs,
     ours: metricOf(name, stepMs),
@@ -150,7 +170,7 @@ function summarise(name, count) {
   };
 }
 const results = workloads.map((name) => {
-  const byThreads = threadCounts.map((count) => summarise(name, count));
+  const byThreads = threadVariants.map((variant) => summarise(name, variant));
   const best = (side) => byThreads.reduce((a, b) => ((b[side] ?? Infinity) < (a[side] ?? Infinity) ? b : a));
   const ours = best('oursMedianStepMs');
   const reference = torch.available ? best('torchMedianStepMs') : undefined;
@@ -158,7 +178,7 @@ const results = workloads.map((name) => {
     workload: name.toUpperCase(),
     unit: units[name],
     oursThreads: ours.threads,
-    torchThreads: reference?.threads,
+    torchThreads: reference?.threadCount,
     ours: ours.ours,
     torch: reference?.torch,
     // Speed ratio: PyTorch's best median step time / ours (best thread count on each side).

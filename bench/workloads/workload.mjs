@@ -4,7 +4,7 @@
 // @diffusion/parameterisations' createDenoiser for sampling. Prints one JSON line on stdout.
 // Runs against the built packages (`pnpm build`). Usage:
 //   node bench/workloads/workload.mjs w1|w2|w3|w4 [--backend wasm|cpu] [--steps N] [--warmup N]
-//        [--threads N] [--no-fast-kernels]
+//        [--threads N] [--xnnpack-threads N] [--no-fast-kernels]
 import { parseArgs } from 'node:util';
 import '@tensorflow/tfjs'; // the umbrella registers the gradient functions in Node
 import * as tf from '@tensorflow/tfjs-core';
@@ -27,6 +27,8 @@ const { values: args, positionals } = parseArgs({
     steps: { type: 'string' },
     warmup: { type: 'string' },
     threads: { type: 'string', default: '1' },
+    // XNNPACK's pool inside the threaded build (default: --threads); our kernels use --threads either way.
+    'xnnpack-threads': { type: 'string' },
     'no-fast-kernels': { type: 'boolean', default: false },
     // Prototype of the native route (../native-prototype): BatchMatMul by OpenBLAS on the wasm heap.
     'native-sgemm': { type: 'string' },
@@ -41,7 +43,7 @@ const threads = Number(args.threads);
 
 let registered = [];
 // More than one thread: tfjs-backend-wasm's threaded build, started in Node by @diffusion/backbones.
-await selectBackend(args.backend, args.backend === 'wasm' ? { wasmThreads: threads } : {});
+await selectBackend(args.backend, args.backend === 'wasm' ? { wasmThreads: threads, ...(args['xnnpack-threads'] === undefined ? {} : { xnnpackThreads: Number(args['xnnpack-threads']) }) } : {});
 if (tf.getBackend() !== args.backend) throw new Error(`backend ${args.backend} did not start (got ${tf.getBackend()})`);
 if (args.backend === 'wasm') {
   registered = args['no-fast-kernels']

@@ -20,7 +20,7 @@
  *  - `clear(dw, count)`: `dw[0..count) = 0`; `accumulate(dw, partial, count)`: `dw += partial`
  *    (count a multiple of 4).
  */
-import { countedLoop, f32x4Const, i32Const, localGet, localIncrement, localMaximum, localMinimum, localSet, simdOpcode, uleb128, v128Load, v128Store, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
+import { countedLoop, f32x4Const, i32Const, relaxedSimdSupported, localGet, localIncrement, localMaximum, localMinimum, localSet, simdOpcode, uleb128, v128Load, v128Store, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
@@ -28,6 +28,8 @@ const set = localSet;
 type Code = number[];
 const [i32Add, i32Sub, i32Mul, i32DivSigned, i32GreaterSigned] = [[0x6a], [0x6b], [0x6c], [0x6d], [0x4a]];
 const [f32x4Add, f32x4Mul] = [simdOpcode(0xe4), simdOpcode(0xe6)];
+/** `f32x4.relaxed_madd` (relaxed SIMD, opcode 0x105): a b + c in one instruction where the engine has it. */
+const f32x4RelaxedMultiplyAdd = simdOpcode(0x105);
 /** Input channels (rows of the GEMM) and f32x4 vectors of output channels (8 columns) per register tile. */
 export const tileInputChannels = 4;
 export const tileOutputVectors = 2;
@@ -57,7 +59,7 @@ function validRange(tap: number, size: number, outSize: number, stride: number, 
   ];
 }
 
-function bandFunction(): WasmFunction {
+function bandFunction(fusedMultiplyAdd: boolean): WasmFunction {
   const [x, dy, dw] = [0, 1, 2];
   const size = sizesAt(3);
   const [rowStart, rowEnd] = [15, 16];
@@ -79,7 +81,7 @@ function bandFunction(): WasmFunction {
   for (let c = 0; c < tileInputChannels; c += 1) {
     pixel.push(...splatAt(inputPointer, 4 * c), ...set(inputSplat));
     for (let vector = 0; vector < tileOutputVectors; vector += 1) {
-      pixel.push(...get(accumulator(c, vector)), ...get(inputSplat), ...get(gradientVectors + vector), ...f32x4Mul, ...f32x4Add, ...set(accumulator(c, vector)));
+      pixel.push(...(fusedMultiplyAdd ? [...get(inputSplat), ...get(gradientVectors + vector), ...get(accumulator(c, vector)), ...f32x4RelaxedMultiplyAdd] : [...get(accumulator(c, vector)), ...get(inputSplat), ...get(gradientVectors + vector), ...f32x4Mul, ...f32x4Add]), ...set(accumulator(c, vector)));
     }
   }
   pixel.push(...localIncrement(inputPointer, get(inputStep)), ...localIncrement(gradientPointer, get(gradientStep)), ...localIncrement(column, i32Const(1)));
@@ -169,6 +171,6 @@ function accumulateFunction(): WasmFunction {
 }
 
 /** The module's bytes (the function order matters: `images` calls function 0). */
-export function convWeightGradientSimdBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return wasmMemoryModuleBytes([bandFunction(), imagesFunction(), clearFunction(), accumulateFunction()], shared);
+export function convWeightGradientSimdBytes(shared: boolean, fusedMultiplyAdd = relaxedSimdSupported()): Uint8Array<ArrayBuffer> {
+  return wasmMemoryModuleBytes([bandFunction(fusedMultiplyAdd), imagesFunction(), clearFunction(), accumulateFunction()], shared);
 }

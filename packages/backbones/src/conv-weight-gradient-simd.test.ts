@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRandomSource } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -6,6 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { relativeError } from '../test/backbone-assertions';
 import { bandRows, convWeightGradientSimd, convWeightGradientSimdFits, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
+
+// Node 20 compiles relaxed SIMD only behind this flag: set before any module is compiled here, so
+// these tests check the loops with relaxed_madd (the other test files, without it, the plain ones).
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface ConvCase { x: [number, number, number, number]; filter: [number, number, number, number]; strides: [number, number]; pad: Padding }

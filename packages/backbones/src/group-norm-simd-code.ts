@@ -86,7 +86,7 @@ function estrin(terms: Code[], powers: Code[]): Code {
  * order; `build` gets `constant(value)`, which reads a splatted constant from a further local set
  * once at entry (so the loops do not rematerialise `v128.const`s).
  */
-function simdFunction(name: string, params: number, i32Locals: number, v128Locals: number, build: (constant: (value: number) => Code) => Code): WasmFunction {
+export function simdFunction(name: string, params: number, i32Locals: number, v128Locals: number, build: (constant: (value: number) => Code) => Code): WasmFunction {
   const values: number[] = [];
   const first = params + i32Locals + v128Locals;
   const constant = (value: number) => {

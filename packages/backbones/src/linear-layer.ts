@@ -1,4 +1,5 @@
-import { add, matMul, reshape, type Tensor } from '@tensorflow/tfjs-core';
+import { add, getBackend, matMul, reshape, type Tensor } from '@tensorflow/tfjs-core';
+import { biasSilu } from './bias-silu-kernel';
 import type { ParameterStore } from './backbone-parameters';
 
 /** An affine map on the last axis: weight `[in, out]` (tfjs layout, the transpose of PyTorch's), bias `[out]`. */
@@ -7,6 +8,8 @@ export interface LinearLayer {
   readonly outFeatures: number;
   /** `x [..., in]` to `[..., out]`; the caller owns the result. */
   apply(x: Tensor): Tensor;
+  /** `silu(x W + b)`, the bias and SiLU fused into one kernel on wasm and cpu (bias-silu-kernel.ts); the caller owns the result. */
+  applySilu(x: Tensor): Tensor;
 }
 
 /** Fully connected layer y = x W + b; `zero` initialises W to 0 (adaLN-Zero, Peebles & Xie 2023 §3.2). */
@@ -23,6 +26,11 @@ export function createLinearLayer(store: ParameterStore, name: string, inFeature
       const leading = x.shape.slice(0, -1);
       const flat = reshape(x, [-1, inFeatures]);
       return reshape(add(matMul(flat, weight), bias), [...leading, outFeatures]);
+    },
+    applySilu(x) {
+      const flat = x.rank === 2 ? x : reshape(x, [-1, inFeatures]);
+      const activated = biasSilu(matMul(flat, weight), bias, getBackend());
+      return x.rank === 2 ? activated : reshape(activated, [...x.shape.slice(0, -1), outFeatures]);
     },
   };
 }

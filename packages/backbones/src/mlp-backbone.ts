@@ -110,8 +110,7 @@ export function createMlpBackbone(options: MlpBackboneOptions): Backbone {
         if (concatenated) inputs.push(embedding);
         let hidden = inputs.length === 1 ? inputs[0]! : concat(inputs, 1);
         layers.forEach((layer, index) => {
-          const preActivation = concatenated ? layer.apply(hidden) : add(layer.apply(hidden), timeLayers[index]!.apply(embedding));
-          const activation = silu(preActivation);
+          const activation = concatenated ? layer.applySilu(hidden) : silu(add(layer.apply(hidden), timeLayers[index]!.apply(embedding)));
           hidden = config.residual && layer.inFeatures === layer.outFeatures && index > 0 ? add(hidden, activation) : activation;
         });
         return output.apply(hidden);

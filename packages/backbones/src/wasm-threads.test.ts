@@ -7,6 +7,8 @@ import { selectBackend } from './backend-selection';
 import { convForwardSimd, convForwardSimdModule } from './conv-forward-simd';
 import { convWeightGradientSimd, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { createUnetBackbone } from './unet-backbone';
+import { gemmSimd, gemmSimdModule } from './gemm-simd';
+import { biasSilu } from './bias-silu-kernel';
 import { wasmKernelHelpersFor } from './wasm-kernel-helpers';
 import { wasmBackendMemory } from '@diffusion/core';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
@@ -33,6 +35,9 @@ describe('selectBackend with wasm threads', () => {
   it('rejects thread counts outside 1…64 before starting anything', async () => {
     for (const threads of [0, 1.5, 65, Number.NaN]) {
       await expect(selectBackend('wasm', { wasmThreads: threads })).rejects.toMatchObject({ field: 'selectBackend.wasmThreads' });
+    }
+    for (const [wasmThreads, xnnpackThreads] of [[2, 3], [2, 0], [1, 2]] as const) {
+      await expect(selectBackend('wasm', { wasmThreads, xnnpackThreads })).rejects.toMatchObject({ field: 'selectBackend.xnnpackThreads', value: xnnpackThreads });
     }
     // (not tf.findBackend, which would start wasm's single-threaded initialisation)
     expect(tf.engine().registry.wasm).toBeUndefined();
@@ -90,10 +95,35 @@ describe('selectBackend with wasm threads', () => {
     tf.dispose([x, filter]);
   }, 60_000);
 
+  it('splits the SIMD GEMM\'s row tiles and the fused bias + SiLU\'s rows with the helper thread: equal to the cpu backend', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.tensor2d(values(10, 300 * 70), [70, 300]);
+    const b = tf.tensor2d(values(11, 70 * 40), [40, 70]);
+    const bias = tf.tensor1d(values(12, 40));
+    const before = tf.memory().numTensors;
+    const product = tf.engine().makeTensorFromTensorInfo(gemmSimd(gemmSimdModule(tf.backend())!, tf.backend(), a, b, true, true));
+    const threaded = (await product.data()) as Float32Array;
+    const activated = biasSilu(product, bias, 'wasm');
+    const [dz, dbias] = tf.grads((z: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(biasSilu(z, c, 'wasm'))))([product, bias]);
+    const threadedSilu = [activated, dz!, dbias!].map((tensor) => tensor.dataSync() as Float32Array);
+    tf.dispose([product, activated, dz!, dbias!]);
+    expect(tf.memory().numTensors).toBe(before);
+    await tf.setBackend('cpu');
+    const reference = tf.tidy(() => tf.matMul(a, b, true, true).dataSync() as Float32Array);
+    expect(relativeError(threaded, reference)).toBeLessThan(1e-5);
+    const referenceSilu = tf.tidy(() => {
+      const z = tf.tensor2d(threaded, [300, 40]);
+      const [dzs, dbiases] = tf.grads((p: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(tf.mul(tf.add(p, c), tf.sigmoid(tf.add(p, c))))))([z, bias]);
+      return [tf.mul(tf.add(z, bias), tf.sigmoid(tf.add(z, bias))), dzs!, dbiases!].map((tensor) => tensor.dataSync() as Float32Array);
+    });
+    threadedSilu.forEach((result, index) => expect(relativeError(result, referenceSilu[index]!)).toBeLessThan(1e-5));
+    tf.dispose([a, b, bias]);
+  }, 60_000);
+
   it('says that the thread count is fixed once wasm has started', async () => {
     const error = await selectBackend('wasm', { wasmThreads: 3 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DiffusionError);
     expect(error).toMatchObject({ field: 'selectBackend.wasmThreads', value: 3 });
-    expect((error as Error).message).toMatch(/runs 2 thread\(s\), not 3/);
+    expect((error as Error).message).toMatch(/runs 2 XNNPACK thread\(s\), not 3/);
   });
 });

@@ -4,6 +4,10 @@ import { convWeightGradientSimdBytes } from './conv-weight-gradient-simd-code';
 import { convWeightGradientModuleName } from './conv-weight-gradient-simd';
 import { convForwardSimdBytes } from './conv-forward-simd-code';
 import { convForwardModuleName } from './conv-forward-simd';
+import { gemmSimdBytes } from './gemm-simd-code';
+import { biasSiluSimdBytes } from './bias-silu-simd-code';
+import { biasSiluModuleName } from './bias-silu-kernel';
+import { gemmModuleName } from './gemm-simd';
 import { isNode, nodeImport } from './node-modules';
 import { startWasmKernelHelpers, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
@@ -22,8 +26,8 @@ interface PthreadPool {
 const factoryMarker = 'var WasmBackendModuleThreadedSimd';
 
 /**
- * Makes the next start of tfjs-backend-wasm (4.22) use its threaded SIMD build with `threads`
- * XNNPACK threads. In browsers tfjs decides itself (threads need cross-origin isolation); this only
+ * Makes the next start of tfjs-backend-wasm (4.22) use its threaded SIMD build with
+ * `xnnpackThreads` XNNPACK threads (default `threads`). In browsers tfjs decides itself (threads need cross-origin isolation); this only
  * sets the count. In Node, where the package turns threads off (tfjs issue #3830), three things are
  * bridged for the duration of the start only, and the returned function undoes them:
  *  1. the `WASM_HAS_MULTITHREAD_SUPPORT` flag is false in Node: set it to true;
@@ -34,10 +38,11 @@ const factoryMarker = 'var WasmBackendModuleThreadedSimd';
  *  3. the C++ side caps the pool at half of `os.cpus().length` (it assumes two hardware threads
  *     per core), i.e. at 1 on a 2-vCPU machine: `os.cpus()` reports each CPU twice meanwhile.
  */
-export async function prepareWasmThreads(wasm: WasmBackendModule, threads: number): Promise<() => void> {
+export async function prepareWasmThreads(wasm: WasmBackendModule, threads: number, xnnpackThreads = threads): Promise<() => void> {
   checkInRange('wasmThreads', checkPositiveInteger('wasmThreads', threads), 1, 64);
+  checkInRange('xnnpackThreads', checkPositiveInteger('xnnpackThreads', xnnpackThreads), 1, threads);
   if (!isNode) {
-    wasm.setThreadsCount(threads);
+    wasm.setThreadsCount(xnnpackThreads);
     return () => {};
   }
   const [fs, os, path] = await Promise.all([nodeImport('node:fs'), nodeImport('node:os'), nodeImport('node:path')]);
@@ -83,7 +88,7 @@ export async function prepareWasmThreads(wasm: WasmBackendModule, threads: numbe
     return [...cpus, ...cpus];
   };
   env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-  wasm.setThreadsCount(threads);
+  wasm.setThreadsCount(xnnpackThreads);
   return () => {
     globalThis.Blob = NativeBlob;
     URL.createObjectURL = nativeCreateObjectURL;
@@ -110,6 +115,11 @@ export function releaseWasmThreadWorkers(): void {
  */
 export async function startKernelHelperThreads(count: number): Promise<void> {
   const memory = wasmBackendMemory(currentBackend());
-  if (!isNode || count < 1 || memory === undefined || !(memory.buffer instanceof SharedArrayBuffer) || wasmKernelHelpersFor(memory) !== undefined) return;
-  await startWasmKernelHelpers(memory, count, { [convWeightGradientModuleName]: convWeightGradientSimdBytes(true), [convForwardModuleName]: convForwardSimdBytes(true) });
+  if (!isNode || count < 1 || memory === undefined || !(memory.buffer instanceof SharedArrayBuffer)) return;
+  const existing = wasmKernelHelpersFor(memory);
+  if (existing !== undefined) {
+    if (existing.count === count) return;
+    throw new DiffusionError('invalid-option', `selectBackend: wasm runs ${existing.count + 1} threads, not ${count + 1}: the thread count is fixed when wasm first starts in a process.`, { field: 'selectBackend.wasmThreads', value: count + 1, allowed: `${existing.count + 1} (set it before wasm's first start)` });
+  }
+  await startWasmKernelHelpers(memory, count, { [convWeightGradientModuleName]: convWeightGradientSimdBytes(true), [convForwardModuleName]: convForwardSimdBytes(true), [gemmModuleName]: gemmSimdBytes(true), [biasSiluModuleName]: biasSiluSimdBytes(true) });
 }

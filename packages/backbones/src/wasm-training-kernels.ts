@@ -1,11 +1,11 @@
-import { DiffusionError, wasmBackendMemory } from '@diffusion/core';
+import { DiffusionError } from '@diffusion/core';
 import { convForwardSimd, convForwardSimdFits, convForwardSimdModule } from './conv-forward-simd';
 import { convWeightGradientSimd, convWeightGradientSimdFits, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { createConcat } from './wasm-concat-kernel';
+import { gemmSimd, gemmSimdFits, gemmSimdModule } from './gemm-simd';
 import { createSplit } from './wasm-split-kernel';
 import { createSine } from './wasm-sine-kernel';
 import { createSum } from './wasm-sum-kernel';
-import { wasmKernelHelpersFor } from './wasm-kernel-helpers';
 import { backend_util, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /** Options of {@link registerWasmTrainingKernels}. */
@@ -17,10 +17,10 @@ export interface WasmTrainingKernelsOptions {
    */
   readonly fastTransposedMatMul?: boolean;
   /**
-   * With `fastTransposedMatMul`, run float32 `BatchMatMul`s of batch 1 whose output columns are a
-   * multiple of 8 on the SIMD implicit GEMM of `Conv2D` (a 1x1 convolution) when wasm runs one
-   * thread; with more, XNNPACK's threaded matMul measured faster on the small products of W1
-   * (default true).
+   * With `fastTransposedMatMul`, run float32 `BatchMatMul`s of batch 1 on our WebAssembly SIMD
+   * GEMM (gemm-simd-code.ts: packed panels, 4 x 8 register tiles, relaxed-SIMD multiply-add where
+   * the engine has it), transposed operands read in place, split across the wasm kernel helper
+   * threads (default true).
    */
   readonly simdMatMul?: boolean;
   /**
@@ -197,37 +197,17 @@ function createConv2D(original: KernelConfig): KernelFunc {
 }
 
 /**
- * A float32 matMul `[..., M, K] x [..., K, N]` with batch 1 and `N % 8 == 0` as a 1x1 convolution
- * of M pixels on the SIMD implicit GEMM (conv-forward-simd.ts), on one thread; undefined where it
- * does not fit. With helper threads XNNPACK's threaded matMul stays: the W1 step's products are
- * ~1 ms each, between small XNNPACK kernels whose pool thread spins on the second core after each,
- * and split over our helper they measured 26–31 ms per step against XNNPACK's 18–22.
- */
-function simdMatMul(backend: object, a: TensorInfo, b: TensorInfo): TensorInfo | undefined {
-  if (wasmKernelHelpersFor(wasmBackendMemory(backend)) !== undefined) return undefined;
-  const simd = convForwardSimdModule(backend);
-  const [rows, inner] = a.shape.slice(-2) as [number, number];
-  const columns = b.shape[b.shape.length - 1]!;
-  const batch = (info: TensorInfo) => info.shape.slice(0, -2).reduce((product, size) => product * size, 1);
-  if (simd === undefined || a.dtype !== 'float32' || b.dtype !== 'float32' || batch(a) !== 1 || batch(b) !== 1 || columns % 8 !== 0) return undefined;
-  const info = backend_util.computeConv2DInfo([rows, 1, 1, inner], [1, 1, inner, columns], 1, 1, 'valid');
-  const product = convForwardSimd(simd, backend, { ...a, shape: [rows, 1, 1, inner] }, { ...b, shape: [1, 1, inner, columns] }, info);
-  try {
-    return run('Reshape', backend, { x: product }, { shape: [...a.shape.slice(0, -2), rows, columns] });
-  } finally {
-    (backend as Backend).disposeData(product.dataId);
-  }
-}
-
-/**
- * Wraps a matMul kernel so that transposed operands are transposed by the Transpose kernel first;
- * with `simd`, plain products that fit go to the SIMD GEMM.
+ * Wraps a matMul kernel: with `simd`, float32 products of batch 1 go to the SIMD GEMM
+ * (gemm-simd.ts), which reads transposed operands in place; the others have transposed operands
+ * transposed by the Transpose kernel first (the wasm kernel's transposed path is slow).
  */
 function createPlainMatMul(original: KernelConfig, simd: boolean): KernelFunc {
   return (args) => {
     const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const inputs = args.inputs as Record<string, TensorInfo>;
-    if (!attrs.transposeA && !attrs.transposeB) return (simd ? simdMatMul(args.backend, inputs.a!, inputs.b!) : undefined) ?? original.kernelFunc(args);
+    const product = simd ? simdGemm(args.backend, inputs.a!, inputs.b!, attrs.transposeA, attrs.transposeB) : undefined;
+    if (product !== undefined) return product;
+    if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
     const temporaries: TensorInfo[] = [];
     const swapLastAxes = (info: TensorInfo) => {
       const perm = info.shape.map((_, axis) => axis);
@@ -239,12 +219,28 @@ function createPlainMatMul(original: KernelConfig, simd: boolean): KernelFunc {
     const a = attrs.transposeA ? swapLastAxes(inputs.a!) : inputs.a!;
     const b = attrs.transposeB ? swapLastAxes(inputs.b!) : inputs.b!;
     try {
-      return (simd ? simdMatMul(args.backend, a, b) : undefined)
-        ?? original.kernelFunc({ ...args, inputs: { ...inputs, a, b }, attrs: { ...(args.attrs as NamedAttrMap), transposeA: false, transposeB: false } });
+      return original.kernelFunc({ ...args, inputs: { ...inputs, a, b }, attrs: { ...(args.attrs as NamedAttrMap), transposeA: false, transposeB: false } });
     } finally {
       for (const info of temporaries) (args.backend as Backend).disposeData(info.dataId);
     }
   };
+}
+
+/** `op(A) op(B)` on the SIMD GEMM (gemm-simd.ts) for batch-1 float32 operands that fit; undefined otherwise. */
+function simdGemm(backend: object, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | undefined {
+  const simd = gemmSimdModule(backend);
+  const batch = (info: TensorInfo) => info.shape.slice(0, -2).reduce((product, size) => product * size, 1);
+  if (simd === undefined || batch(a) !== 1 || batch(b) !== 1) return undefined;
+  const a2 = { ...a, shape: a.shape.slice(-2) };
+  const b2 = { ...b, shape: b.shape.slice(-2) };
+  if (!gemmSimdFits(a2, b2)) return undefined;
+  const product = gemmSimd(simd, backend, a2, b2, transposeA, transposeB);
+  if (a.shape.length === 2) return product;
+  try {
+    return run('Reshape', backend, { x: product }, { shape: [...a.shape.slice(0, -2), ...product.shape] });
+  } finally {
+    (backend as Backend).disposeData(product.dataId);
+  }
 }
 
 /** Identity without a copy: the output shares the input's data (reference counted). */

@@ -39,6 +39,7 @@ export {
   localMaximum,
   localMinimum,
   localSet,
+  relaxedSimdSupported,
   simdOpcode,
   uleb128,
   sleb128,

@@ -152,6 +152,23 @@ export function wasmMemoryModuleBytes(functions: readonly WasmFunction[], shared
   ]);
 }
 
+let relaxedSimd: boolean | undefined;
+
+/**
+ * Whether this engine compiles relaxed SIMD (WebAssembly 3.0; shipped in V8 11.4, so Chrome 114+
+ * and Node 22+; Node 20 needs `--experimental-wasm-relaxed-simd`): checked once by validating a
+ * function of one `f32x4.relaxed_madd` (opcode 0x105).
+ */
+export function relaxedSimdSupported(): boolean {
+  relaxedSimd ??= typeof WebAssembly !== 'undefined' && WebAssembly.validate(Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...wasmSection(1, wasmVector([[0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b]])),
+    ...wasmSection(3, wasmVector([[0]])),
+    ...wasmSection(10, wasmVector([functionBody([], [...localGet(0), ...localGet(1), ...localGet(2), ...simdOpcode(0x105)])])),
+  ]));
+  return relaxedSimd;
+}
+
 /**
  * The `WebAssembly.Memory` of a tfjs-backend-wasm backend: exported by the single-threaded build
  * (`asm.memory` / `wasmExports.memory`), imported as a shared memory by the threaded one (`wasmMemory`).

@@ -3,7 +3,7 @@ import { backend as currentBackend, getBackend, getKernel, registerKernel, type 
 import { wasmSimdUpdates, type WasmSimdUpdates } from './wasm-simd-updates';
 
 /** Computes output arrays from input arrays (same index space); the arrays are only valid during the call. */
-export type Float32Loop = (inputs: readonly Float32Array[], outputs: readonly Float32Array[]) => void;
+export type Float32Loop = (inputs: readonly Float32Array[], outputs: readonly Float32Array[], scratch: Float32Array) => void;
 
 /** A float32 kernel: its name, input names, output shapes and the loop. */
 export interface Float32KernelSpec {
@@ -21,14 +21,16 @@ export interface Float32KernelSpec {
    * only small tensors gain there. With SIMD, and on cpu (whose kernels are JavaScript loops too): no limit.
    */
   readonly wasmMaxSize: number;
+  /** Float32 scratch elements the loop needs in the backend's memory (default 0). */
+  readonly scratchLength?: number;
 }
 
 /** A kernel function for one backend that runs the spec's loop in place on the backend's float32 memory. */
-function float32KernelFunc(backendName: Float32MemoryBackend, { inputNames, outputShapes, loop, wasmSimd }: Float32KernelSpec): KernelFunc {
+function float32KernelFunc(backendName: Float32MemoryBackend, { inputNames, outputShapes, loop, wasmSimd, scratchLength = 0 }: Float32KernelSpec): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const infos = inputNames === 'all' ? (Object.values(inputs) as TensorInfo[]) : inputNames.map((name) => (inputs as Record<string, TensorInfo>)[name]!);
     const compute = loop(attrs as Record<string, unknown>, backendName === 'wasm' && wasmSimd ? wasmSimdUpdates(backend) : undefined);
-    const outputs = runFloat32Kernel(backendName, backend, infos, outputShapes(infos, attrs as Record<string, unknown>), (ins, outs) => compute(ins, outs));
+    const outputs = runFloat32Kernel(backendName, backend, infos, outputShapes(infos, attrs as Record<string, unknown>), (ins, outs, scratch) => compute(ins, outs, scratch), scratchLength);
     return outputs.length === 1 ? outputs[0]! : outputs;
   };
 }

@@ -13,6 +13,7 @@ import {
 export interface WasmSimdUpdates {
   adam(...args: number[]): void;
   ema(...args: number[]): void;
+  sumSquares(...args: number[]): void;
 }
 
 const { i32, f32 } = wasmValueType;
@@ -47,6 +48,21 @@ const emaCode = [
   ...loop(3, 6, [...store(2, 6, [...load(0, 6), ...get(8), ...mul, ...load(1, 6), ...get(9), ...mul, ...add])]),
 ];
 
+// sumSquares: params 0 pointer x, 1 count, 2 pointer to an f64x2 (added to); locals 3-4 i32, 5-8 v128.
+// Each f32 lane is promoted to f64, where its square is exact, and summed in two f64x2 accumulators.
+const [f64Add, f64Mul, promoteLow] = [0xf0, 0xf2, 0x5f].map(simd) as [number[], number[], number[]];
+const upperHalf = [...simd(0x0d), 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+const [X, LOW, HIGH, PART] = [5, 6, 7, 8];
+const sumSquaresCode = [
+  ...simd(0x0c), ...Array<number>(16).fill(0), ...set(LOW), ...simd(0x0c), ...Array<number>(16).fill(0), ...set(HIGH),
+  ...loop(1, 3, [
+    ...load(0, 3), ...set(X),
+    ...get(X), ...promoteLow, ...set(PART), ...get(LOW), ...get(PART), ...get(PART), ...f64Mul, ...f64Add, ...set(LOW),
+    ...get(X), ...get(X), ...upperHalf, ...promoteLow, ...set(PART), ...get(HIGH), ...get(PART), ...get(PART), ...f64Mul, ...f64Add, ...set(HIGH),
+  ]),
+  ...get(2), ...get(2), ...simd(0x00), 4, 0, ...get(LOW), ...f64Add, ...get(HIGH), ...f64Add, ...simd(0x0b), 4, 0,
+];
+
 /**
  * The module's bytes (WebAssembly 1.0 + fixed-width SIMD), importing `env.memory`: any plain
  * memory, or with `shared` any shared one (the threaded build's; limits 0 to 65536 pages).
@@ -55,6 +71,7 @@ export function wasmSimdUpdatesBytes(shared = false): Uint8Array<ArrayBuffer> {
   return wasmMemoryModuleBytes([
     { name: 'adam', params: [...Array<number>(8).fill(i32), ...Array<number>(9).fill(f32)], locals: [[2, i32], [12, wasmValueType.v128]], code: adamCode },
     { name: 'ema', params: [...Array<number>(4).fill(i32), ...Array<number>(2).fill(f32)], locals: [[2, i32], [2, wasmValueType.v128]], code: emaCode },
+    { name: 'sumSquares', params: [i32, i32, i32], locals: [[2, i32], [4, wasmValueType.v128]], code: sumSquaresCode },
   ], shared);
 }
 
