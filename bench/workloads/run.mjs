@@ -109,7 +109,7 @@ else {
   }
 }
 const load = () => os.loadavg()[0];
-console.log(`Load average at start: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs; ${rounds} round(s), backend ${args.backend}, thread counts ${threadCounts.join(', ')} (ours and torch alike).`);
+console.log(`Load average at start: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs; ${rounds} round(s), backend ${args.backend}, thread settings ${threadVariants.map((variant) => variant.label).join(', ')} (torch at ${threadCounts.join(', ')}).`);
 
 // Node 20 compiles relaxed SIMD (the GEMM's fused multiply-add) only with this V8 flag; Node 22+ has it.
 const relaxedSimdFlag = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', '0']).status === 0 ? ['--experimental-wasm-relaxed-simd'] : [];
@@ -221,14 +221,14 @@ const environment = {
   torch: torch.available ? { version: torch.version, threadArgs: Object.fromEntries(workloads.flatMap((name) => threadCounts.map((count) => [`${name}-${count}`, torchThreadArgs(name, count).join(' ')]))), blas: torch.blas, referenceBlas: torch.referenceBlas, matmul512Gflops: torch.matmul512Gflops, blasOverride: args['torch-blas'] } : { skipped: torch.reason },
 };
 console.log(`\n${table}\n\n${threadTable}\n`);
-console.log(`Load average at end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}. Medians over ${rounds} round(s); ratio = PyTorch's median step time / ours, best thread count of each side.`);
+console.log(`Load average at end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}. Medians over ${rounds} round(s); ratio = PyTorch's median step time / ours, best setting of each side.`);
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', `${args.out}.json`), `${JSON.stringify({ environment, results }, null, 2)}\n`);
 writeFileSync(join(here, 'results', `${args.out}.md`), [
   '# Workload benchmark (latest run)',
   '',
   `${environment.date}, Node ${environment.node}, ${environment.cpus} CPUs (${environment.cpuModel}), load average at end ${environment.loadAverageEnd.map((value) => value.toFixed(2)).join(' ')}.`,
-  `Backend ${args.backend}${args['native-sgemm'] ? ' with the native OpenBLAS BatchMatMul prototype' : ''}; thread counts ${threadCounts.join(', ')} for both sides; ${rounds} interleaved round(s), medians; the first table compares the best thread count of each side.`,
+  `Backend ${args.backend}${args['native-sgemm'] ? ' with the native OpenBLAS BatchMatMul prototype' : ''}; thread settings ${threadVariants.map((variant) => variant.label).join(', ')} for ours (NxP: N threads, XNNPACK pool of P), ${threadCounts.join(', ')} for torch; ${rounds} interleaved round(s), medians; the first table compares the best setting of each side.`,
   torch.available
     ? `PyTorch ${torch.version} (${workloads.flatMap((name) => threadCounts.map((count) => `${name.toUpperCase()}×${count}: ${torchThreadArgs(name, count).join(' ')}`)).join('; ')}), BLAS ${torch.blas.join(', ')}${torch.referenceBlas ? ' (reference BLAS: slow Linear layers)' : ''}, matMul 512³ ${torch.matmul512Gflops.toFixed(1)} GFLOP/s.`
     : `PyTorch reference ${torch.reason}.`,

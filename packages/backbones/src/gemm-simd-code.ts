@@ -16,11 +16,13 @@
  * Export `packPanels(b, kStride, nStride, packed, K, N)`: `packed[(p K + k) 8 + j] = B(k, 8p + j)`
  * for the whole panels p < N / 8, with `B(k, n)` at byte `b + k kStride + n nStride`.
  *
- * Export `rowTiles(a, mStride, kStride, sliver, packed, c, M, N, K, tileStart, tileEnd)`: rows
- * [4 tileStart, min(4 tileEnd, M)) of `C` (row-major, N columns) from `A(m, k)` at byte
+ * Export `rowTiles(a, mStride, kStride, sliver, packed, c, M, N, K, tileStart, tileEnd, counter)`:
+ * rows [4 tileStart, min(4 tileEnd, M)) of `C` (row-major, N columns) from `A(m, k)` at byte
  * `a + m mStride + k kStride`, the packed panels (ceil(N / 8) of them), and a scratch `sliver` of
- * 64 K bytes (one per thread). Rows past M repeat the last row and are not stored; of a partial
- * last panel only the first N % 8 columns are stored.
+ * 64 K bytes (one per thread). The chunks of 4 tiles are handed out by the i32 at byte `counter`
+ * (0 at the start), which every thread running the same product shares: the work balances itself.
+ * Rows past M repeat the last row and are not stored; of a partial last panel only the first
+ * N % 8 columns are stored.
  */
 import { f32x4Const, i32Const, relaxedSimdSupported, localGet, localIncrement, localMinimum, localSet, simdOpcode, uleb128, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
@@ -38,6 +40,8 @@ const vectorLoad = (offset: number) => [...simdOpcode(0x00), 4, ...uleb128(offse
 const vectorStore = (offset: number) => [...simdOpcode(0x0b), 4, ...uleb128(offset)];
 const splatLoad = (offset: number) => [...simdOpcode(0x09), 2, ...uleb128(offset)];
 const ifThen = (condition: Code, body: Code): Code => [...condition, 0x04, 0x40, ...body, 0x0b];
+/** `i32.atomic.rmw.add` (threads proposal, 0xfe 0x1e): adds to the i32 at an address, returns the old value. */
+const i32AtomicAdd = [0xfe, 0x1e, 2, 0];
 
 /** Rows of `op(A)` per register tile and sliver. */
 export const gemmTileRows = 4;
@@ -79,8 +83,8 @@ function packPanelsFunction(): WasmFunction {
 }
 
 function rowTilesFunction(fusedMultiplyAdd: boolean): WasmFunction {
-  const [a, mStride, kStride, sliver, packed, c, rows, columns, depth, tileStart, tileEnd] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const parameterCount = 11;
+  const [a, mStride, kStride, sliver, packed, c, rows, columns, depth, tileStart, tileEnd, counter] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const parameterCount = 12;
   let next = parameterCount;
   const local = () => next++;
   const chunkStart = local(), chunkEnd = local(), sliverBase = local(), tile = local(), k = local(), panel = local(), panelEnd = local(), fullPanels = local();
@@ -154,8 +158,12 @@ function rowTilesFunction(fusedMultiplyAdd: boolean): WasmFunction {
     ...get(columns), ...i32Const(gemmPanelColumns), ...i32DivideUnsigned, ...set(fullPanels),
     ...get(columns), ...i32Const(gemmPanelColumns - 1), ...i32Add, ...i32Const(gemmPanelColumns), ...i32DivideUnsigned, ...set(panelEnd),
     ...get(depth), ...i32Const(4 * gemmTileRows), ...i32Mul, ...set(sliverBytes),
-    ...get(tileStart), ...set(chunkStart),
-    ...whileBelow(chunkStart, tileEnd, [
+    // Chunks are taken from the shared counter (i32.atomic.rmw.add returns the old value) until
+    // none is left, so a thread that starts late or runs slower takes fewer of them.
+    0x02, 0x40, 0x03, 0x40,
+    ...get(tileStart), ...get(counter), ...i32Const(gemmChunkTiles), ...i32AtomicAdd, ...i32Add, ...set(chunkStart),
+    ...get(chunkStart), ...get(tileEnd), 0x4f, 0x0d, 1,
+    ...(() => [
       ...get(chunkStart), ...i32Const(gemmChunkTiles), ...i32Add, ...set(chunkEnd), ...localMinimum(chunkEnd, get(tileEnd)),
       ...get(sliver), ...set(sliverBase),
       ...get(chunkStart), ...set(tile),
@@ -167,8 +175,8 @@ function rowTilesFunction(fusedMultiplyAdd: boolean): WasmFunction {
         ...whileBelow(tile, chunkEnd, [...panelCode, ...localIncrement(sliverBase, get(sliverBytes)), ...localIncrement(tile, i32Const(1))]),
         ...localIncrement(panel, i32Const(1)),
       ]),
-      ...get(chunkEnd), ...set(chunkStart),
-    ]),
+    ])(),
+    0x0c, 0, 0x0b, 0x0b,
   ];
   return { name: 'rowTiles', params: Array.from({ length: parameterCount }, () => i32), locals: [[integerCount, i32], [vectorCount, v128]], code };
 }

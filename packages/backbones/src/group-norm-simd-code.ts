@@ -18,7 +18,7 @@ type Code = number[];
 // argument as `a` they keep a NaN argument NaN.
 const [f32Add, f32Sub, f32Mul, f32Div, f32PMin, f32PMax, f32Neg, f32Nearest] = [0xe4, 0xe5, 0xe6, 0xe7, 0xea, 0xeb, 0xe1, 0x6a].map(op) as [Code, Code, Code, Code, Code, Code, Code, Code];
 const [f64Add, f64Sub, f64Mul, promoteLow] = [0xf0, 0xf1, 0xf2, 0x5f].map(op) as [Code, Code, Code, Code];
-const [i32x4Shl, i32x4Add, truncSat] = [0xab, 0xae, 0xf8].map(op) as [Code, Code, Code];
+const [i32x4Shl, i32x4Add] = [0xab, 0xae].map(op) as [Code, Code];
 /** The upper two float32 lanes moved to the lower two (i8x16.shuffle of a vector with itself). */
 const upperHalf = [...op(0x0d), 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 const splat = f32x4Const;
@@ -49,7 +49,7 @@ const ln2Low = -2.1219444005469057e-4; // ln 2 - ln2High
  * reduction as in Muller, Elementary Functions (2016) §11.1: `k = nearest(v log2 e)`,
  * `r = v - k ln2High - k ln2Low` (|r| <= ln 2 / 2), e^r by its Taylor polynomial to r^7 (remainder
  * < 0.347^8 / 8! = 5e-9) as `1 + (r + r^2 w(r))` with w by Estrin's scheme, times 2^k by adding
- * `k << 23` to the float32 bits (i32x4.trunc_sat_f32x4_s, i32x4.shl, i32x4.add). v is clamped to
+ * `k << 23` to the float32 bits (f32x4.add of 1.5 2^23, i32x4.shl, i32x4.add). v is clamped to
  * {@link exponentRange}, where the result is finite and normal. Locals `v`, `k`, `r` are v128
  * temporaries; `degree` (7) is lowered only by the tests, to show that they catch a worse polynomial;
  * `constant` gives a splatted constant (inline `v128.const`, or a local set before the loop).
@@ -63,7 +63,10 @@ export function simdExponential(v: number, k: number, r: number, degree = 7, con
     ...get(r), ...get(r), ...f32Mul, ...set(v), // v = r^2 from here on
     // 1 + (r + r^2 w(r)), w = sum_{i>=2} r^(i-2) / i! by Estrin: one rounding against 1 at the end.
     ...constant(1), ...get(r), ...get(v), ...estrin(coefficients.slice(2), [get(r), get(v), [...get(v), ...get(v), ...f32Mul]]), ...f32Mul, ...f32Add, ...f32Add,
-    ...get(k), ...truncSat, ...i32Const(23), ...i32x4Shl, ...i32x4Add,
+    // k << 23 from the bits of k + 1.5 2^23 (exact for |k| < 2^22: its bits are 0x4b400000 + k, and
+    // shifted left by 23 the constant's part leaves the word): two instructions where
+    // i32x4.trunc_sat_f32x4_s is a sequence of ~8 on x64.
+    ...get(k), ...constant(12582912), ...f32Add, ...i32Const(23), ...i32x4Shl, ...i32x4Add,
   ];
 }
 

@@ -233,7 +233,7 @@ function simdGemm(backend: object, a: TensorInfo, b: TensorInfo, transposeA: boo
   if (simd === undefined || batch(a) !== 1 || batch(b) !== 1) return undefined;
   const a2 = { ...a, shape: a.shape.slice(-2) };
   const b2 = { ...b, shape: b.shape.slice(-2) };
-  if (!gemmSimdFits(a2, b2)) return undefined;
+  if (!gemmSimdFits(a2, b2, transposeB, 8)) return undefined;
   const product = gemmSimd(simd, backend, a2, b2, transposeA, transposeB);
   if (a.shape.length === 2) return product;
   try {
