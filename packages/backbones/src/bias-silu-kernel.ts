@@ -3,8 +3,8 @@
  * eq. 3), as one forward and one backward kernel on the wasm and cpu backends: the composed ops
  * are an Add, a Sigmoid and a Multiply forward and about six kernels backward, each a full pass
  * over `[rows, C]`. Only z and b are kept for the backward pass, which recomputes the sigmoid.
- * On wasm the SIMD loops of bias-silu-simd-code.ts run, split by rows over the kernel helper
- * threads (wasm-kernel-helpers.ts); the cpu backend and odd widths run the JavaScript loops.
+ * On wasm the SIMD loops of bias-silu-simd-code.ts run on chunks of rows taken by the main thread
+ * and the kernel helper threads (wasm-kernel-helpers.ts) from a shared counter; the cpu backend and odd widths run the JavaScript loops.
  */
 import { float32MemoryBackends, runFloat32Kernel, wasmBackendMemory, createWasmMemoryModule, type Float32MemoryBackend } from '@diffusion/core';
 import { add, engine, getGradient, getKernel, registerGradient, registerKernel, type KernelFunc, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
@@ -37,14 +37,12 @@ function layoutOf(kernel: string, z: TensorInfo, others: TensorInfo[]): [number,
   return [rows, columns];
 }
 
-/** sigmoid(h) = 1 / (1 + e^-h). */
-const sigmoid = (h: number) => 1 / (1 + exponential(-h));
 
 function forwardLoops(z: Float32Array, bias: Float32Array, y: Float32Array, rows: number, columns: number): void {
   for (let row = 0; row < rows; row += 1) {
     for (let c = 0; c < columns; c += 1) {
       const h = z[row * columns + c]! + bias[c]!;
-      y[row * columns + c] = h * sigmoid(h);
+      y[row * columns + c] = h / (1 + exponential(-h));
     }
   }
 }
@@ -55,8 +53,10 @@ function backwardLoops(z: Float32Array, bias: Float32Array, dy: Float32Array, dz
     for (let c = 0; c < columns; c += 1) {
       const index = row * columns + c;
       const h = z[index]! + bias[c]!;
-      const s = sigmoid(h);
-      const g = dy[index]! * s * (1 + h * (1 - s));
+      const e = exponential(-h);
+      const s = 1 / (1 + e);
+      // 1 - s = e s, without the cancellation of 1 - s where s is near 1.
+      const g = dy[index]! * s * (1 + h * e * s);
       dz[index] = g;
       sums[c]! += g;
     }
@@ -69,11 +69,10 @@ function simdFor(memory: Float32MemoryBackend, backend: object, columns: number)
   return memory === 'wasm' && columns % 4 === 0 ? biasSiluSimdModule(backend) : undefined;
 }
 
-/** Equal shares of the rows, one per thread that has at least {@link minimumRowsPerThread}. */
-function partsOf(backend: object, rows: number): { parts: number; share: (part: number) => number } {
+/** How many threads take part: one per {@link minimumRowsPerThread} rows, at most all of them. */
+function partsOf(backend: object, rows: number): { parts: number } {
   const helpers = wasmKernelHelpersFor(wasmBackendMemory(backend));
-  const parts = Math.max(1, Math.min(1 + (helpers?.count ?? 0), Math.floor(rows / minimumRowsPerThread)));
-  return { parts, share: (part) => Math.floor((part * rows) / parts) };
+  return { parts: Math.max(1, Math.min(1 + (helpers?.count ?? 0), Math.floor(rows / minimumRowsPerThread))) };
 }
 
 function createForward(memory: Float32MemoryBackend): KernelFunc {
@@ -81,13 +80,15 @@ function createForward(memory: Float32MemoryBackend): KernelFunc {
     const { z, bias } = inputs as Record<'z' | 'bias', TensorInfo>;
     const [rows, columns] = layoutOf(biasSiluKernelName, z, [bias]);
     const simd = simdFor(memory, backend, columns);
-    return runFloat32Kernel(memory, backend, [z, bias], [[rows, columns]], ([zs, biases], [y]) => {
+    return runFloat32Kernel(memory, backend, [z, bias], [[rows, columns]], ([zs, biases], [y], scratch) => {
       if (simd === undefined) return forwardLoops(zs!, biases!, y!, rows, columns);
       const helpers = wasmKernelHelpersFor(wasmBackendMemory(backend));
-      const { parts, share } = partsOf(backend, rows);
-      const argsOf = (part: number) => [zs!.byteOffset, biases!.byteOffset, y!.byteOffset, 4 * columns, share(part), share(part + 1)];
+      const { parts } = partsOf(backend, rows);
+      const counter = scratch.byteOffset;
+      new Int32Array(scratch.buffer, counter, 1)[0] = 0;
+      const argsOf = () => [zs!.byteOffset, biases!.byteOffset, y!.byteOffset, 4 * columns, 0, rows, counter];
       runShares(helpers, parts, `${biasSiluModuleName}.forward`, argsOf, (args) => simd.forward(...args));
-    })[0]!;
+    }, simd === undefined ? 0 : 4)[0]!;
   };
 }
 
@@ -96,20 +97,21 @@ function createBackward(memory: Float32MemoryBackend): KernelFunc {
     const { z, bias, dy } = inputs as Record<'z' | 'bias' | 'dy', TensorInfo>;
     const [rows, columns] = layoutOf(biasSiluGradKernelName, z, [bias, dy]);
     const simd = simdFor(memory, backend, columns);
-    const { parts, share } = partsOf(backend, rows);
+    const { parts } = partsOf(backend, rows);
     return runFloat32Kernel(memory, backend, [z, bias, dy], [[rows, columns], [columns]], ([zs, biases, dys], [dz, dbias], scratch) => {
       if (simd === undefined) return backwardLoops(zs!, biases!, dys!, dz!, dbias!, rows, columns);
-      // One float32 column-sum per thread, added up here.
+      // One float32 column-sum per thread, added up here; then the chunk counter.
       scratch.fill(0);
       const helpers = wasmKernelHelpersFor(wasmBackendMemory(backend));
-      const argsOf = (part: number) => [zs!.byteOffset, biases!.byteOffset, dys!.byteOffset, dz!.byteOffset, scratch.byteOffset + 4 * part * columns, 4 * columns, share(part), share(part + 1)];
+      const counter = scratch.byteOffset + 4 * parts * columns;
+      const argsOf = (part: number) => [zs!.byteOffset, biases!.byteOffset, dys!.byteOffset, dz!.byteOffset, scratch.byteOffset + 4 * part * columns, 4 * columns, 0, rows, counter];
       runShares(helpers, parts, `${biasSiluModuleName}.backward`, argsOf, (args) => simd.backward(...args));
       for (let c = 0; c < columns; c += 1) {
         let sum = 0;
         for (let part = 0; part < parts; part += 1) sum += scratch[part * columns + c]!;
         dbias![c] = sum;
       }
-    }, simd === undefined ? 0 : parts * columns);
+    }, simd === undefined ? 0 : parts * columns + 1);
   };
 }
 
