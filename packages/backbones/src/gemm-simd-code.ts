@@ -114,7 +114,8 @@ function rowTilesFunction(fusedMultiplyAdd: boolean): WasmFunction {
 
   // One k of the 4 x 8 tile, at constant offsets from the sliver and panel pointers: acc += a_r b
   // (relaxed SIMD's f32x4.relaxed_madd where the engine has it, one instruction instead of two).
-  // Not unrolled: unrolled copies measured 30-35% slower (V8 keeps more vectors live and spills).
+  // Not unrolled: 2 or 4 unrolled copies ran at half the speed (21-25 against 39-44 GFLOP/s with
+  // relaxed_madd; 24 against 36 without), as did 5- or 6-row tiles: V8 seems to spill then.
   const step: Code = [];
   for (let vector = 0; vector < 2; vector += 1) step.push(...get(panelPointer), ...vectorLoad(16 * vector), ...set(panelVectors + vector));
   for (let r = 0; r < gemmTileRows; r += 1) {
