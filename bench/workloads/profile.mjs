@@ -1,5 +1,5 @@
 // Kernel-time profile of one training step / sampling evaluation through the packages (tf.profile).
-// Usage: node bench/workloads/profile.mjs w1|w3|w2|w4 [--threads N] [--no-fast-kernels] [--repeat N]
+// Usage: node bench/workloads/profile.mjs w1|w3|w2|w4 [--threads N] [--xnnpack-threads P] [--no-fast-kernels] [--repeat N]
 import { parseArgs } from 'node:util';
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,9 +10,9 @@ import { createEpsParameterisation } from '../../packages/parameterisations/dist
 import { createLinearSchedule } from '../../packages/schedules/dist/index.js';
 import { createTrainer } from '../../packages/training/dist/index.js';
 
-const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { threads: { type: 'string', default: '1' }, 'no-fast-kernels': { type: 'boolean', default: false }, repeat: { type: 'string', default: '3' } } });
+const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { threads: { type: 'string', default: '1' }, 'xnnpack-threads': { type: 'string' }, 'no-fast-kernels': { type: 'boolean', default: false }, repeat: { type: 'string', default: '3' } } });
 const workload = positionals[0] ?? 'w1';
-await selectBackend('wasm', { wasmThreads: Number(args.threads) });
+await selectBackend('wasm', { wasmThreads: Number(args.threads), ...(args['xnnpack-threads'] === undefined ? {} : { xnnpackThreads: Number(args['xnnpack-threads']) }) });
 registerWasmTrainingKernels(args['no-fast-kernels'] ? { fastTransposedMatMul: false, fastConvInputGradient: false, fastConcat: false } : {});
 const schedule = createLinearSchedule();
 const parameterisation = createEpsParameterisation();
