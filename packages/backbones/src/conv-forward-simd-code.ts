@@ -16,16 +16,13 @@
  * while every panel of 8 output channels passes over them); byte offsets into the heap, sizes in
  * elements (inHeight, inWidth of the padded input, w packed); `outChannels % 8 == 0`.
  */
-import { f32x4Const, i32Const, relaxedSimdSupported, localGet, localIncrement, localMinimum, localSet, simdOpcode, uleb128, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
+import { f32x4Const, f32x4MultiplyAdd, i32Const, relaxedSimdSupported, localGet, localIncrement, localMinimum, localSet, simdOpcode, uleb128, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
 const set = localSet;
 type Code = number[];
 const [i32Add, i32Sub, i32Mul, i32DivUnsigned, i32LessUnsigned] = [[0x6a], [0x6b], [0x6c], [0x6e], [0x49]];
-const [f32x4Add, f32x4Mul] = [simdOpcode(0xe4), simdOpcode(0xe6)];
-/** `f32x4.relaxed_madd` (relaxed SIMD, opcode 0x105): a b + c in one instruction where the engine has it. */
-const f32x4RelaxedMultiplyAdd = simdOpcode(0x105);
 const zeroVector = f32x4Const(0);
 /** Output pixels (rows of the GEMM) and f32x4 vectors of output channels (8 columns) per register tile. */
 export const tilePixels = 4;
@@ -71,7 +68,7 @@ function pixelsFunction(fusedMultiplyAdd: boolean): WasmFunction {
   for (let r = 0; r < tilePixels; r += 1) {
     channelStep.push(...get(pointer[r]!), ...simdOpcode(0x09), 2, 0, ...set(inputSplat));
     for (let vector = 0; vector < tileOutputVectors; vector += 1) {
-      channelStep.push(...(fusedMultiplyAdd ? [...get(inputSplat), ...get(weightVectors + vector), ...get(accumulator(r, vector)), ...f32x4RelaxedMultiplyAdd] : [...get(accumulator(r, vector)), ...get(inputSplat), ...get(weightVectors + vector), ...f32x4Mul, ...f32x4Add]), ...set(accumulator(r, vector)));
+      channelStep.push(...f32x4MultiplyAdd(fusedMultiplyAdd, get(inputSplat), get(weightVectors + vector), get(accumulator(r, vector))), ...set(accumulator(r, vector)));
     }
   }
   for (let r = 0; r < tilePixels; r += 1) channelStep.push(...localIncrement(pointer[r]!, i32Const(4)));

@@ -20,16 +20,14 @@
  *  - `clear(dw, count)`: `dw[0..count) = 0`; `accumulate(dw, partial, count)`: `dw += partial`
  *    (count a multiple of 4).
  */
-import { countedLoop, f32x4Const, i32Const, relaxedSimdSupported, localGet, localIncrement, localMaximum, localMinimum, localSet, simdOpcode, uleb128, v128Load, v128Store, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
+import { countedLoop, f32x4Const, f32x4MultiplyAdd, i32Const, relaxedSimdSupported, localGet, localIncrement, localMaximum, localMinimum, localSet, simdOpcode, uleb128, v128Load, v128Store, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
 const set = localSet;
 type Code = number[];
 const [i32Add, i32Sub, i32Mul, i32DivSigned, i32GreaterSigned] = [[0x6a], [0x6b], [0x6c], [0x6d], [0x4a]];
-const [f32x4Add, f32x4Mul] = [simdOpcode(0xe4), simdOpcode(0xe6)];
-/** `f32x4.relaxed_madd` (relaxed SIMD, opcode 0x105): a b + c in one instruction where the engine has it. */
-const f32x4RelaxedMultiplyAdd = simdOpcode(0x105);
+const f32x4Add = simdOpcode(0xe4);
 /** Input channels (rows of the GEMM) and f32x4 vectors of output channels (8 columns) per register tile. */
 export const tileInputChannels = 4;
 export const tileOutputVectors = 2;
@@ -81,7 +79,7 @@ function bandFunction(fusedMultiplyAdd: boolean): WasmFunction {
   for (let c = 0; c < tileInputChannels; c += 1) {
     pixel.push(...splatAt(inputPointer, 4 * c), ...set(inputSplat));
     for (let vector = 0; vector < tileOutputVectors; vector += 1) {
-      pixel.push(...(fusedMultiplyAdd ? [...get(inputSplat), ...get(gradientVectors + vector), ...get(accumulator(c, vector)), ...f32x4RelaxedMultiplyAdd] : [...get(accumulator(c, vector)), ...get(inputSplat), ...get(gradientVectors + vector), ...f32x4Mul, ...f32x4Add]), ...set(accumulator(c, vector)));
+      pixel.push(...f32x4MultiplyAdd(fusedMultiplyAdd, get(inputSplat), get(gradientVectors + vector), get(accumulator(c, vector))), ...set(accumulator(c, vector)));
     }
   }
   pixel.push(...localIncrement(inputPointer, get(inputStep)), ...localIncrement(gradientPointer, get(gradientStep)), ...localIncrement(column, i32Const(1)));

@@ -24,16 +24,13 @@
  * Rows past M repeat the last row and are not stored; of a partial last panel only the first
  * N % 8 columns are stored.
  */
-import { f32x4Const, i32Const, relaxedSimdSupported, localGet, localIncrement, localMinimum, localSet, simdOpcode, uleb128, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
+import { f32x4Const, f32x4MultiplyAdd, i32Const, relaxedSimdSupported, localGet, localIncrement, localMinimum, localSet, simdOpcode, uleb128, type WasmFunction, wasmMemoryModuleBytes, wasmValueType, whileBelow } from '@diffusion/core';
 
 const { i32, v128 } = wasmValueType;
 const get = localGet;
 const set = localSet;
 type Code = number[];
 const [i32Add, i32Sub, i32Mul, i32DivideUnsigned, i32LessUnsigned] = [[0x6a], [0x6b], [0x6c], [0x6e], [0x49]];
-const [f32x4Add, f32x4Mul] = [simdOpcode(0xe4), simdOpcode(0xe6)];
-/** `f32x4.relaxed_madd` (relaxed SIMD proposal, opcode 0x105): a b + c, fused or not as the hardware does it. */
-const f32x4RelaxedMultiplyAdd = simdOpcode(0x105);
 const f32Load = (offset: number) => [0x2a, 2, ...uleb128(offset)];
 const f32Store = (offset: number) => [0x38, 2, ...uleb128(offset)];
 const vectorLoad = (offset: number) => [...simdOpcode(0x00), 4, ...uleb128(offset)];
@@ -121,10 +118,7 @@ function rowTilesFunction(fusedMultiplyAdd: boolean): WasmFunction {
   for (let r = 0; r < gemmTileRows; r += 1) {
     step.push(...get(sliverPointer), ...splatLoad(4 * r), ...set(splat));
     for (let vector = 0; vector < 2; vector += 1) {
-      const product = fusedMultiplyAdd
-        ? [...get(splat), ...get(panelVectors + vector), ...get(accumulator(r, vector)), ...f32x4RelaxedMultiplyAdd]
-        : [...get(splat), ...get(panelVectors + vector), ...f32x4Mul, ...get(accumulator(r, vector)), ...f32x4Add];
-      step.push(...product, ...set(accumulator(r, vector)));
+      step.push(...f32x4MultiplyAdd(fusedMultiplyAdd, get(splat), get(panelVectors + vector), get(accumulator(r, vector))), ...set(accumulator(r, vector)));
     }
   }
   step.push(...localIncrement(sliverPointer, i32Const(4 * gemmTileRows)), ...localIncrement(panelPointer, i32Const(4 * gemmPanelColumns)));

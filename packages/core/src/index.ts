@@ -33,6 +33,7 @@ export {
   countedLoop,
   createWasmMemoryModule,
   f32x4Const,
+  f32x4MultiplyAdd,
   functionBody,
   localGet,
   localIncrement,

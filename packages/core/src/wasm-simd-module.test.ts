@@ -1,5 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { f32x4Const, i32Const, localGet, localIncrement, localMaximum, localMinimum, localSet, sleb128, uleb128, wasmMemoryModuleBytes, wasmValueType, whileBelow } from './wasm-simd-module';
+import { f32x4Const, f32x4MultiplyAdd, i32Const, relaxedSimdSupported, v128Load, v128Store, localGet, localIncrement, localMaximum, localMinimum, localSet, sleb128, uleb128, wasmMemoryModuleBytes, wasmValueType, whileBelow } from './wasm-simd-module';
 
 describe('LEB128 integers (WebAssembly core spec §5.2.2)', () => {
   it('encodes the signed examples of the LEB128 definition and the i32 range ends', () => {
@@ -61,5 +62,28 @@ describe('f32x4Const', () => {
     expect(bytes.slice(0, 2)).toEqual([0xfd, 0x0c]);
     expect(Array.from(new Float32Array(Uint8Array.from(bytes.slice(2)).buffer))).toEqual([1.5, 1.5, 1.5, 1.5]);
     expect(f32x4Const(0).slice(2)).toEqual(new Array(16).fill(0));
+  });
+});
+
+describe('f32x4MultiplyAdd and relaxedSimdSupported', () => {
+  it('computes a b + c in a module, both variants (relaxed SIMD enabled here for Node 20)', () => {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    expect(relaxedSimdSupported()).toBe(true);
+    const { i32, v128 } = wasmValueType;
+    // f(): memory[48..64) = memory[0..16) * memory[16..32) + memory[32..48), four float32 lanes.
+    const [zero, sixteen, thirtyTwo, fortyEight] = [0, 1, 2, 3];
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const lanes = new Float32Array(memory.buffer, 0, 16);
+    lanes.set([1.5, -2, 3, 0.25, 4, 0.5, -1, 8, 0.125, 1, 1, -2]);
+    for (const fused of [false, true]) {
+      const code = [
+        ...i32Const(0), ...localSet(zero), ...i32Const(16), ...localSet(sixteen), ...i32Const(32), ...localSet(thirtyTwo), ...i32Const(48), ...localSet(fortyEight),
+        ...v128Store(zero, fortyEight, f32x4MultiplyAdd(fused, v128Load(zero, zero), v128Load(zero, sixteen), v128Load(zero, thirtyTwo))),
+      ];
+      const bytes = wasmMemoryModuleBytes([{ name: 'f', params: [], locals: [[4, i32], [0, v128]], code }]);
+      (new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.f as () => void)();
+      // Every product and sum is exact in float32, so fused and unfused agree bit for bit.
+      expect(Array.from(lanes.subarray(12, 16))).toEqual([6.125, 0, -2, 0]);
+    }
   });
 });

@@ -71,6 +71,15 @@ export function f32x4Const(value: number): number[] {
   return [...simdOpcode(0x0c), ...new Uint8Array(Float32Array.of(value, value, value, value).buffer)];
 }
 
+/**
+ * `a b + c` on f32x4 values (each code leaves one v128 on the stack): relaxed SIMD's
+ * `f32x4.relaxed_madd` (opcode 0x105, one instruction, fused or not as the hardware does it) with
+ * `fused`, else `f32x4.mul` (0xe6) then `f32x4.add` (0xe4).
+ */
+export function f32x4MultiplyAdd(fused: boolean, a: number[], b: number[], c: number[]): number[] {
+  return fused ? [...a, ...b, ...c, ...simdOpcode(0x105)] : [...a, ...b, ...simdOpcode(0xe6), ...c, ...simdOpcode(0xe4)];
+}
+
 /** `v128.load` at local `pointer` + local `offset` (SIMD proposal opcode 0x00, alignment hint 1 byte). */
 export function v128Load(pointer: number, offset: number): number[] {
   return [...localGet(pointer), ...localGet(offset), 0x6a, ...simdOpcode(0x00), 0, 0];
