@@ -4,14 +4,15 @@
  * are an Add, a Sigmoid and a Multiply forward and about six kernels backward, each a full pass
  * over `[rows, C]`. Only z and b are kept for the backward pass, which recomputes the sigmoid.
  * On wasm the SIMD loops of bias-silu-simd-code.ts run on chunks of rows taken by the main thread
- * and the kernel helper threads (wasm-kernel-helpers.ts) from a shared counter; the cpu backend and odd widths run the JavaScript loops.
+ * and the kernel helper threads (wasm-kernel-helpers.ts) from a shared counter; the cpu backend
+ * and widths that are not a multiple of 4 run the JavaScript loops.
  */
 import { float32MemoryBackends, runFloat32Kernel, wasmBackendMemory, createWasmMemoryModule, type Float32MemoryBackend } from '@diffusion/core';
 import { add, engine, getGradient, getKernel, registerGradient, registerKernel, type KernelFunc, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import { silu } from './activation-functions';
 import { biasSiluSimdBytes } from './bias-silu-simd-code';
 import { exponential } from './group-norm-kernel-loops';
-import { runShares, wasmKernelHelpersFor } from './wasm-kernel-helpers';
+import { runShares, sharesFor, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
 /** Kernel name of the fused forward: inputs `z [rows, C]`, `bias [C]` → `y`. */
 export const biasSiluKernelName = 'DiffusionBiasSilu';
@@ -36,7 +37,6 @@ function layoutOf(kernel: string, z: TensorInfo, others: TensorInfo[]): [number,
   if (!fits) throw new Error(`${kernel}: expected float32 z [rows, C], bias [C] (and dy like z); got z [${z.shape.join(', ')}] ${z.dtype}, bias [${others[0]!.shape.join(', ')}]`);
   return [rows, columns];
 }
-
 
 function forwardLoops(z: Float32Array, bias: Float32Array, y: Float32Array, rows: number, columns: number): void {
   for (let row = 0; row < rows; row += 1) {
@@ -69,12 +69,6 @@ function simdFor(memory: Float32MemoryBackend, backend: object, columns: number)
   return memory === 'wasm' && columns % 4 === 0 ? biasSiluSimdModule(backend) : undefined;
 }
 
-/** How many threads take part: one per {@link minimumRowsPerThread} rows, at most all of them. */
-function partsOf(backend: object, rows: number): { parts: number } {
-  const helpers = wasmKernelHelpersFor(wasmBackendMemory(backend));
-  return { parts: Math.max(1, Math.min(1 + (helpers?.count ?? 0), Math.floor(rows / minimumRowsPerThread))) };
-}
-
 function createForward(memory: Float32MemoryBackend): KernelFunc {
   return ({ inputs, backend }) => {
     const { z, bias } = inputs as Record<'z' | 'bias', TensorInfo>;
@@ -83,7 +77,7 @@ function createForward(memory: Float32MemoryBackend): KernelFunc {
     return runFloat32Kernel(memory, backend, [z, bias], [[rows, columns]], ([zs, biases], [y], scratch) => {
       if (simd === undefined) return forwardLoops(zs!, biases!, y!, rows, columns);
       const helpers = wasmKernelHelpersFor(wasmBackendMemory(backend));
-      const { parts } = partsOf(backend, rows);
+      const parts = sharesFor(helpers, rows, minimumRowsPerThread);
       const counter = scratch.byteOffset;
       new Int32Array(scratch.buffer, counter, 1)[0] = 0;
       const argsOf = () => [zs!.byteOffset, biases!.byteOffset, y!.byteOffset, 4 * columns, 0, rows, counter];
@@ -97,12 +91,12 @@ function createBackward(memory: Float32MemoryBackend): KernelFunc {
     const { z, bias, dy } = inputs as Record<'z' | 'bias' | 'dy', TensorInfo>;
     const [rows, columns] = layoutOf(biasSiluGradKernelName, z, [bias, dy]);
     const simd = simdFor(memory, backend, columns);
-    const { parts } = partsOf(backend, rows);
+    const helpers = wasmKernelHelpersFor(wasmBackendMemory(backend));
+    const parts = sharesFor(helpers, rows, minimumRowsPerThread);
     return runFloat32Kernel(memory, backend, [z, bias, dy], [[rows, columns], [columns]], ([zs, biases, dys], [dz, dbias], scratch) => {
       if (simd === undefined) return backwardLoops(zs!, biases!, dys!, dz!, dbias!, rows, columns);
       // One float32 column-sum per thread, added up here; then the chunk counter.
       scratch.fill(0);
-      const helpers = wasmKernelHelpersFor(wasmBackendMemory(backend));
       const counter = scratch.byteOffset + 4 * parts * columns;
       const argsOf = (part: number) => [zs!.byteOffset, biases!.byteOffset, dys!.byteOffset, dz!.byteOffset, scratch.byteOffset + 4 * part * columns, 4 * columns, 0, rows, counter];
       runShares(helpers, parts, `${biasSiluModuleName}.backward`, argsOf, (args) => simd.backward(...args));

@@ -9,7 +9,7 @@
 import { createWasmMemoryModule, runFloat32Kernel, wasmBackendMemory } from '@diffusion/core';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { convForwardSimdBytes, tileOutputVectors } from './conv-forward-simd-code';
-import { runShares, wasmKernelHelpersFor } from './wasm-kernel-helpers';
+import { runShares, sharesFor, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
 /** The module's export (byte offsets and element counts, see conv-forward-simd-code.ts). */
 export interface ConvForwardSimdExports {
@@ -69,7 +69,7 @@ export function convForwardSimd(simd: ConvForwardSimdExports, backend: object, x
   const paddedLength = paddingNeeded ? batchSize * height * width * inChannels : 0;
   const pixels = batchSize * outHeight * outWidth;
   // Equal shares in whole tiles, at most one per thread, none smaller than a chunk.
-  const parts = Math.max(1, Math.min(1 + (helpers?.count ?? 0), Math.floor(pixels / chunkPixels)));
+  const parts = sharesFor(helpers, pixels, chunkPixels);
   const share = (part: number) => Math.min(pixels, 4 * Math.ceil((part * pixels) / parts / 4));
   const [output] = runFloat32Kernel('wasm', backend, [x, filter], [[batchSize, outHeight, outWidth, outChannels]], (inputs, outputs, scratch) => {
     const packed = scratch.subarray(0, packedLength);

@@ -1,22 +1,16 @@
 import { setFlagsFromString } from 'node:v8';
 import '@tensorflow/tfjs-backend-wasm';
-import { createRandomSource } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { relativeError } from '../test/backbone-assertions';
+import { explicit, values, type ConvCase } from '../test/conv-cases';
 import { bandRows, convWeightGradientSimd, convWeightGradientSimdFits, convWeightGradientSimdModule } from './conv-weight-gradient-simd';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
 
 // Node 20 compiles relaxed SIMD only behind this flag: set before any module is compiled here, so
 // these tests check the loops with relaxed_madd (the other test files, without it, the plain ones).
 setFlagsFromString('--experimental-wasm-relaxed-simd');
-
-type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface ConvCase { x: [number, number, number, number]; filter: [number, number, number, number]; strides: [number, number]; pad: Padding }
-
-const values = (seed: number, shape: number[]) => Float32Array.from(createRandomSource(seed).normals(shape.reduce((a, b) => a * b, 1)));
-const explicit = (top: number, bottom: number, left: number, right: number): Padding => [[0, 0], [top, bottom], [left, right], [0, 0]];
 
 /** dL/dW of L = sum(conv2d(x, W) * R) through the registered Conv2DBackpropFilter of `backend`. */
 async function filterGradient(backend: string, convCase: ConvCase, seed: number): Promise<Float32Array> {

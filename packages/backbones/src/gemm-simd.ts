@@ -9,7 +9,7 @@
 import { createWasmMemoryModule, runFloat32Kernel, wasmBackendMemory } from '@diffusion/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { gemmChunkTiles, gemmPanelColumns, gemmSimdBytes, gemmTileRows } from './gemm-simd-code';
-import { runShares, wasmKernelHelpersFor } from './wasm-kernel-helpers';
+import { runShares, sharesFor, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
 /** The module's exports (byte offsets and element counts, see gemm-simd-code.ts). */
 export interface GemmSimdExports {
@@ -51,7 +51,7 @@ export function gemmSimd(simd: GemmSimdExports, backend: object, a: TensorInfo, 
   const [rows, depth] = (transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!]) as [number, number];
   const columns = b.shape[transposeB ? 0 : 1]!;
   const tiles = Math.ceil(rows / gemmTileRows);
-  const parts = Math.max(1, Math.min(1 + (helpers?.count ?? 0), Math.floor(tiles / minimumTilesPerThread)));
+  const parts = sharesFor(helpers, tiles, minimumTilesPerThread);
   // After the packed panels and the slivers: the shared chunk counter (4 floats keep 16-byte alignment).
   const packedLength = depth * gemmPanelColumns * Math.ceil(columns / gemmPanelColumns);
   const sliverLength = gemmChunkTiles * gemmTileRows * depth;

@@ -125,6 +125,14 @@ export function wasmKernelHelpersFor(memory: WebAssembly.Memory | undefined): Wa
 }
 
 /**
+ * How many threads share `units` of work: one per `minimumUnits` (so no thread gets too little to
+ * be worth waking), at least this one, at most this one and the helpers.
+ */
+export function sharesFor(helpers: WasmKernelHelpers | undefined, units: number, minimumUnits: number): number {
+  return Math.max(1, Math.min(1 + (helpers?.count ?? 0), Math.floor(units / minimumUnits)));
+}
+
+/**
  * Runs a kernel's `parts` shares: shares 1… on helpers 0… (`functionName` with `argsOf(part)`),
  * share 0 on this thread (`main(argsOf(0))`), and returns when all have finished, also when
  * `main` throws (the helpers may use scratch memory that the caller frees next).
