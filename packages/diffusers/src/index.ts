@@ -1,0 +1,2 @@
+// The public entry of @diffusion/diffusers: explicit named re-exports only (filled in by the interop work).
+export {};
