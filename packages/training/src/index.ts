@@ -1,5 +1,6 @@
 export { createTrainer } from './trainer';
-export type { LossEstimate, StepResult, Trainer } from './trainer';
+export type { LossEstimate, Trainer } from './trainer';
+export type { StepResult } from './trainer-core';
 export type { TrainerConfig, TrainerOptions } from './trainer-options';
 export type { TrainOptions, TrainProgressEvent, TrainResult, TrainingData } from './trainer-train';
 export { learningRateAt } from './learning-rate-schedule';

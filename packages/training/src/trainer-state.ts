@@ -1,7 +1,7 @@
 import { DiffusionError, createRandomSource, type RandomState, type TimeDensity } from '@diffusion/core';
 import { tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
 import type { CheckpointTensor } from './checkpoint-format';
-import type { TrainerCore } from './trainer';
+import type { TrainerCore } from './trainer-core';
 import { decodeTrainerSnapshot, encodeTrainerSnapshot, firstDifference } from './trainer-checkpoint';
 
 /**

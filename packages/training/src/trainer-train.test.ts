@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createSmallMlp, gaussianMixtureDataset } from './test-doubles';
 import { createTrainer } from './trainer';
-import type { TrainProgressEvent } from './trainer-train';
+import { runTraining, type TrainProgressEvent } from './trainer-train';
 
 function makeTrainer(seed: number) {
   return createTrainer({
@@ -54,5 +54,39 @@ describe('trainer.train', () => {
     expect(result.steps).toBeGreaterThanOrEqual(3);
     expect(result.steps).toBeLessThan(10_000);
     expect(result.losses).toHaveLength(result.steps);
+  });
+});
+
+describe('runTraining', () => {
+  it('runs a pure step function: draws by step index, disposes each batch, checkpoints when due and after the last step', async () => {
+    const drawn: number[] = [];
+    const saved: number[] = [];
+    const batches: tf.Tensor[] = [];
+    const before = tf.memory().numTensors;
+    const result = await runTraining(
+      (batch) => {
+        expect(batch).toBe(batches.at(-1));
+        return { step: drawn.at(-1)! + 1, loss: drawn.at(-1)!, gradNorm: 1, lr: 0.1 };
+      },
+      async (stepResult) => {
+        saved.push(stepResult.step);
+      },
+      {
+        steps: 7,
+        firstStep: 10,
+        checkpointEverySteps: 4,
+        progressIntervalMs: 0,
+        drawBatch: (stepIndex) => {
+          drawn.push(stepIndex);
+          batches.push(tf.zeros([1]));
+          return batches.at(-1);
+        },
+      },
+    );
+    expect(drawn).toEqual([10, 11, 12, 13, 14, 15, 16]);
+    expect(saved).toEqual([12, 16, 17]);
+    expect([...result.losses]).toEqual(drawn);
+    expect(batches.every((batch) => batch.isDisposed)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 import { checkNonNegative, checkOptions, checkPositiveInteger, invalidOption, type RandomSource } from '@diffusion/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { StepResult, Trainer, TrainerCore } from './trainer';
+import type { StepResult } from './trainer-core';
 
 /** A source of training batches: a function of the step, or a dataset drawn with the trainer's data stream. */
 export type TrainingData = ((step: number) => Tensor) | { sample(count: number, random: RandomSource): Tensor };
@@ -65,50 +65,79 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** The training loop of `trainer.train`: draw a batch, step, report, checkpoint, yield. */
-export async function runTraining(
-  trainer: Trainer,
-  core: TrainerCore,
-  step: (batch: Tensor) => StepResult,
-  checkBatch: (field: string, batch: unknown) => Tensor,
-  options: TrainOptions,
-): Promise<TrainResult> {
+/** One optimisation step on a batch as the loop drew it: checks the batch (the only check), updates, reports. */
+export type TrainingStep = (batch: unknown) => StepResult;
+
+/** Called after a step when a checkpoint is due, with that step's result. */
+export type CheckpointHook = (result: StepResult) => Promise<void>;
+
+/** `TrainOptions` after their checks, with the batch source resolved by the trainer. */
+export interface TrainingLoop {
+  /** Steps to run in this call. */
+  readonly steps: number;
+  /** The batch for the step with this index (completed steps so far); the loop disposes it after the step. */
+  readonly drawBatch: (stepIndex: number) => unknown;
+  /** Completed steps before this call. */
+  readonly firstStep: number;
+  /** Save a checkpoint after every this many completed steps and after the last; none when absent. */
+  readonly checkpointEverySteps?: number;
+  readonly onProgress?: (event: TrainProgressEvent) => void;
+  /** Minimum milliseconds between progress events. */
+  readonly progressIntervalMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Checks the options of `trainer.train` (fields `train.*`). */
+export function checkTrainOptions(options: TrainOptions): TrainOptions & { readonly progressIntervalMs: number } {
   const given = checkOptions('train', options, ['data', 'steps', 'onProgress', 'progressIntervalMs', 'signal']) as TrainOptions;
-  const steps = checkPositiveInteger('train.steps', given.steps);
-  const interval = checkNonNegative('train.progressIntervalMs', given.progressIntervalMs ?? 250);
-  const { data, onProgress, signal } = given;
+  checkPositiveInteger('train.steps', given.steps);
+  const progressIntervalMs = checkNonNegative('train.progressIntervalMs', given.progressIntervalMs ?? 250);
+  const { data, onProgress } = given;
   const isDataset = typeof data === 'object' && data !== null && typeof data.sample === 'function';
   if (typeof data !== 'function' && !isDataset) throw invalidOption('train.data', data, 'a function (step) => Tensor or a dataset with sample(count, random)', 'invalid-argument');
   if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidOption('train.onProgress', onProgress, 'a function', 'invalid-argument');
-  const checkpoint = core.config.checkpoint;
+  return { ...given, progressIntervalMs };
+}
+
+function disposeBatch(batch: unknown): void {
+  if (batch !== null && typeof batch === 'object' && typeof (batch as Tensor).dispose === 'function') (batch as Tensor).dispose();
+}
+
+/**
+ * The training loop of `trainer.train`: draw a batch, step, report, checkpoint, yield. It knows
+ * nothing of the trainer: `step` is the whole update and `onCheckpoint` the whole save.
+ */
+export async function runTraining(step: TrainingStep, onCheckpoint: CheckpointHook | undefined, loop: TrainingLoop): Promise<TrainResult> {
+  const { steps, drawBatch, onProgress, signal, checkpointEverySteps } = loop;
   const losses = new Float64Array(steps);
   const start = performance.now();
   let lastEvent = start;
   let lossSinceEvent = 0;
   let stepsSinceEvent = 0;
+  let completed = loop.firstStep;
   let done = 0;
   while (done < steps && signal?.aborted !== true) {
-    const batch = typeof data === 'function' ? data(core.completed) : data.sample(core.config.batchSize, core.random.data);
+    const batch = drawBatch(completed);
     let result: StepResult;
     try {
-      checkBatch('train.data', batch);
       result = step(batch);
     } finally {
-      if (batch !== null && typeof batch === 'object' && typeof batch.dispose === 'function') batch.dispose();
+      disposeBatch(batch);
     }
+    completed = result.step;
     losses[done] = result.loss;
     done += 1;
     lossSinceEvent += result.loss;
     stepsSinceEvent += 1;
     const now = performance.now();
-    if (onProgress !== undefined && (now - lastEvent >= interval || done === steps)) {
+    if (onProgress !== undefined && (now - lastEvent >= loop.progressIntervalMs || done === steps)) {
       const stepsPerSecond = done / Math.max(1e-9, (now - start) / 1000);
       onProgress({ step: result.step, loss: result.loss, meanLoss: lossSinceEvent / stepsSinceEvent, gradNorm: result.gradNorm, lr: result.lr, stepsPerSecond, etaSeconds: (steps - done) / stepsPerSecond });
       lastEvent = now;
       lossSinceEvent = 0;
       stepsSinceEvent = 0;
     }
-    if (checkpoint !== undefined && (core.completed % checkpoint.everySteps === 0 || done === steps)) await trainer.saveCheckpoint(checkpoint.path);
+    if (onCheckpoint !== undefined && checkpointEverySteps !== undefined && (completed % checkpointEverySteps === 0 || done === steps)) await onCheckpoint(result);
     await yieldToEventLoop();
   }
   return { steps: done, losses: losses.slice(0, done) };

@@ -7,7 +7,6 @@ import {
   randomNormalTensor,
   type Denoiser,
   type RandomSource,
-  type TimeDensity,
 } from '@diffusion/core';
 import { Tensor, all, concat, grad, reshape, isFinite as isFiniteTensor, keep, mean, ones, square, tidy, variable, variableGrads, type Scalar, type Variable } from '@tensorflow/tfjs-core';
 import { applyAdamStep, createAdamState, disposeAdamState } from './adam-optimizer';
@@ -18,21 +17,10 @@ import { learningRateAt } from './learning-rate-schedule';
 import { restoreTrainerState, snapshotTrainer } from './trainer-state';
 import { createTrainedDenoiser } from './trainer-denoiser';
 import { checkTrainerOptions, type TrainerConfig, type TrainerOptions } from './trainer-options';
-import { runTraining, type TrainOptions, type TrainResult } from './trainer-train';
+import type { StepResult, TrainerCore } from './trainer-core';
+import { checkTrainOptions, runTraining, type TrainOptions, type TrainResult } from './trainer-train';
 import { batchLevels, lossTerms } from './training-loss';
 import { createDefaultTimeDensity } from './uniform-time-density';
-
-/** What one optimisation step reports. */
-export interface StepResult {
-  /** Number of completed steps after this one (1-based index of this step). */
-  readonly step: number;
-  /** Batch mean of the weighted loss terms (float32 value). */
-  readonly loss: number;
-  /** Global L2 norm of the gradient before clipping. */
-  readonly gradNorm: number;
-  /** Learning rate used by this step. */
-  readonly lr: number;
-}
 
 /** The loss estimator on one batch without any update. */
 export interface LossEstimate {
@@ -72,18 +60,6 @@ export interface Trainer {
   loadCheckpoint(path: string): Promise<void>;
   /** Frees the EMA weights and optimiser moments (not the backbone). */
   dispose(): void;
-}
-
-/** Training state shared by the trainer's parts. */
-export interface TrainerCore {
-  readonly config: TrainerConfig;
-  readonly options: TrainerOptions;
-  readonly timeDensity: TimeDensity;
-  readonly weights: ReadonlyMap<string, Variable>;
-  readonly ema: ReadonlyMap<string, Variable>;
-  readonly adam: ReturnType<typeof createAdamState>;
-  completed: number;
-  random: { data: RandomSource; time: RandomSource; noise: RandomSource };
 }
 
 /** tfjs-core registers gradient functions only on demand; fail early with the fix when they are absent. */
@@ -145,8 +121,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
     if (!finite) throw invalidOption(field, 'a tensor with NaN or ±Infinity entries', 'finite values only', 'non-finite');
   }
 
-  function step(batchX0: Tensor, field = 'step.batchX0'): StepResult {
-    checkBatch(field, batchX0);
+  function step(given: unknown, field = 'step.batchX0'): StepResult {
+    const batchX0 = checkBatch(field, given);
     const stepIndex = core.completed;
     const times = drawTimes(batchX0.shape[0]!, core.random.time);
     const levels = batchLevels(times, schedule, parameterisation, weighting, timeDensity);
@@ -205,7 +181,18 @@ export function createTrainer(options: TrainerOptions): Trainer {
       return core.completed;
     },
     step: (batchX0) => step(batchX0),
-    train: (trainOptions) => runTraining(trainer, core, (batch) => step(batch, 'train.data'), checkBatch, trainOptions),
+    async train(trainOptions) {
+      const { data, ...given } = checkTrainOptions(trainOptions);
+      const drawBatch = typeof data === 'function' ? data : () => data.sample(config.batchSize, core.random.data);
+      const checkpoint = config.checkpoint;
+      const saveCheckpoint = checkpoint === undefined ? undefined : () => trainer.saveCheckpoint(checkpoint.path);
+      return runTraining((batch) => step(batch, 'train.data'), saveCheckpoint, {
+        ...given,
+        drawBatch,
+        firstStep: core.completed,
+        ...(checkpoint === undefined ? {} : { checkpointEverySteps: checkpoint.everySteps }),
+      });
+    },
     estimateLoss(batchX0, random) {
       checkBatch('estimateLoss.batchX0', batchX0);
       const times = drawTimes(batchX0.shape[0]!, random);
