@@ -1,0 +1,50 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { createRandomSource, randomNormalTensor, type RandomSource, type Registry, type Schedule } from '@diffusion/core';
+import type { CompareConfig } from '../config';
+import { createImageSetup } from '../image-setup';
+import { sigmaRange } from '../ladders';
+import { createPointSetup } from '../point-setup';
+import { profileSigmas } from '../profile';
+import type { ReportVisuals, TrajectoryPicture } from '../report/html';
+import type { ExperimentSetup, Picture } from '../setup';
+
+/** What every stage of an experiment shares: the data, the fixed noises and the report's pictures. */
+export interface ExperimentContext {
+  readonly config: CompareConfig;
+  readonly registry: Registry;
+  readonly schedule: Schedule;
+  readonly random: RandomSource;
+  readonly setup: ExperimentSetup;
+  /** Unit noise of the loss profile, one draw per held-out example (the same for every model). */
+  readonly profileNoise: tf.Tensor;
+  /** Unit initial noise of every sampler run (the same for every model, sampler and NFE). */
+  readonly sampleNoise: tf.Tensor;
+  /** Noise levels of the loss profile. */
+  readonly sigmasOfProfile: readonly number[];
+  /** The report's samples by run id. */
+  readonly samples: Map<string, Picture & { label: string }>;
+  /** The report's trajectories by run id. */
+  readonly trajectories: Map<string, TrajectoryPicture>;
+  readonly visuals: ReportVisuals;
+}
+
+/** Builds the data setup and the fixed noises of an experiment; `disposeExperimentContext` frees them. */
+export async function createExperimentContext(config: CompareConfig, registry: Registry): Promise<ExperimentContext> {
+  const schedule = registry.schedules.get(config.schedule);
+  const random = createRandomSource(config.seed);
+  const setup = config.dataset === 'mnist' ? await createImageSetup(config, random) : createPointSetup(config, random);
+  const profileNoise = randomNormalTensor(random.fork('profile-noise'), setup.heldOut.shape);
+  const sampleNoise = randomNormalTensor(random.fork('sample-noise'), [config.samples, ...setup.sampleShape]);
+  const { sigmaMin, sigmaMax } = sigmaRange(schedule);
+  const samples = new Map<string, Picture & { label: string }>();
+  const trajectories = new Map<string, TrajectoryPicture>();
+  const visuals: ReportVisuals = { ...(setup.dataPoints === undefined ? {} : { data: setup.dataPoints }), samples, trajectories };
+  return { config, registry, schedule, random, setup, profileNoise, sampleNoise, sigmasOfProfile: profileSigmas(sigmaMin, sigmaMax, config.profileBins), samples, trajectories, visuals };
+}
+
+/** Frees the noises and the setup. */
+export function disposeExperimentContext(context: ExperimentContext): void {
+  context.profileNoise.dispose();
+  context.sampleNoise.dispose();
+  context.setup.dispose();
+}
