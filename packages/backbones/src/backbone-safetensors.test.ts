@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { maxAbsDifference, normalTensor } from '../test/backbone-assertions';
 import { createBackboneFromSafetensors, loadSafetensors, saveSafetensors } from './backbone-safetensors';
 import { createMlpBackbone } from './mlp-backbone';
-import { decodeSafetensors, encodeSafetensors } from './safetensors-format';
+import { decodeSafetensors, encodeSafetensors } from '@diffusion/safetensors';
 
 const small = { dimension: 2, hiddenWidths: [6, 5], embeddingDimension: 4, numClasses: 2 };
 
@@ -116,22 +116,14 @@ describe('safetensors weights', () => {
     target.dispose();
   });
 
-  it('rejects a weight stored in another dtype', () => {
+  it('loads F16 weights as float32 and rejects an integer weight', () => {
     const backbone = createMlpBackbone({ dimension: 1, hiddenWidths: [1], embeddingDimension: 2 });
-    const names = [...backbone.variables().keys()].sort();
-    let offset = 0;
-    const header: Record<string, unknown> = {};
-    for (const name of names) {
-      const weight = backbone.variables().get(name)!;
-      const size = (name === 'output.bias' ? 2 : 4) * weight.size;
-      header[name] = { dtype: name === 'output.bias' ? 'F16' : 'F32', shape: weight.shape, data_offsets: [offset, offset + size] };
-      offset += size;
-    }
-    const json = Buffer.from(JSON.stringify(header));
-    const bytes = new Uint8Array(8 + json.length + offset);
-    new DataView(bytes.buffer).setUint32(0, json.length, true);
-    bytes.set(json, 8);
-    expectCheckpointError(() => loadSafetensors(backbone, bytes), 'wrong dtype: output.bias (F16, expected F32)');
+    const entries = (dtype: 'F16' | 'I32') => [...backbone.variables()].map(([name, weight]) => ({
+      name, shape: weight.shape, ...(name === 'output.bias' ? { values: new Int32Array([3]), dtype } : { values: weight.dataSync() as Float32Array }),
+    }));
+    loadSafetensors(backbone, encodeSafetensors(entries('F16')));
+    expect(Array.from(backbone.variables().get('output.bias')!.dataSync())).toEqual([3]);
+    expectCheckpointError(() => loadSafetensors(backbone, encodeSafetensors(entries('I32'))), 'wrong dtype: output.bias (I32, expected a float dtype');
     backbone.dispose();
   });
 

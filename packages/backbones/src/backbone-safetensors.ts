@@ -1,7 +1,7 @@
 import { createRegistry, DiffusionError, type Backbone, type BackboneFactory } from '@diffusion/core';
 import { tensor, tidy } from '@tensorflow/tfjs-core';
 import { builtinBackboneFactories } from './backbone-factories';
-import { decodeSafetensors, encodeSafetensors, float32FromLittleEndian, type SafetensorsFile } from './safetensors-format';
+import { decodeSafetensors, encodeSafetensors, float32Values, floatingDtypes, type SafetensorsFile } from '@diffusion/safetensors';
 
 /** Saves a backbone's weights as safetensors, with its name and config in `__metadata__`. */
 export function saveSafetensors(backbone: Backbone): Uint8Array {
@@ -29,7 +29,7 @@ function assignWeights(backbone: Backbone, file: SafetensorsFile): void {
   for (const [name, weight] of weights) {
     const entry = file.tensors.get(name);
     if (entry === undefined) continue;
-    if (entry.dtype !== 'F32') wrongDtype.push(`${name} (${entry.dtype}, expected F32)`);
+    if (!floatingDtypes.includes(entry.dtype)) wrongDtype.push(`${name} (${entry.dtype}, expected a float dtype: F32, F16, BF16, F64)`);
     if (entry.shape.length !== weight.shape.length || entry.shape.some((size, axis) => size !== weight.shape[axis])) {
       wrongShape.push(`${name} ([${entry.shape.join(', ')}], expected [${weight.shape.join(', ')}])`);
     }
@@ -45,11 +45,11 @@ function assignWeights(backbone: Backbone, file: SafetensorsFile): void {
   }
   for (const [name, weight] of weights) {
     const entry = file.tensors.get(name)!;
-    tidy(() => weight.assign(tensor(float32FromLittleEndian(entry.bytes), weight.shape, 'float32')));
+    tidy(() => weight.assign(tensor(float32Values(entry), weight.shape, 'float32')));
   }
 }
 
-/** Loads safetensors weights into a backbone, checking names, shapes and dtypes. */
+/** Loads safetensors weights into a backbone, checking names, shapes and dtypes; F16, BF16 and F64 weights load as float32. */
 export function loadSafetensors(backbone: Backbone, bytes: Uint8Array): void {
   assignWeights(backbone, decodeSafetensors(bytes));
 }

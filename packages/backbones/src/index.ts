@@ -7,8 +7,9 @@ export { createDitBackbone } from './dit-backbone';
 export type { DitBackboneOptions } from './dit-backbone';
 export { builtinBackboneFactories } from './backbone-factories';
 export { createBackboneFromSafetensors, loadSafetensors, saveSafetensors } from './backbone-safetensors';
-export { decodeSafetensors, encodeSafetensors } from './safetensors-format';
-export type { SafetensorsEntry, SafetensorsFile, SafetensorsTensor } from './safetensors-format';
+// The format itself lives in @diffusion/safetensors; re-exported so existing imports keep working.
+export { decodeSafetensors, encodeSafetensors } from '@diffusion/safetensors';
+export type { SafetensorsEntry, SafetensorsFile, SafetensorsTensor } from '@diffusion/safetensors';
 export { registerWasmTrainingKernels } from './wasm-training-kernels';
 export type { WasmTrainingKernelsOptions } from './wasm-training-kernels';
 export { selectBackend } from './backend-selection';

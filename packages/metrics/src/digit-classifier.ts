@@ -1,5 +1,5 @@
 import { checkNonNegativeInteger, checkOptions, createRandomSource, DiffusionError } from '@diffusion/core';
-import { decodeSafetensors, encodeSafetensors } from '@diffusion/backbones';
+import { decodeSafetensors, encodeSafetensors } from '@diffusion/safetensors';
 import { add, conv2d, matMul, relu, reshape, softmax, tensor, tidy, variable, type Tensor, type Tensor4D, type Variable } from '@tensorflow/tfjs-core';
 
 /** Options of {@link createDigitClassifier}. */

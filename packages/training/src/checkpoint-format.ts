@@ -1,5 +1,5 @@
 import { DiffusionError } from '@diffusion/core';
-import { decodeSafetensors, encodeSafetensors } from '@diffusion/backbones';
+import { decodeSafetensors, encodeSafetensors } from '@diffusion/safetensors';
 
 /** One float32 tensor of a checkpoint. */
 export interface CheckpointTensor {
@@ -42,7 +42,7 @@ function dataSection(bytes: Uint8Array): Uint8Array {
 
 /**
  * Encodes a checkpoint as one safetensors file (Hugging Face safetensors format, through
- * `@diffusion/backbones`' writer) with a CRC-32 of the data section in the metadata (`dataCrc32`).
+ * `@diffusion/safetensors`' writer) with a CRC-32 of the data section in the metadata (`dataCrc32`).
  */
 export function encodeCheckpointFile(contents: CheckpointContents): Uint8Array {
   const entries = [...contents.tensors].map(([name, { shape, values }]) => ({ name, shape, values }));
