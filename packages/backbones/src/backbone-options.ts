@@ -1,5 +1,5 @@
-import { checkNonNegativeInteger, checkPositiveInteger, checkShape, DiffusionError, invalidOption } from '@diffusion/core';
-import type { Tensor } from '@tensorflow/tfjs-core';
+import { checkNonNegativeInteger, checkPositiveInteger, checkShape, describeValue, DiffusionError, invalidOption } from '@diffusion/core';
+import { Tensor } from '@tensorflow/tfjs-core';
 
 /** Checks an array of positive integers (layer widths, channel multipliers). */
 export function checkPositiveIntegerArray(field: string, value: unknown, minLength = 1): number[] {
@@ -21,8 +21,21 @@ export function checkSeed(field: string, value: unknown): number {
   return seed;
 }
 
-/** Checks the arguments of `Backbone.apply`: `x [batch, …sampleShape]`, `noiseLevel [batch]`. */
-export function checkApplyInputs(x: Tensor, noiseLevel: Tensor, sampleShape: readonly number[]): number {
+/** Throws unless `value` is a tf.Tensor (a plain JS array or number is a common slip). */
+function checkIsTensor(field: string, value: unknown): void {
+  const looksLikeTensor = value instanceof Tensor
+    || (typeof value === 'object' && value !== null && Array.isArray((value as Tensor).shape) && typeof (value as Tensor).dtype === 'string' && typeof (value as Tensor).dataSync === 'function');
+  if (!looksLikeTensor) {
+    const kind = Array.isArray(value) ? 'a plain JS array' : value === null ? 'null' : typeof value;
+    throw new DiffusionError('invalid-argument', `${field}: got ${kind} (${describeValue(value)}); expected a tf.Tensor (wrap plain values with tf.tensor(...)).`, { field, value, allowed: 'a tf.Tensor' });
+  }
+}
+
+/** Checks the arguments of `Backbone.apply`: `x [batch, …sampleShape]`, `noiseLevel [batch]`, and that a condition, if any, is a tensor. */
+export function checkApplyInputs(x: Tensor, noiseLevel: Tensor, sampleShape: readonly number[], condition?: unknown): number {
+  checkIsTensor('x', x);
+  checkIsTensor('noiseLevel', noiseLevel);
+  if (condition !== undefined) checkIsTensor('condition', condition);
   checkShape('x', x, [-1, ...sampleShape]);
   const batch = x.shape[0]!;
   checkShape('noiseLevel', noiseLevel, [batch]);

@@ -93,7 +93,7 @@ export function createDitBackbone(options: DitBackboneOptions): Backbone {
     parameterCount,
     apply(x, noiseLevel, condition) {
       checkNotDisposed('dit', disposed);
-      const batch = checkApplyInputs(x, noiseLevel, sampleShape);
+      const batch = checkApplyInputs(x, noiseLevel, sampleShape, condition);
       if (classEmbedding === undefined) checkNoCondition('dit', condition);
       else if (condition !== undefined) checkShape('condition', condition, [batch]);
       return tidy(() => {

@@ -96,7 +96,7 @@ export function createMlpBackbone(options: MlpBackboneOptions): Backbone {
     parameterCount,
     apply(x, noiseLevel, condition) {
       checkNotDisposed('mlp', disposed);
-      const batch = checkApplyInputs(x, noiseLevel, [dimension]);
+      const batch = checkApplyInputs(x, noiseLevel, [dimension], condition);
       if (condition !== undefined && conditionDimension > 0) checkShape('condition', condition, [batch, conditionDimension]);
       if (condition !== undefined && classEmbedding !== undefined) checkShape('condition', condition, [batch]);
       if (conditionDimension === 0 && classEmbedding === undefined) checkNoCondition('mlp', condition);

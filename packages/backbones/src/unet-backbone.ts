@@ -89,7 +89,7 @@ export function createUnetBackbone(options: UnetBackboneOptions): UnetBackbone {
     },
     apply(x, noiseLevel, condition) {
       checkNotDisposed('unet', disposed);
-      const batch = checkApplyInputs(x, noiseLevel, sampleShape);
+      const batch = checkApplyInputs(x, noiseLevel, sampleShape, condition);
       if (classEmbedding === undefined) checkNoCondition('unet', condition);
       else if (condition !== undefined) checkShape('condition', condition, [batch]);
       const random: RandomSource | undefined = training && config.dropout > 0 ? dropoutRandom : undefined;
