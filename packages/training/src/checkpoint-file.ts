@@ -74,3 +74,21 @@ export async function readCheckpointFile(path: string, fileSystem: CheckpointFil
     throw new DiffusionError('io', `loadCheckpoint: could not read ${JSON.stringify(path)} (${error instanceof Error ? error.message : String(error)}).`, { field: 'loadCheckpoint.path', value: path, cause: error });
   }
 }
+
+/**
+ * Runs `restore` on a checkpoint read from `path`; a DiffusionError it throws comes back with the
+ * file named first ("loadCheckpoint: \"/runs/a.safetensors\": checkpoint: …"), same code and field.
+ */
+export function restoreFromFile(path: string, restore: () => void): void {
+  try {
+    restore();
+  } catch (error) {
+    if (!(error instanceof DiffusionError)) throw error;
+    throw new DiffusionError(error.code, `loadCheckpoint: ${JSON.stringify(path)}: ${error.message}`, {
+      ...(error.field === undefined ? {} : { field: error.field }),
+      value: error.value,
+      ...(error.allowed === undefined ? {} : { allowed: error.allowed }),
+      cause: error,
+    });
+  }
+}

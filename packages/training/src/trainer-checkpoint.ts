@@ -1,4 +1,4 @@
-import { DiffusionError, type RandomState } from '@diffusion/core';
+import { DiffusionError, describeValue, type RandomState } from '@diffusion/core';
 import { decodeCheckpointFile, encodeCheckpointFile, type CheckpointTensor } from './checkpoint-format';
 
 const formatName = 'diffusion-training-checkpoint';
@@ -39,8 +39,16 @@ export function decodeTrainerSnapshot(bytes: Uint8Array): TrainerSnapshot {
   } catch (error) {
     throw new DiffusionError('checkpoint', 'checkpoint: the trainer state is not valid JSON.', { field: 'checkpoint.trainer', cause: error });
   }
-  if (typeof state?.step !== 'number' || typeof state.random !== 'object' || state.random === null) {
-    throw new DiffusionError('checkpoint', 'checkpoint: the trainer state lacks its step or random streams.', { field: 'checkpoint.trainer', value: state });
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+    throw new DiffusionError('checkpoint', `checkpoint: the trainer state is ${describeValue(state)}; expected a JSON object.`, { field: 'checkpoint.trainer', value: state, allowed: 'a JSON object' });
+  }
+  // A completed-step count: Adam's bias correction divides by 1 - beta^(step + 1), and the schedule and
+  // EMA warm-up read it, so a negative or fractional step would silently train on from a wrong place.
+  if (!Number.isSafeInteger(state.step) || state.step < 0) {
+    throw new DiffusionError('checkpoint', `checkpoint: the trainer state's step is ${describeValue(state.step)}; expected a whole number of completed steps (an integer >= 0).`, { field: 'checkpoint.trainer.step', value: state.step, allowed: 'an integer >= 0' });
+  }
+  if (typeof state.random !== 'object' || state.random === null || Array.isArray(state.random)) {
+    throw new DiffusionError('checkpoint', `checkpoint: the trainer state's random streams are ${describeValue(state.random)}; expected an object { data, time, noise }.`, { field: 'checkpoint.trainer.random', value: state.random, allowed: 'an object { data, time, noise }' });
   }
   return { ...state, tensors };
 }

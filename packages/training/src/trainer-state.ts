@@ -1,4 +1,4 @@
-import { DiffusionError, createRandomSource, type RandomState, type TimeDensity } from '@diffusion/core';
+import { DiffusionError, createRandomSource, describeValue, type RandomState, type TimeDensity } from '@diffusion/core';
 import { tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
 import type { CheckpointTensor } from './checkpoint-format';
 import type { TrainerCore } from './trainer-core';
@@ -56,6 +56,28 @@ export function snapshotTrainer(core: TrainerCore): Uint8Array {
   });
 }
 
+/**
+ * Refuses tensor values no trainer can continue from: NaN or ±Infinity anywhere (a run that diverged,
+ * or damage), and a negative Adam second moment (an average of squared gradients; its square root is NaN).
+ */
+function checkRestorable(key: string, values: Float32Array, nonNegative: boolean): void {
+  let bad = 0;
+  let first = -1;
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index]!;
+    if (Number.isFinite(value) && (!nonNegative || value >= 0)) continue;
+    bad += 1;
+    if (first < 0) first = index;
+  }
+  if (bad === 0) return;
+  const what = nonNegative ? 'negative, NaN or ±Infinity values (a second moment is >= 0)' : 'NaN or ±Infinity values';
+  throw new DiffusionError('checkpoint', `checkpoint: tensor "${key}" holds ${bad} of ${values.length} ${what}, the first ${describeValue(values[first])} at index ${first}; a trainer cannot continue from it.`, {
+    field: `checkpoint.${key}`,
+    value: { count: bad, index: first, first: values[first] },
+    allowed: nonNegative ? 'finite values >= 0' : 'finite values',
+  });
+}
+
 function mismatch(field: string, message: string, value?: unknown): DiffusionError {
   return new DiffusionError('checkpoint', `checkpoint: ${message}`, { field, value, allowed: 'a checkpoint of a trainer with the same configuration and backbone' });
 }
@@ -84,6 +106,7 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
       if (saved.shape.length !== value.shape.length || saved.shape.some((size, axis) => size !== value.shape[axis])) {
         throw mismatch(`checkpoint.${key}`, `tensor "${key}" has shape [${saved.shape.join(', ')}] in the checkpoint but [${value.shape.join(', ')}] in the backbone.`, saved.shape);
       }
+      checkRestorable(key, saved.values, prefix === 'adam/v');
     }
   }
   const unknown = [...snapshot.tensors.keys()].filter((key) => !expected.has(key));
@@ -100,7 +123,14 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
     throw new DiffusionError('checkpoint', 'checkpoint: the random-stream states are invalid.', { field: 'checkpoint.random', value: snapshot.random, cause: error });
   }
   // Everything fits: restore (the density first: it checks its own state and may still refuse).
-  if (snapshot.timeDensity !== null) density.restore!(snapshot.timeDensity);
+  if (snapshot.timeDensity !== null) {
+    try {
+      density.restore!(snapshot.timeDensity);
+    } catch (error) {
+      if (error instanceof DiffusionError) throw error;
+      throw new DiffusionError('checkpoint', `checkpoint: "${core.timeDensity.name}" could not restore the time-density state (${error instanceof Error ? error.message : String(error)}).`, { field: 'checkpoint.timeDensity', value: snapshot.timeDensity, cause: error });
+    }
+  }
   tidy(() => {
     for (const [prefix, group] of tensorGroups(core)) {
       for (const [name, value] of group) {

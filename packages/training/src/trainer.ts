@@ -116,9 +116,9 @@ export function createTrainer(options: TrainerOptions): Trainer {
     return times;
   }
 
-  function checkFiniteData(field: string, batchX0: Tensor): void {
+  function checkFiniteData(field: string, batchX0: Tensor, step: number): void {
     const finite = tidy(() => all(isFiniteTensor(batchX0)).dataSync()[0] === 1);
-    if (!finite) throw invalidOption(field, 'a tensor with NaN or ±Infinity entries', 'finite values only', 'non-finite');
+    if (!finite) throw new DiffusionError('non-finite', `${field}: the batch of step ${step} holds NaN or ±Infinity entries; expected finite values only.`, { field, value: { step }, allowed: 'finite values only' });
   }
 
   function step(given: unknown, field = 'step.batchX0'): StepResult {
@@ -161,7 +161,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
       noise.dispose();
     }
     if (!applied) {
-      checkFiniteData(field, batchX0);
+      checkFiniteData(field, batchX0, stepIndex + 1);
       const value = { step: stepIndex + 1, times: [...times], losses: [...values], gradNorm };
       throw new DiffusionError(
         'non-finite',
@@ -212,8 +212,9 @@ export function createTrainer(options: TrainerOptions): Trainer {
       await writeFileAtomic(path, snapshotTrainer(core));
     },
     async loadCheckpoint(path) {
-      const { readCheckpointFile } = await import('./checkpoint-file');
-      restoreTrainerState(core, await readCheckpointFile(path));
+      const { readCheckpointFile, restoreFromFile } = await import('./checkpoint-file');
+      const bytes = await readCheckpointFile(path);
+      restoreFromFile(path, () => restoreTrainerState(core, bytes));
     },
     dispose() {
       for (const average of core.ema.values()) average.dispose();
