@@ -2,7 +2,7 @@ import type { Plugin } from 'vite';
 
 /** Named exports of the Node built-ins that a workspace package imports only on its Node-only paths. */
 const stubbedExports: Record<string, readonly string[]> = {
-  'node:fs/promises': ['open', 'readFile', 'rename', 'rm'],
+  'node:fs/promises': ['open', 'readdir', 'readFile', 'rename', 'rm'],
   'node:path': ['basename', 'dirname', 'join'],
 };
 
