@@ -41,6 +41,19 @@ export { interpolateLadder } from './interpolate-ladder';
 export { aysLadder, aysModels, aysTimesteps } from './ays-ladders';
 export type { AysLadderOptions, AysModel } from './ays-ladders';
 export { fromDiffusersConfig } from './diffusers-config';
-export type { DiffusersScheduleSetup, DiffusersSchedulerConfig } from './diffusers-config';
+export type {
+  DiffusersDiscreteScheduleSetup,
+  DiffusersFlowScheduleSetup,
+  DiffusersPredictionType,
+  DiffusersScheduleSetup,
+  DiffusersSchedulerConfig,
+  DiffusersX0Processing,
+  FromDiffusersConfigOptions,
+} from './diffusers-config';
+export type { ResolvedDiffusersConfig } from './diffusers-config-check';
+export type { DiffusersTimesteps } from './diffusers-set-timesteps';
+export { flowMatchShiftMu } from './diffusers-flow-match';
+export { diffusersSchedulerClasses, diffusersSchedulerDefaults } from './diffusers-scheduler-keys';
+export type { DiffusersSchedulerClass } from './diffusers-scheduler-keys';
 export { DiffusionError } from '@diffusion/core/errors';
 export type { DiscreteSchedule, Schedule, TimestepSpacing } from '@diffusion/core/errors';

@@ -53,8 +53,10 @@ describe('beta schedules against diffusers (float64)', () => {
       record('betas', largestRelativeError(schedule.betas, entry.f64.betas));
       record('alphasCumprod', largestRelativeError(schedule.alphasCumprod, entry.f64.alphas_cumprod));
       // The same numbers through the diffusers-config reader.
-      const setup = fromDiffusersConfig(config as DiffusersSchedulerConfig);
+      const setup = fromDiffusersConfig(config as DiffusersSchedulerConfig, { className: 'DDPMScheduler' });
+      if (setup.kind !== 'discrete') throw new Error('expected a discrete schedule');
       record('alphasCumprod', largestRelativeError(setup.schedule.alphasCumprod, entry.f64.alphas_cumprod));
+      record('alphasCumprod', largestRelativeError(setup.alphasCumprod, entry.f64.alphas_cumprod));
     });
   }
 });
@@ -67,6 +69,7 @@ describe('set_timesteps against diffusers (float64)', () => {
     it(`matches ${entry.scheduler} ${config.beta_schedule} ${config.timestep_spacing} offset ${config.steps_offset}, n = ${n}`, () => {
       const scheduler = schedulers[entry.scheduler]!;
       const setup = fromDiffusersConfig({ ...config, _class_name: entry.scheduler });
+      if (setup.kind !== 'discrete') throw new Error('expected a discrete schedule');
       const timesteps = timestepsFor(setup.schedule, n, { spacing: config.timestep_spacing, stepsOffset: config.steps_offset, scheduler });
       // Timesteps must match exactly (they are indices, or numpy linspace values for Euler).
       expect(Array.from(timesteps)).toEqual(entry.f64.timesteps);
@@ -77,6 +80,9 @@ describe('set_timesteps against diffusers (float64)', () => {
         const euler = eulerSigmas(setup.schedule, n, config.timestep_spacing, config.steps_offset);
         expect(Array.from(euler.timesteps)).toEqual(entry.f64.timesteps);
         record('eulerSigmas', largestRelativeError(euler.sigmas, f64.sigmas));
+        const run = setup.setTimesteps(n);
+        record('eulerSigmas', largestRelativeError(run.sigmas, f64.sigmas));
+        record('initNoiseSigma', largestRelativeError([run.initNoiseSigma], [f64.init_noise_sigma]));
         record('initNoiseSigma', largestRelativeError([euler.initNoiseSigma], [f64.init_noise_sigma]));
       }
     });
