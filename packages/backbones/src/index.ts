@@ -15,3 +15,15 @@ export type { WasmTrainingKernelsOptions } from './wasm-training-kernels';
 export { selectBackend } from './backend-selection';
 export type { BackendName, SelectBackendOptions } from './backend-selection';
 export { fourierEmbedding, sinusoidalEmbedding } from './time-embedding';
+// Layers for networks built in other packages (@diffusion/diffusers' UNet2DModel): named weights in tfjs layouts.
+export { createParameterStore } from './backbone-parameters';
+export type { ParameterStore } from './backbone-parameters';
+export { createConv2dLayer } from './conv2d-layer';
+export type { Conv2dLayer } from './conv2d-layer';
+export { createLinearLayer } from './linear-layer';
+export type { LinearLayer } from './linear-layer';
+export { createGroupNormLayer } from './group-norm-layer';
+export type { GroupNormApplyOptions, GroupNormLayer, GroupNormLayerOptions } from './group-norm-layer';
+export { multiHeadAttention } from './attention-layer';
+export { silu } from './activation-functions';
+export { dropout, nearestUpsample } from './unet-blocks';
