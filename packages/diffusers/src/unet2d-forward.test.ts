@@ -4,7 +4,30 @@ import { fixtureFolder, nchwValues, nhwcFromNchw, readVectors, relativeMaxError 
 import { loadUnet2DModel } from './unet2d-folder';
 
 /** Every folder made by diffusers v0.31.0 itself (make_vectors.py) with the config switches it covers. */
-const folders = ['unet2d-tiny'];
+const folders = [
+  'unet2d-tiny',
+  'attn-norm-groups',
+  'center-input',
+  'class-conditional',
+  'ddpm-cifar10-family',
+  'downsample-padding-0',
+  'downsample-padding-1',
+  'flip-false-shift-1',
+  'head-dim-6',
+  'head-dim-absent',
+  'head-dim-null',
+  'layers-per-block-2',
+  'legacy-attention-names',
+  'no-mid-attention',
+  'no-mid-block',
+  'norm-eps-mid-scale',
+  'odd-width-rectangular',
+  'scale-shift',
+  'scale-shift-attn-groups',
+  'unetres-prefix',
+  'weights-bf16',
+  'weights-f16',
+];
 
 describe('UNet2DModel forward against diffusers v0.31.0', () => {
   for (const name of folders) {

@@ -1,6 +1,6 @@
 import { DiffusionError, type Backbone } from '@diffusion/core';
 import { float32Values, floatingDtypes, type SafetensorsEntry, type SafetensorsFile } from '@diffusion/safetensors';
-import { tensor, tidy, transpose, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import { tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
 
 /** Weights kept in the same layout by tfjs and PyTorch although of rank 2 (`nn.Embedding` tables). */
 const embeddingTables = new Set(['class_embedding.weight']);
@@ -17,6 +17,32 @@ function tfjsPermutation(name: string, rank: number): number[] | undefined {
   if (rank === 4) return [2, 3, 1, 0];
   if (rank === 2 && !embeddingTables.has(name)) return [1, 0];
   return undefined;
+}
+
+/**
+ * Row-major values of shape `shape` permuted: output axis `k` is input axis `permutation[k]`
+ * (numpy's `transpose`). Plain loops: no backend work, exact.
+ */
+export function permuteValues(values: ArrayLike<number>, shape: readonly number[], permutation: readonly number[]): Float32Array {
+  const rank = shape.length;
+  const strides = shape.map((_, axis) => shape.slice(axis + 1).reduce((product, size) => product * size, 1));
+  const outputShape = permutation.map((axis) => shape[axis]!);
+  const outputStrides = permutation.map((axis) => strides[axis]!);
+  const output = new Float32Array(values.length);
+  const index = new Array<number>(rank).fill(0);
+  let source = 0;
+  for (let position = 0; position < output.length; position += 1) {
+    output[position] = values[source]!;
+    // Odometer over the output's axes, tracking the source offset.
+    for (let axis = rank - 1; axis >= 0; axis -= 1) {
+      index[axis]! += 1;
+      source += outputStrides[axis]!;
+      if (index[axis]! < outputShape[axis]!) break;
+      source -= outputStrides[axis]! * outputShape[axis]!;
+      index[axis] = 0;
+    }
+  }
+  return output;
 }
 
 function torchShape(name: string, shape: readonly number[]): number[] {
@@ -79,11 +105,10 @@ export function loadUnet2DModelWeights(model: Backbone, file: SafetensorsFile): 
   }
   const values = new Map([...weights.keys()].map((name) => [name, float32Values(file.tensors.get(stored.get(name)!)!, file.file, stored.get(name))]));
   for (const [name, weight] of weights) {
-    tidy(() => {
-      const torchValues: Tensor = tensor(values.get(name)!, torchShape(name, weight.shape), 'float32');
-      const permutation = tfjsPermutation(name, weight.rank);
-      weight.assign(permutation === undefined ? torchValues : transpose(torchValues, permutation));
-    });
+    const permutation = tfjsPermutation(name, weight.rank);
+    const torchValues = values.get(name)!;
+    const ours = permutation === undefined ? torchValues : permuteValues(torchValues, torchShape(name, weight.shape), permutation);
+    tidy(() => weight.assign(tensor(ours, weight.shape, 'float32')));
   }
 }
 
@@ -91,7 +116,7 @@ export function loadUnet2DModelWeights(model: Backbone, file: SafetensorsFile): 
 export function unet2DModelWeightEntries(model: Backbone): SafetensorsEntry[] {
   return [...model.variables()].map(([name, weight]) => {
     const permutation = torchPermutation(name, weight.rank);
-    const values = tidy(() => (permutation === undefined ? weight.dataSync() : transpose(weight, permutation).dataSync())) as Float32Array;
-    return { name, shape: torchShape(name, weight.shape), values: Float32Array.from(values) };
+    const values = weight.dataSync() as Float32Array;
+    return { name, shape: torchShape(name, weight.shape), values: permutation === undefined ? Float32Array.from(values) : permuteValues(values, weight.shape, permutation) };
   });
 }
