@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deisCoefficients, gaussLegendre, vpTimeOfSigma } from './deis-coefficients';
+import { deisCoefficients, vpTimeOfSigma } from './deis-coefficients';
 
 /** Composite Simpson rule with many panels: an independent quadrature for smooth integrands. */
 function simpson(f: (x: number) => number, low: number, high: number, panels = 2000): number {
@@ -16,16 +16,6 @@ const ladder = fc
   .map((values) => [...new Set(values)].sort((a, b) => b - a))
   .filter((values) => values.length >= 3 && values.every((value, index) => index === 0 || values[index - 1]! / value > 1.05))
   .map((values) => [...values, 0]);
-
-describe('gaussLegendre', () => {
-  it('integrates every monomial of degree < 2n exactly on [-1, 1]', () => {
-    const { nodes, weights } = gaussLegendre(16);
-    for (let degree = 0; degree < 32; degree += 1) {
-      const quadrature = nodes.reduce((total, node, index) => total + weights[index]! * node ** degree, 0);
-      expect(quadrature).toBeCloseTo(degree % 2 === 1 ? 0 : 2 / (degree + 1), 13);
-    }
-  });
-});
 
 describe('vpTimeOfSigma', () => {
   it('inverts log(1 + sigma^2) = betaMin t + (betaMax - betaMin) t^2 / 2', () => {

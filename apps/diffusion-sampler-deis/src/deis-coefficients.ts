@@ -1,30 +1,8 @@
 import { checkOneOf, checkPositive, checkSigmaLadder, invalidOption } from '@diffusion/core';
+import { gaussLegendre } from '@diffusion/sampler-kit';
 
 /** Which coordinate eps is extrapolated in: sigma itself (`rhoAB`) or the VP-SDE time t (`tAB`). */
 export type DeisVariant = 'rhoAB' | 'tAB';
-
-/** Gauss-Legendre nodes and weights on [-1, 1] (Golub & Welsch 1969; here by Newton on P_n). */
-export function gaussLegendre(count: number): { nodes: Float64Array; weights: Float64Array } {
-  const nodes = new Float64Array(count);
-  const weights = new Float64Array(count);
-  for (let root = 0; root < count; root += 1) {
-    let x = Math.cos((Math.PI * (root + 0.75)) / (count + 0.5));
-    let derivative = 0;
-    for (let iteration = 0; iteration < 100; iteration += 1) {
-      // Legendre recurrence (k + 1) P_{k+1} = (2k + 1) x P_k - k P_{k-1}.
-      let previous = 1;
-      let current = x;
-      for (let degree = 2; degree <= count; degree += 1) [previous, current] = [current, ((2 * degree - 1) * x * current - (degree - 1) * previous) / degree];
-      derivative = (count * (x * current - previous)) / (x * x - 1);
-      const step = current / derivative;
-      x -= step;
-      if (Math.abs(step) < 1e-16) break;
-    }
-    nodes[root] = x;
-    weights[root] = 2 / ((1 - x * x) * derivative * derivative);
-  }
-  return { nodes, weights };
-}
 
 const rule = gaussLegendre(16);
 

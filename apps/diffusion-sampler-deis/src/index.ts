@@ -2,7 +2,7 @@ import { createDeisSampler } from './deis-sampler';
 
 export { createDeisSampler } from './deis-sampler';
 export type { DeisSampler, DeisSamplerOptions } from './deis-sampler';
-export { deisCoefficients, gaussLegendre, vpTimeOfSigma } from './deis-coefficients';
+export { deisCoefficients, vpTimeOfSigma } from './deis-coefficients';
 export type { DeisCoefficientOptions, DeisVariant } from './deis-coefficients';
 
 /** The plugin module shape apps load by name: `(await import('diffusion-sampler-deis')).plugin.samplers`. */

@@ -8,7 +8,8 @@ export type DiffusionErrorCode =
   | 'non-finite'
   | 'unsupported-version'
   | 'checkpoint'
-  | 'io';
+  | 'io'
+  | 'no-backend';
 
 /** Structured details of a {@link DiffusionError}: which field, which value, what is allowed. */
 export interface DiffusionErrorDetails {

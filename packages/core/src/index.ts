@@ -14,6 +14,7 @@ export {
   checkSigmaLadder,
 } from './checks';
 export { checkSameShape, checkShape } from './tensor-checks';
+export { checkBackend } from './backend-check';
 export type { DiscreteSchedule, Schedule, SpecificationVersion, TimestepSpacing } from './schedule';
 export type { Level } from './level';
 export type { Parameterisation } from './parameterisation';

@@ -83,3 +83,27 @@ describe('createRandomSource', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('float32 draws for tf.tensor', () => {
+  it('gives the float64 draws rounded to float32, which tf.tensor takes', () => {
+    const wide = createRandomSource(5).normals(9);
+    const narrow = createRandomSource(5).normals(9, 'float32');
+    expect(narrow).toBeInstanceOf(Float32Array);
+    expect(Array.from(narrow)).toEqual(Array.from(Float32Array.from(wide)));
+    const tensor = tf.tensor(narrow, [3, 3]);
+    expect(tensor.dtype).toBe('float32');
+    tensor.dispose();
+    expect(createRandomSource(5).uniforms(4, 'float32')).toBeInstanceOf(Float32Array);
+    expect(createRandomSource(5).normals(4, 'float64')).toBeInstanceOf(Float64Array);
+  });
+
+  it('keeps randomNormalTensor equal to the rounded float64 stream', () => {
+    const tensor = randomNormalTensor(createRandomSource(11), [2, 5]);
+    expect(Array.from(tensor.dataSync())).toEqual(Array.from(Float32Array.from(createRandomSource(11).normals(10))));
+    tensor.dispose();
+  });
+
+  it('rejects an unknown dtype with a DiffusionError naming it', () => {
+    expect(() => createRandomSource(1).normals(3, 'int32' as never)).toThrow(/normals\.dtype: got "int32"/);
+  });
+});

@@ -17,10 +17,22 @@ export interface RandomState {
  * (seed, stream, counter), never on the tfjs backend or the platform.
  */
 export interface RandomSource {
-  /** `count` uniforms in the open interval (0, 1), 53-bit resolution. */
+  /**
+   * `count` uniforms in the open interval (0, 1), 53-bit resolution, as float64 for plain-JS maths.
+   * `tf.tensor` takes no Float64Array: pass `'float32'` for a Float32Array it takes (rounded to
+   * float32, which can round a value next to 1 up to exactly 1), or use `randomUniformTensor`.
+   */
   uniforms(count: number): Float64Array;
-  /** `count` standard normals (Box–Muller on Philox uniforms). */
+  uniforms(count: number, dtype: 'float64'): Float64Array;
+  uniforms(count: number, dtype: 'float32'): Float32Array;
+  /**
+   * `count` standard normals (Box–Muller on Philox uniforms), as float64 for plain-JS maths.
+   * `tf.tensor` takes no Float64Array: pass `'float32'` for a Float32Array it takes
+   * (`tf.tensor(source.normals(n, 'float32'), shape)`), or use `randomNormalTensor(source, shape)`.
+   */
   normals(count: number): Float64Array;
+  normals(count: number, dtype: 'float64'): Float64Array;
+  normals(count: number, dtype: 'float32'): Float32Array;
   /** `count` integers uniform in [0, upper). */
   integers(count: number, upper: number): Float64Array;
   /** An independent stream derived from this one's seed and a label. */
@@ -45,6 +57,13 @@ function hashLabel(label: string): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash;
+}
+
+/** The values in the array type asked for: float64 as drawn, or rounded to float32 (what `tf.tensor` takes). */
+function asType(field: string, values: Float64Array, dtype: 'float64' | 'float32' | undefined): Float64Array | Float32Array {
+  if (dtype === undefined || dtype === 'float64') return values;
+  if (dtype === 'float32') return Float32Array.from(values);
+  throw invalidOption(`${field}.dtype`, dtype, "'float64' (default) or 'float32'");
 }
 
 /** Creates a random source at a given position (use `createRandomSource(state)` to resume). */
@@ -72,30 +91,33 @@ export function createRandomSource(seedOrState: number | RandomState, stream = 0
     if (take > 1) out[offset + 1] = ((block[2]! >>> 5) * 67108864 + (block[3]! >>> 6) + 0.5) / twoTo53;
   }
 
+  function uniforms(count: number): Float64Array {
+    checkNonNegativeInteger('uniforms.count', count);
+    const out = new Float64Array(count);
+    for (let index = 0; index < count; index += 2) nextUniformPair(out, index, Math.min(2, count - index));
+    return out;
+  }
+
+  function normals(count: number): Float64Array {
+    checkNonNegativeInteger('normals.count', count);
+    const out = new Float64Array(count);
+    const pair = new Float64Array(2);
+    for (let index = 0; index < count; index += 2) {
+      nextUniformPair(pair, 0, 2);
+      const radius = Math.sqrt(-2 * Math.log(pair[0]!));
+      const angle = 2 * Math.PI * pair[1]!;
+      out[index] = radius * Math.cos(angle);
+      if (index + 1 < count) out[index + 1] = radius * Math.sin(angle);
+    }
+    return out;
+  }
+
   const source: RandomSource = {
-    uniforms(count) {
-      checkNonNegativeInteger('uniforms.count', count);
-      const out = new Float64Array(count);
-      for (let index = 0; index < count; index += 2) nextUniformPair(out, index, Math.min(2, count - index));
-      return out;
-    },
-    normals(count) {
-      checkNonNegativeInteger('normals.count', count);
-      const out = new Float64Array(count);
-      const pair = new Float64Array(2);
-      for (let index = 0; index < count; index += 2) {
-        nextUniformPair(pair, 0, 2);
-        const radius = Math.sqrt(-2 * Math.log(pair[0]!));
-        const angle = 2 * Math.PI * pair[1]!;
-        out[index] = radius * Math.cos(angle);
-        if (index + 1 < count) out[index + 1] = radius * Math.sin(angle);
-      }
-      return out;
-    },
+    uniforms: ((count: number, dtype?: 'float64' | 'float32') => asType('uniforms', uniforms(count), dtype)) as RandomSource['uniforms'],
+    normals: ((count: number, dtype?: 'float64' | 'float32') => asType('normals', normals(count), dtype)) as RandomSource['normals'],
     integers(count, upper) {
       checkPositiveInteger('integers.upper', upper);
-      const uniforms = source.uniforms(count);
-      return uniforms.map((value) => Math.min(upper - 1, Math.floor(value * upper)));
+      return uniforms(count).map((value) => Math.min(upper - 1, Math.floor(value * upper)));
     },
     fork(label) {
       const labelHash = typeof label === 'number' ? checkNonNegativeInteger('fork.label', label) : hashLabel(label);

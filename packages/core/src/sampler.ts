@@ -38,6 +38,13 @@ export interface Sampler {
   readonly evaluationsPerStep: number;
   /** Whether the sampler injects fresh noise. */
   readonly stochastic: boolean;
+  /**
+   * Order of accuracy the sampler claims for its deterministic update: the error after `n` steps
+   * falls like `n^-order` (Euler 1, Heun and DPM-Solver++(2M) 2, …). Not diffusers' `order`, which
+   * is `evaluationsPerStep`. Absent when the sampler claims none (stochastic samplers);
+   * `@diffusion/testing` measures it on the Gaussian closed form.
+   */
+  readonly order?: number;
   /** Smallest ladder length (including the final 0) the sampler accepts. */
   readonly minimumSteps?: number;
   /**

@@ -1,3 +1,4 @@
+import type { KitSampler } from '@diffusion/sampler-kit';
 import { createDdimSampler } from './ddim-sampler';
 import { createDdpmSampler } from './ddpm-sampler';
 import { createDpmpp2mSampler } from './dpmpp-2m-sampler';
@@ -8,22 +9,32 @@ import { createEulerAncestralSampler } from './euler-ancestral-sampler';
 import { createEulerSampler } from './euler-sampler';
 import { createHeunSampler } from './heun-sampler';
 import { createLmsSampler } from './lms-sampler';
-import type { BuiltinSampler } from './sampler-run';
 import { createUnipcSampler } from './unipc-sampler';
+
+/** A built-in sampler: a {@link KitSampler} of `@diffusion/sampler-kit` (the core contract plus `minimumSteps` and the exact `evaluations(steps)`). */
+export type BuiltinSampler = KitSampler;
+
+/**
+ * The factory of every built-in sampler by name, for apps that build samplers from
+ * `{ name, options }` records (`apps/compare --samplers 'lms{"order":3}'`).
+ */
+export function builtinSamplerFactories(): Readonly<Record<string, (options?: never) => BuiltinSampler>> {
+  return {
+    ddpm: createDdpmSampler,
+    ddim: createDdimSampler,
+    euler: createEulerSampler,
+    'euler-ancestral': createEulerAncestralSampler,
+    heun: createHeunSampler,
+    'dpmpp-2m': createDpmpp2mSampler,
+    'dpmpp-3m': createDpmpp3mSampler,
+    'dpmpp-2m-sde': createDpmpp2mSdeSampler,
+    'dpmpp-3m-sde': createDpmpp3mSdeSampler,
+    unipc: createUnipcSampler,
+    lms: createLmsSampler,
+  };
+}
 
 /** One of each built-in sampler with default options, for `createRegistry({ samplers })`. */
 export function builtinSamplers(): BuiltinSampler[] {
-  return [
-    createDdpmSampler(),
-    createDdimSampler(),
-    createEulerSampler(),
-    createEulerAncestralSampler(),
-    createHeunSampler(),
-    createDpmpp2mSampler(),
-    createDpmpp3mSampler(),
-    createDpmpp2mSdeSampler(),
-    createDpmpp3mSdeSampler(),
-    createUnipcSampler(),
-    createLmsSampler(),
-  ];
+  return Object.values(builtinSamplerFactories()).map((create) => create());
 }

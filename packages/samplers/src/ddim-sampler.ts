@@ -1,6 +1,7 @@
 import { checkInRange, checkOptions } from '@diffusion/core';
 import { addNoise, ancestralSigmas, eulerMove } from './ancestral-step';
-import { defineSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler } from '@diffusion/sampler-kit';
+import type { BuiltinSampler } from './builtin-samplers';
 
 /** Options of {@link createDdimSampler}. */
 export interface DdimSamplerOptions {
@@ -18,9 +19,15 @@ export interface DdimSamplerOptions {
 export function createDdimSampler(options?: DdimSamplerOptions): BuiltinSampler {
   const given = checkOptions('createDdimSampler', options, ['eta']);
   const eta = checkInRange('createDdimSampler.eta', given.eta ?? 0, 0, 1);
-  return defineSampler({ name: 'ddim', options: { eta }, stochastic: eta > 0 }, () => (x, tools) => {
-    const denoised = tools.denoise(x, tools.sigma);
-    const { sigmaDown, sigmaUp } = ancestralSigmas(tools.sigma, tools.sigmaNext, eta);
-    return { x: addNoise(eulerMove(x, denoised, tools.sigma, sigmaDown), sigmaUp, tools.randomNormal), denoised };
+  return defineSampler({
+    name: 'ddim',
+    options: { eta },
+    stochastic: eta > 0,
+    order: eta > 0 ? undefined : 1,
+    step(x, { sigma, sigmaNext, denoise, randomNormal }) {
+      const denoised = denoise(x, sigma);
+      const { sigmaDown, sigmaUp } = ancestralSigmas(sigma, sigmaNext, eta);
+      return { x: addNoise(eulerMove(x, denoised, sigma, sigmaDown), sigmaUp, randomNormal), denoised };
+    },
   });
 }

@@ -1,6 +1,7 @@
 import { checkOneOf, checkOptions } from '@diffusion/core';
 import { addNoise, ancestralSigmas, eulerMove } from './ancestral-step';
-import { defineSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler } from '@diffusion/sampler-kit';
+import type { BuiltinSampler } from './builtin-samplers';
 
 /** Options of {@link createDdpmSampler}. */
 export interface DdpmSamplerOptions {
@@ -28,11 +29,16 @@ export function ddpmBetaNoise(sigma: number, sigmaNext: number): number {
 export function createDdpmSampler(options?: DdpmSamplerOptions): BuiltinSampler {
   const given = checkOptions('createDdpmSampler', options, ['variance']);
   const variance = checkOneOf('createDdpmSampler.variance', given.variance ?? 'posterior', ['posterior', 'beta']);
-  return defineSampler({ name: 'ddpm', options: { variance }, stochastic: true }, () => (x, { sigma, sigmaNext, denoise: call, randomNormal }) => {
-    const denoised = call(x, sigma);
-    // Posterior mean: the Euler move to sigmaDown = sigmaNext²/sigma.
-    const { sigmaDown, sigmaUp } = ancestralSigmas(sigma, sigmaNext, 1);
-    const noiseScale = variance === 'posterior' ? sigmaUp : ddpmBetaNoise(sigma, sigmaNext);
-    return { x: addNoise(eulerMove(x, denoised, sigma, sigmaDown), noiseScale, randomNormal), denoised };
+  return defineSampler({
+    name: 'ddpm',
+    options: { variance },
+    stochastic: true,
+    step(x, { sigma, sigmaNext, denoise, randomNormal }) {
+      const denoised = denoise(x, sigma);
+      // Posterior mean: the Euler move to sigmaDown = sigmaNext²/sigma.
+      const { sigmaDown, sigmaUp } = ancestralSigmas(sigma, sigmaNext, 1);
+      const noiseScale = variance === 'posterior' ? sigmaUp : ddpmBetaNoise(sigma, sigmaNext);
+      return { x: addNoise(eulerMove(x, denoised, sigma, sigmaDown), noiseScale, randomNormal), denoised };
+    },
   });
 }

@@ -1,6 +1,7 @@
 import { checkOptions } from '@diffusion/core';
-import { mul, sub } from '@tensorflow/tfjs-core';
-import { defineSampler, type BuiltinSampler } from './sampler-run';
+import { mul, sub, type Tensor } from '@tensorflow/tfjs-core';
+import { defineSampler } from '@diffusion/sampler-kit';
+import type { BuiltinSampler } from './builtin-samplers';
 
 /** Options of {@link createDpmpp2mSampler} (none yet). */
 export type Dpmpp2mSamplerOptions = Record<string, never>;
@@ -13,20 +14,25 @@ export type Dpmpp2mSamplerOptions = Record<string, never>;
  */
 export function createDpmpp2mSampler(options?: Dpmpp2mSamplerOptions): BuiltinSampler {
   checkOptions('createDpmpp2mSampler', options, []);
-  return defineSampler({ name: 'dpmpp-2m', options: {}, stochastic: false }, () => (x, tools) => {
-    const { index, sigma, sigmaNext, memory } = tools;
-    const denoised = tools.denoise(x, sigma);
-    const previous = memory.get('denoised');
-    if (sigmaNext === 0) return { x: denoised, denoised };
-    const h = Math.log(sigma / sigmaNext);
-    let mixed = denoised;
-    if (previous !== undefined) {
-      const r = Math.log(tools.sigmas[index - 1]! / sigma) / h;
-      mixed = sub(mul(denoised, 1 + 1 / (2 * r)), mul(previous, 1 / (2 * r)));
-    }
-    const next = sub(mul(x, sigmaNext / sigma), mul(mixed, Math.expm1(-h)));
-    memory.set('denoised', denoised); // disposes `previous`, now unused
-    return { x: next, denoised };
+  return defineSampler({
+    name: 'dpmpp-2m',
+    options: {},
+    stochastic: false,
+    order: 2,
+    state: (): { previous?: Tensor } => ({}),
+    step(x, { index, sigma, sigmaNext, sigmas, denoise }, state) {
+      const denoised = denoise(x, sigma);
+      const { previous } = state;
+      state.previous = denoised;
+      if (sigmaNext === 0) return { x: denoised, denoised };
+      const h = Math.log(sigma / sigmaNext);
+      let mixed = denoised;
+      if (previous !== undefined) {
+        const r = Math.log(sigmas[index - 1]! / sigma) / h;
+        mixed = sub(mul(denoised, 1 + 1 / (2 * r)), mul(previous, 1 / (2 * r)));
+      }
+      return { x: sub(mul(x, sigmaNext / sigma), mul(mixed, Math.expm1(-h))), denoised };
+    },
   });
 }
 

@@ -1,7 +1,8 @@
 import { checkNonNegative, checkOneOf, checkOptions } from '@diffusion/core';
-import { add, mul, sub } from '@tensorflow/tfjs-core';
+import { add, mul, sub, type Tensor } from '@tensorflow/tfjs-core';
 import { addNoise } from './ancestral-step';
-import { defineSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler } from '@diffusion/sampler-kit';
+import type { BuiltinSampler } from './builtin-samplers';
 
 /** Options of {@link createDpmpp2mSdeSampler}. */
 export interface Dpmpp2mSdeSamplerOptions {
@@ -24,20 +25,26 @@ export function createDpmpp2mSdeSampler(options?: Dpmpp2mSdeSamplerOptions): Bui
   const eta = checkNonNegative('createDpmpp2mSdeSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createDpmpp2mSdeSampler.sNoise', given.sNoise ?? 1);
   const solverType = checkOneOf('createDpmpp2mSdeSampler.solverType', given.solverType ?? 'midpoint', ['midpoint', 'heun']);
-  return defineSampler({ name: 'dpmpp-2m-sde', options: { eta, sNoise, solverType }, stochastic: eta > 0 && sNoise > 0 }, () => (x, tools) => {
-    const { index, sigma, sigmaNext, memory } = tools;
-    const denoised = tools.denoise(x, sigma);
-    const previous = memory.get('denoised');
-    if (sigmaNext === 0) return { x: denoised, denoised };
-    const h = Math.log(sigma / sigmaNext);
-    const hEta = (1 + eta) * h;
-    let next = sub(mul(x, (sigmaNext / sigma) * Math.exp(-eta * h)), mul(denoised, Math.expm1(-hEta)));
-    if (previous !== undefined) {
-      const r = Math.log(tools.sigmas[index - 1]! / sigma) / h;
-      const weight = solverType === 'midpoint' ? -Math.expm1(-hEta) / 2 : Math.expm1(-hEta) / hEta + 1;
-      next = add(next, mul(sub(denoised, previous), weight / r));
-    }
-    memory.set('denoised', denoised); // disposes `previous`, now unused
-    return { x: addNoise(next, sigmaNext * Math.sqrt(-Math.expm1(-2 * eta * h)) * sNoise, tools.randomNormal), denoised };
+  return defineSampler({
+    name: 'dpmpp-2m-sde',
+    options: { eta, sNoise, solverType },
+    stochastic: eta > 0 && sNoise > 0,
+    order: eta === 0 ? 2 : undefined,
+    state: (): { previous?: Tensor } => ({}),
+    step(x, { index, sigma, sigmaNext, sigmas, denoise, randomNormal }, state) {
+      const denoised = denoise(x, sigma);
+      const { previous } = state;
+      state.previous = denoised;
+      if (sigmaNext === 0) return { x: denoised, denoised };
+      const h = Math.log(sigma / sigmaNext);
+      const hEta = (1 + eta) * h;
+      let next = sub(mul(x, (sigmaNext / sigma) * Math.exp(-eta * h)), mul(denoised, Math.expm1(-hEta)));
+      if (previous !== undefined) {
+        const r = Math.log(sigmas[index - 1]! / sigma) / h;
+        const weight = solverType === 'midpoint' ? -Math.expm1(-hEta) / 2 : Math.expm1(-hEta) / hEta + 1;
+        next = add(next, mul(sub(denoised, previous), weight / r));
+      }
+      return { x: addNoise(next, sigmaNext * Math.sqrt(-Math.expm1(-2 * eta * h)) * sNoise, randomNormal), denoised };
+    },
   });
 }

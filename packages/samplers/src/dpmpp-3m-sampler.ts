@@ -1,6 +1,7 @@
 import { checkOptions } from '@diffusion/core';
-import { dpmpp3mStep } from './dpmpp-3m-sde-sampler';
-import { defineSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler } from '@diffusion/sampler-kit';
+import type { BuiltinSampler } from './builtin-samplers';
+import { dpmpp3mStep, type Dpmpp3mState } from './dpmpp-3m-sde-sampler';
 
 /** Options of {@link createDpmpp3mSampler} (none yet). */
 export type Dpmpp3mSamplerOptions = Record<string, never>;
@@ -12,6 +13,5 @@ export type Dpmpp3mSamplerOptions = Record<string, never>;
  */
 export function createDpmpp3mSampler(options?: Dpmpp3mSamplerOptions): BuiltinSampler {
   checkOptions('createDpmpp3mSampler', options, []);
-  const step = dpmpp3mStep(0, 0);
-  return defineSampler({ name: 'dpmpp-3m', options: {}, stochastic: false }, () => step);
+  return defineSampler({ name: 'dpmpp-3m', options: {}, stochastic: false, order: 3, state: (): Dpmpp3mState => ({}), step: dpmpp3mStep(0, 0) });
 }

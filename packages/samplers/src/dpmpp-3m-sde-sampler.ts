@@ -1,7 +1,8 @@
 import { checkNonNegative, checkOptions } from '@diffusion/core';
-import { add, mul, sub } from '@tensorflow/tfjs-core';
+import { add, mul, sub, type Tensor } from '@tensorflow/tfjs-core';
 import { addNoise } from './ancestral-step';
-import { defineSampler, type BuiltinSampler, type SamplerStep } from './sampler-run';
+import { defineSampler, type SamplerStep } from '@diffusion/sampler-kit';
+import type { BuiltinSampler } from './builtin-samplers';
 
 /** Options of {@link createDpmpp3mSdeSampler}. */
 export interface Dpmpp3mSdeSamplerOptions {
@@ -18,21 +19,13 @@ export interface Dpmpp3mSdeSamplerOptions {
  * `phi2 = expm1(−H)/H + 1`, `phi3 = phi2/H − 1/2`, with D1, D2 divided differences of the
  * last three denoiser outputs in log-sigma; lower orders while the history fills, `x = D` into 0.
  */
-export function dpmpp3mStep(eta: number, sNoise: number): SamplerStep {
-  return (x, tools) => {
-    const { index, sigma, sigmaNext, sigmas, memory } = tools;
-    const denoised = tools.denoise(x, sigma);
-    const previous = memory.get('denoised1');
-    const beforePrevious = memory.get('denoised2');
-    const remember = () => {
-      // After the maths: replacing an entry disposes the tensor it held.
-      memory.set('denoised2', previous);
-      memory.set('denoised1', denoised);
-    };
-    if (sigmaNext === 0) {
-      remember();
-      return { x: denoised, denoised };
-    }
+export function dpmpp3mStep(eta: number, sNoise: number): SamplerStep<Dpmpp3mState> {
+  return (x, { index, sigma, sigmaNext, sigmas, denoise, randomNormal }, state) => {
+    const denoised = denoise(x, sigma);
+    const { previous, beforePrevious } = state;
+    state.beforePrevious = previous;
+    state.previous = denoised;
+    if (sigmaNext === 0) return { x: denoised, denoised };
     const h = Math.log(sigma / sigmaNext);
     const hEta = (1 + eta) * h;
     let next = sub(mul(x, Math.exp(-hEta)), mul(denoised, Math.expm1(-hEta)));
@@ -51,9 +44,14 @@ export function dpmpp3mStep(eta: number, sNoise: number): SamplerStep {
         next = add(next, mul(d10, phi2));
       }
     }
-    remember();
-    return { x: addNoise(next, sigmaNext * Math.sqrt(-Math.expm1(-2 * eta * h)) * sNoise, tools.randomNormal), denoised };
+    return { x: addNoise(next, sigmaNext * Math.sqrt(-Math.expm1(-2 * eta * h)) * sNoise, randomNormal), denoised };
   };
+}
+
+/** The history of a DPM-Solver++(3M) run: the last two denoiser outputs. */
+export interface Dpmpp3mState {
+  previous?: Tensor | undefined;
+  beforePrevious?: Tensor | undefined;
 }
 
 /** DPM-Solver++(3M) SDE, k-diffusion `sample_dpmpp_3m_sde` (Lu et al. 2022b, third-order multistep with SDE noise). */
@@ -61,6 +59,12 @@ export function createDpmpp3mSdeSampler(options?: Dpmpp3mSdeSamplerOptions): Bui
   const given = checkOptions('createDpmpp3mSdeSampler', options, ['eta', 'sNoise']);
   const eta = checkNonNegative('createDpmpp3mSdeSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createDpmpp3mSdeSampler.sNoise', given.sNoise ?? 1);
-  const step = dpmpp3mStep(eta, sNoise);
-  return defineSampler({ name: 'dpmpp-3m-sde', options: { eta, sNoise }, stochastic: eta > 0 && sNoise > 0 }, () => step);
+  return defineSampler({
+    name: 'dpmpp-3m-sde',
+    options: { eta, sNoise },
+    stochastic: eta > 0 && sNoise > 0,
+    order: eta === 0 ? 3 : undefined,
+    state: (): Dpmpp3mState => ({}),
+    step: dpmpp3mStep(eta, sNoise),
+  });
 }

@@ -1,6 +1,7 @@
 import { checkNonNegative, checkOptions } from '@diffusion/core';
 import { addNoise, ancestralSigmas, eulerMove } from './ancestral-step';
-import { defineSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler } from '@diffusion/sampler-kit';
+import type { BuiltinSampler } from './builtin-samplers';
 
 /** Options of {@link createEulerAncestralSampler}. */
 export interface EulerAncestralSamplerOptions {
@@ -15,9 +16,17 @@ export function createEulerAncestralSampler(options?: EulerAncestralSamplerOptio
   const given = checkOptions('createEulerAncestralSampler', options, ['eta', 'sNoise']);
   const eta = checkNonNegative('createEulerAncestralSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createEulerAncestralSampler.sNoise', given.sNoise ?? 1);
-  return defineSampler({ name: 'euler-ancestral', options: { eta, sNoise }, stochastic: eta > 0 && sNoise > 0 }, () => (x, tools) => {
-    const denoised = tools.denoise(x, tools.sigma);
-    const { sigmaDown, sigmaUp } = ancestralSigmas(tools.sigma, tools.sigmaNext, eta);
-    return { x: addNoise(eulerMove(x, denoised, tools.sigma, sigmaDown), sigmaUp * sNoise, tools.randomNormal), denoised };
+  const stochastic = eta > 0 && sNoise > 0;
+  return defineSampler({
+    name: 'euler-ancestral',
+    options: { eta, sNoise },
+    stochastic,
+    // Without noise (sNoise 0) the deterministic part still stops at sigmaDown: first order only when eta is 0.
+    order: eta === 0 ? 1 : undefined,
+    step(x, { sigma, sigmaNext, denoise, randomNormal }) {
+      const denoised = denoise(x, sigma);
+      const { sigmaDown, sigmaUp } = ancestralSigmas(sigma, sigmaNext, eta);
+      return { x: addNoise(eulerMove(x, denoised, sigma, sigmaDown), sigmaUp * sNoise, randomNormal), denoised };
+    },
   });
 }

@@ -1,7 +1,8 @@
 import { checkNonNegative, checkOptions, invalidOption, toDerivative } from '@diffusion/core';
 import { add, mul } from '@tensorflow/tfjs-core';
 import { addNoise } from './ancestral-step';
-import { defineSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler } from '@diffusion/sampler-kit';
+import type { BuiltinSampler } from './builtin-samplers';
 
 /** Options of {@link createHeunSampler} (Karras et al. 2022, Alg. 2). */
 export interface HeunSamplerOptions {
@@ -26,25 +27,25 @@ export function createHeunSampler(options?: HeunSamplerOptions): BuiltinSampler 
   const sTmax = given.sTmax ?? Number.POSITIVE_INFINITY;
   if (typeof sTmax !== 'number' || Number.isNaN(sTmax) || sTmax < sTmin) throw invalidOption('createHeunSampler.sTmax', sTmax, `a number >= sTmin (${sTmin}), or Infinity`);
   const sNoise = checkNonNegative('createHeunSampler.sNoise', given.sNoise ?? 1);
-  const definition = {
+  const stochastic = sChurn > 0 && sNoise > 0;
+  return defineSampler({
     name: 'heun',
     options: { sChurn, sTmin, sTmax: Number.isFinite(sTmax) ? sTmax : null, sNoise },
-    stochastic: sChurn > 0 && sNoise > 0,
+    stochastic,
+    order: sChurn === 0 ? 2 : undefined,
     evaluationsPerStep: 2,
     // The last step into sigma 0 is a plain Euler step.
-    evaluations: (steps: number) => Math.max(0, 2 * steps - 1),
-  };
-  return defineSampler(definition, () => (x, tools) => {
-    const { sigma, sigmaNext } = tools;
-    const steps = tools.sigmas.length - 1;
-    const gamma = sigma >= sTmin && sigma <= sTmax ? Math.min(sChurn / steps, Math.SQRT2 - 1) : 0;
-    const sigmaHat = sigma * (1 + gamma);
-    const xHat = addNoise(x, sNoise * Math.sqrt(sigmaHat * sigmaHat - sigma * sigma), tools.randomNormal);
-    const denoised = tools.denoise(xHat, sigmaHat);
-    const derivative = toDerivative(xHat, denoised, sigmaHat);
-    const euler = add(xHat, mul(derivative, sigmaNext - sigmaHat));
-    if (sigmaNext === 0) return { x: euler, denoised };
-    const derivativeNext = toDerivative(euler, tools.denoise(euler, sigmaNext), sigmaNext);
-    return { x: add(xHat, mul(add(derivative, derivativeNext), (sigmaNext - sigmaHat) / 2)), denoised };
+    evaluations: (steps) => Math.max(0, 2 * steps - 1),
+    step(x, { sigma, sigmaNext, steps, denoise, randomNormal }) {
+      const gamma = sigma >= sTmin && sigma <= sTmax ? Math.min(sChurn / steps, Math.SQRT2 - 1) : 0;
+      const sigmaHat = sigma * (1 + gamma);
+      const xHat = addNoise(x, sNoise * Math.sqrt(sigmaHat * sigmaHat - sigma * sigma), randomNormal);
+      const denoised = denoise(xHat, sigmaHat);
+      const derivative = toDerivative(xHat, denoised, sigmaHat);
+      const euler = add(xHat, mul(derivative, sigmaNext - sigmaHat));
+      if (sigmaNext === 0) return { x: euler, denoised };
+      const derivativeNext = toDerivative(euler, denoise(euler, sigmaNext), sigmaNext);
+      return { x: add(xHat, mul(add(derivative, derivativeNext), (sigmaNext - sigmaHat) / 2)), denoised };
+    },
   });
 }

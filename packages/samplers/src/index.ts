@@ -1,4 +1,4 @@
-export { builtinSamplers } from './builtin-samplers';
+export { builtinSamplerFactories, builtinSamplers } from './builtin-samplers';
 export { createDdpmSampler, ddpmBetaNoise } from './ddpm-sampler';
 export type { DdpmSamplerOptions } from './ddpm-sampler';
 export { createDdimSampler } from './ddim-sampler';
@@ -23,9 +23,7 @@ export { unipcCoefficients } from './unipc-coefficients';
 export type { UnipcCoefficients } from './unipc-coefficients';
 export { createLmsSampler } from './lms-sampler';
 export type { LmsSamplerOptions } from './lms-sampler';
-export { gaussLegendre, lmsCoefficients } from './lms-coefficients';
-export type { GaussLegendreRule } from './lms-coefficients';
+export { lmsCoefficients } from './lms-coefficients';
 export { ancestralSigmas } from './ancestral-step';
 export type { AncestralSigmas } from './ancestral-step';
-export { runSampler } from './sampler-run';
-export type { BuiltinSampler, SamplerStep, StepResult, StepTools, TensorMemory } from './sampler-run';
+export type { BuiltinSampler } from './builtin-samplers';

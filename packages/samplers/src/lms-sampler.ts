@@ -1,7 +1,8 @@
 import { checkInRange, checkOptions, checkPositiveInteger, toDerivative } from '@diffusion/core';
 import { add, mul, type Tensor } from '@tensorflow/tfjs-core';
 import { lmsCoefficients, maximumLmsOrder } from './lms-coefficients';
-import { defineSampler, type BuiltinSampler } from './sampler-run';
+import { defineSampler } from '@diffusion/sampler-kit';
+import type { BuiltinSampler } from './builtin-samplers';
 
 /** Options of {@link createLmsSampler}. */
 export interface LmsSamplerOptions {
@@ -18,16 +19,22 @@ export interface LmsSamplerOptions {
 export function createLmsSampler(options?: LmsSamplerOptions): BuiltinSampler {
   const given = checkOptions('createLmsSampler', options, ['order']);
   const order = checkInRange('createLmsSampler.order', checkPositiveInteger('createLmsSampler.order', given.order ?? 4), 1, maximumLmsOrder);
-  return defineSampler({ name: 'lms', options: { order }, stochastic: false }, () => (x, tools) => {
-    const { index, sigma, memory } = tools;
-    const denoised = tools.denoise(x, sigma);
-    for (let k = order - 1; k > 0; k -= 1) memory.set(`derivative${k}`, memory.get(`derivative${k - 1}`));
-    memory.set('derivative0', toDerivative(x, denoised, sigma));
-    const coefficients = lmsCoefficients(tools.sigmas, index, Math.min(index + 1, order));
-    let next: Tensor = x;
-    coefficients.forEach((coefficient, k) => {
-      next = add(next, mul(memory.get(`derivative${k}`)!, coefficient));
-    });
-    return { x: next, denoised };
+  return defineSampler({
+    name: 'lms',
+    options: { order },
+    stochastic: false,
+    order,
+    // The last `order` derivatives (x − D)/sigma, newest first.
+    state: () => ({ derivatives: [] as Tensor[] }),
+    step(x, { index, sigma, sigmas, denoise }, state) {
+      const denoised = denoise(x, sigma);
+      state.derivatives = [toDerivative(x, denoised, sigma), ...state.derivatives.slice(0, order - 1)];
+      const coefficients = lmsCoefficients(sigmas, index, state.derivatives.length);
+      let next: Tensor = x;
+      coefficients.forEach((coefficient, k) => {
+        next = add(next, mul(state.derivatives[k]!, coefficient));
+      });
+      return { x: next, denoised };
+    },
   });
 }

@@ -1,6 +1,7 @@
 import { checkInRange, checkOneOf, checkOptions, checkPositiveInteger } from '@diffusion/core';
-import { clone, mul, sub, type Tensor } from '@tensorflow/tfjs-core';
-import { defineSampler, type BuiltinSampler } from './sampler-run';
+import { mul, sub, type Tensor } from '@tensorflow/tfjs-core';
+import { defineSampler } from '@diffusion/sampler-kit';
+import type { BuiltinSampler } from './builtin-samplers';
 import { unipcCoefficients } from './unipc-coefficients';
 
 /** Options of {@link createUnipcSampler}. */
@@ -28,43 +29,51 @@ export function createUnipcSampler(options?: UnipcSamplerOptions): BuiltinSample
   const given = checkOptions('createUnipcSampler', options, ['variant', 'order']);
   const variant = checkOneOf('createUnipcSampler.variant', given.variant ?? 'bh2', ['bh1', 'bh2']);
   const order = checkInRange('createUnipcSampler.order', checkPositiveInteger('createUnipcSampler.order', given.order ?? 2), 1, 3);
-  return defineSampler({ name: 'unipc', options: { variant, order }, stochastic: false }, () => {
-    let lastOrder = 0;
-    let warm = 0;
-    return (predicted, tools) => {
-      const { index, memory } = tools;
-      const lambda = (at: number) => -Math.log(tools.sigmas[at]!);
-      const steps = tools.sigmas.length - 1;
-      const denoised = tools.denoise(predicted, tools.sigma);
-      // Outputs so far: outputs[k] is the denoiser output k steps back (outputs[0] the newest).
-      const outputs = (from: number) => Array.from({ length: order - from }, (_, k) => memory.get(`output${k + from}`));
+  return defineSampler({
+    name: 'unipc',
+    options: { variant, order },
+    stochastic: false,
+    // UniC-p on top of UniP-p raises the order by one (Zhao et al. 2023, Theorem 3.1).
+    order: order + 1,
+    // outputs[k]: the denoiser output k steps back; lastSample: x_{i−1} before the step (for UniC).
+    state: (): UnipcState => ({ outputs: [], lastSample: undefined, lastOrder: 0, warm: 0 }),
+    step(predicted, { index, sigma, sigmaNext, sigmas, steps, denoise }, state) {
+      const lambda = (at: number) => -Math.log(sigmas[at]!);
+      const denoised = denoise(predicted, sigma);
       let x = predicted;
-      const lastSample = memory.get('lastSample');
-      if (index > 0 && lastSample !== undefined) {
+      if (index > 0 && state.lastSample !== undefined) {
         // UniC-p (Alg. 3): correct x_i with the new output, from x_{i-1} and older outputs.
-        const m0 = memory.get('output0')!;
-        const older = outputs(1) as Tensor[];
+        const [m0, ...older] = state.outputs as [Tensor, ...Tensor[]];
         const h = lambda(index) - lambda(index - 1);
-        const ratios = older.slice(0, lastOrder - 1).map((_, k) => (lambda(index - 2 - k) - lambda(index - 1)) / h);
-        const { hPhi1, bH, rhos } = unipcCoefficients(h, ratios, lastOrder, variant, true);
+        const ratios = older.slice(0, state.lastOrder - 1).map((_, k) => (lambda(index - 2 - k) - lambda(index - 1)) / h);
+        const { hPhi1, bH, rhos } = unipcCoefficients(h, ratios, state.lastOrder, variant, true);
         const terms = ratios.map((rk, k) => [rhos[k]!, mul(sub(older[k]!, m0), 1 / rk)] as const);
-        x = unipcUpdate(lastSample, m0, tools.sigma / tools.sigmas[index - 1]!, hPhi1, bH, [...terms, [rhos[lastOrder - 1]!, sub(denoised, m0)] as const]);
+        x = unipcUpdate(state.lastSample, m0, sigma / sigmas[index - 1]!, hPhi1, bH, [...terms, [rhos[state.lastOrder - 1]!, sub(denoised, m0)] as const]);
       }
-      for (let k = order - 1; k > 0; k -= 1) memory.set(`output${k}`, memory.get(`output${k - 1}`));
-      memory.set('output0', denoised);
-      lastOrder = Math.min(order, steps - index, warm + 1);
-      warm = Math.min(warm + 1, order);
-      memory.set('lastSample', x === predicted ? clone(x) : x); // never keep the driver's tensor
-      if (tools.sigmaNext === 0) return { x: denoised, denoised };
+      state.outputs = [denoised, ...state.outputs.slice(0, order - 1)];
+      state.lastOrder = Math.min(order, steps - index, state.warm + 1);
+      state.warm = Math.min(state.warm + 1, order);
+      state.lastSample = x;
+      if (sigmaNext === 0) return { x: denoised, denoised };
       // UniP-p (Alg. 2): predict x_{i+1} from x_i and the last `lastOrder` outputs.
-      const m0 = memory.get('output0')!;
-      const older = outputs(1) as Tensor[];
+      const [m0, ...older] = state.outputs as [Tensor, ...Tensor[]];
       const h = lambda(index + 1) - lambda(index);
-      const ratios = older.slice(0, lastOrder - 1).map((_, k) => (lambda(index - 1 - k) - lambda(index)) / h);
-      const { hPhi1, bH, rhos } = unipcCoefficients(h, ratios, lastOrder, variant, false);
+      const ratios = older.slice(0, state.lastOrder - 1).map((_, k) => (lambda(index - 1 - k) - lambda(index)) / h);
+      const { hPhi1, bH, rhos } = unipcCoefficients(h, ratios, state.lastOrder, variant, false);
       const terms = ratios.map((rk, k) => [rhos[k]!, mul(sub(older[k]!, m0), 1 / rk)] as const);
-      return { x: unipcUpdate(x, m0, tools.sigmaNext / tools.sigma, hPhi1, bH, terms), denoised };
-    };
+      return { x: unipcUpdate(x, m0, sigmaNext / sigma, hPhi1, bH, terms), denoised };
+    },
   });
 }
 
+/** The history of a UniPC run. */
+interface UnipcState {
+  /** Denoiser outputs, newest first (at most `order`). */
+  outputs: Tensor[];
+  /** The sample before this step's correction, x_{i−1} of UniC. */
+  lastSample: Tensor | undefined;
+  /** Order of the last predictor step. */
+  lastOrder: number;
+  /** Steps taken so far, capped at `order` (the warm-up). */
+  warm: number;
+}

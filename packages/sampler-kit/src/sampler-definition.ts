@@ -1,0 +1,116 @@
+import { checkNonNegativeInteger, checkPositiveInteger, invalidOption, type Sampler } from '@diffusion/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { runSampler } from './sampler-loop';
+
+/** JSON-serialisable sampler options (after defaults). */
+export type SamplerOptionsRecord = Readonly<Record<string, unknown>>;
+
+/**
+ * A sampler made with {@link defineSampler}: the core `Sampler` contract with the optional parts
+ * filled in (`minimumSteps`, the exact NFE `evaluations(steps)`) and its options typed.
+ */
+export interface KitSampler<Options extends SamplerOptionsRecord = SamplerOptionsRecord> extends Sampler {
+  /** Every option after defaults, as JSON: `createXxx(JSON.parse(JSON.stringify(options)))` rebuilds the sampler. */
+  readonly options: Options;
+  /** Smallest ladder length (including the final 0) the sampler accepts. */
+  readonly minimumSteps: number;
+  /** Denoiser calls of a run of `steps` steps (a ladder of `steps + 1` sigmas ending in 0). */
+  evaluations(steps: number): number;
+}
+
+/** What a step may use besides the current sample. */
+export interface StepContext {
+  /** Step index, 0-based. */
+  readonly index: number;
+  /** Sigma at the start of the step. */
+  readonly sigma: number;
+  /** Sigma at the end of the step (0 on the last step). */
+  readonly sigmaNext: number;
+  /** The whole checked ladder (falling, ending in 0). */
+  readonly sigmas: Float64Array;
+  /** Number of steps of the run, `sigmas.length - 1`. */
+  readonly steps: number;
+  /** Denoiser calls made so far in this run (NFE), this step's included. */
+  readonly evaluations: number;
+  /** Calls the denoiser: shape-checked, counted, watched for NaN/Inf; the result is tidied with the step. */
+  denoise(x: Tensor, sigma: number): Tensor;
+  /** Fresh standard normals of the sample's shape, from `options.noise` or core's seeded source; disposed after the step. */
+  randomNormal(): Tensor;
+}
+
+/** What a step returns: the next sample and the denoiser output it reports to `onStep`. */
+export interface StepResult {
+  /** The sample at `sigmaNext`. */
+  readonly x: Tensor;
+  /** The step's denoiser output (the `denoised` of `onStep`). */
+  readonly denoised: Tensor;
+}
+
+/**
+ * One step of a sampler, run inside `tf.tidy`. `state` is the run's own typed state: assign
+ * tensors to it (fields, arrays, plain objects) and the kit keeps them for the next step, disposes
+ * each one once nothing in `state` refers to it, and disposes the rest at the end of the run.
+ */
+export type SamplerStep<State> = (x: Tensor, context: StepContext, state: State) => StepResult;
+
+/** What a run's state is made from. */
+export interface RunStart {
+  /** The checked ladder of the run. */
+  readonly sigmas: Float64Array;
+  /** Shape of the sample. */
+  readonly shape: readonly number[];
+}
+
+/** What differs between samplers; {@link defineSampler} fills in the rest. */
+export interface SamplerDefinition<Options extends SamplerOptionsRecord, State extends object> {
+  /** Stable kebab-case name, e.g. `'ipndm'`. */
+  readonly name: string;
+  /** JSON-serialisable options after defaults. */
+  readonly options: Options;
+  /** Whether the sampler injects fresh noise (through `context.randomNormal`). */
+  readonly stochastic: boolean;
+  /** Order of accuracy of the deterministic update (the error after n steps falls like n^-order); `@diffusion/testing` measures it. */
+  readonly order?: number | undefined;
+  /** Denoiser calls per step (default 1). */
+  readonly evaluationsPerStep?: number;
+  /** Denoiser calls of a run of `steps` steps (default `steps × evaluationsPerStep`). */
+  evaluations?(steps: number): number;
+  /** Smallest ladder length the sampler accepts, the final 0 included (default 2: one step). */
+  readonly minimumSteps?: number;
+  /** The state of one run, made afresh at its start (default `{}`): history, counters, per-run coefficients. */
+  state?(run: RunStart): State;
+  /** One step. */
+  readonly step: SamplerStep<State>;
+}
+
+/**
+ * A sampler (specification v1) from its step: `sample` checks its arguments, starts the run's
+ * state, runs `step` once per rung of the ladder inside `tf.tidy`, keeps and disposes the state's
+ * tensors, guards against NaN/Inf denoiser outputs, calls `onStep` and counts denoiser calls (the
+ * loop of k-diffusion's samplers, in sigma-space).
+ */
+export function defineSampler<Options extends SamplerOptionsRecord, State extends object = Record<string, never>>(definition: SamplerDefinition<Options, State>): KitSampler<Options> {
+  const field = `defineSampler(${JSON.stringify(definition?.name)})`;
+  if (typeof definition !== 'object' || definition === null) throw invalidOption('defineSampler', definition, 'a sampler definition object');
+  if (typeof definition.name !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(definition.name)) throw invalidOption('defineSampler.name', definition.name, 'a kebab-case name such as "ipndm"');
+  if (typeof definition.step !== 'function') throw invalidOption(`${field}.step`, definition.step, 'a function (x, context, state) => { x, denoised }');
+  if (definition.state !== undefined && typeof definition.state !== 'function') throw invalidOption(`${field}.state`, definition.state, 'a function (run) => state object');
+  if (typeof definition.stochastic !== 'boolean') throw invalidOption(`${field}.stochastic`, definition.stochastic, 'true or false');
+  if (definition.order !== undefined) checkPositiveInteger(`${field}.order`, definition.order);
+  const evaluationsPerStep = checkPositiveInteger(`${field}.evaluationsPerStep`, definition.evaluationsPerStep ?? 1);
+  const minimumSteps = checkPositiveInteger(`${field}.minimumSteps`, definition.minimumSteps ?? 2);
+  if (minimumSteps < 2) throw invalidOption(`${field}.minimumSteps`, minimumSteps, 'an integer >= 2 (a ladder [sigma, 0] is one step)');
+  const evaluations = definition.evaluations ?? ((steps: number) => steps * evaluationsPerStep);
+  const sampler: KitSampler<Options> = {
+    name: definition.name,
+    specificationVersion: 'v1',
+    options: definition.options,
+    evaluationsPerStep,
+    stochastic: definition.stochastic,
+    ...(definition.order === undefined ? {} : { order: definition.order }),
+    minimumSteps,
+    evaluations: (steps) => evaluations(checkNonNegativeInteger(`${definition.name}.evaluations.steps`, steps)),
+    sample: (denoise, noise, sigmas, sampleOptions) => runSampler(sampler, denoise, noise, sigmas, sampleOptions, definition.step, definition.state),
+  };
+  return sampler;
+}
