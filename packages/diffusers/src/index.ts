@@ -16,3 +16,17 @@ export {
 } from './unet2d-folder';
 export { timestepEmbedding, timestepFrequencies } from './timestep-embedding';
 export { writeFileAtomically } from './node-files';
+export { readDiffusersSchedulerConfig, parameterisationFor } from './scheduler/read-diffusers-scheduler-config';
+export type { DiffusersScheduler } from './scheduler/read-diffusers-scheduler-config';
+export { parseDiffusersJson } from './scheduler/parse-diffusers-json';
+export { toDiffusersSchedulerConfig } from './scheduler/to-diffusers-scheduler-config';
+export type { ToDiffusersSchedulerConfigOptions } from './scheduler/to-diffusers-scheduler-config';
+export { diffusersSamplerFor } from './scheduler/scheduler-mapping';
+export type { DiffusersSamplerMapping } from './scheduler/scheduler-mapping';
+export { createDiffusersDenoiser, hasLearnedVariance } from './scheduler/diffusers-denoiser';
+export type { DiffusersDenoiserOptions } from './scheduler/diffusers-denoiser';
+export { runDiffusersLoop, keepsVpSamples } from './scheduler/run-diffusers-loop';
+export type { DiffusersLoopOptions, DiffusersLoopResult } from './scheduler/run-diffusers-loop';
+export type { DiffusersStepEvent } from './scheduler/loop-context';
+export type { DiffusersNetwork } from './scheduler/model-output';
+export { processX0 } from './scheduler/x0-processing';

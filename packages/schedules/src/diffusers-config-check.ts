@@ -208,6 +208,12 @@ function applyClassRules(className: DiffusersSchedulerClass, config: Record<stri
   }
   if (className === 'UniPCMultistepScheduler') {
     if (['midpoint', 'heun', 'logrho'].includes(config.solver_type as string)) config.solver_type = 'bh2';
+    if (config.final_sigmas_type === 'zero' && config.solver_type === 'bh1') {
+      refuse(className, 'solver_type', 'bh1', 'with final_sigmas_type "zero" the last update of diffusers v0.31.0 multiplies B(h) = -Infinity by 0 (its result is NaN)', '"bh2", or final_sigmas_type "sigma_min"');
+    }
+    if (config.final_sigmas_type === 'zero' && config.predict_x0 === false) {
+      refuse(className, 'predict_x0', false, 'with final_sigmas_type "zero" the last noise-prediction update of diffusers v0.31.0 multiplies sigma = 0 by an infinite step (its result is NaN)', 'true, or final_sigmas_type "sigma_min"');
+    }
     if (config.lower_order_final === false && config.final_sigmas_type === 'zero' && (config.solver_order as number) > 1) {
       refuse(className, 'lower_order_final', false, 'with final_sigmas_type "zero" the last multistep update of diffusers v0.31.0 divides by an infinite step (its result is ±Infinity or a singular solve)', 'true, or final_sigmas_type "sigma_min"');
     }

@@ -19,6 +19,8 @@ const refused: [string, DiffusersSchedulerConfig, readonly string[], FromDiffuse
   ['third-order SDE DPM-Solver', { _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'sde-dpmsolver++', solver_order: 3 }, ['DPMSolverMultistepScheduler.solver_order', 'got 3', '1 or 2']],
   ['an unknown algorithm', { _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'dpm' }, ['DPMSolverMultistepScheduler.algorithm_type', '"dpm"']],
   ['UniPC without lower-order final into sigma 0', { _class_name: 'UniPCMultistepScheduler', lower_order_final: false }, ['UniPCMultistepScheduler.lower_order_final', 'got false', 'final_sigmas_type "sigma_min"']],
+  ['UniPC bh1 into sigma 0 (NaN in v0.31.0)', { _class_name: 'UniPCMultistepScheduler', solver_type: 'bh1' }, ['UniPCMultistepScheduler.solver_type', '"bh1"', 'NaN']],
+  ['UniPC noise prediction into sigma 0 (NaN in v0.31.0)', { _class_name: 'UniPCMultistepScheduler', predict_x0: false }, ['UniPCMultistepScheduler.predict_x0', 'got false', 'NaN']],
   ['a predictor object', { _class_name: 'UniPCMultistepScheduler', solver_p: { _class_name: 'DDIMScheduler' } }, ['UniPCMultistepScheduler.solver_p', 'null']],
   ['PNDM with sample prediction', { _class_name: 'PNDMScheduler', prediction_type: 'sample' }, ['PNDMScheduler.prediction_type', '"sample"', '"epsilon", "v_prediction"']],
   ['Euler ancestral with sample prediction', { _class_name: 'EulerAncestralDiscreteScheduler', prediction_type: 'sample' }, ['EulerAncestralDiscreteScheduler.prediction_type', '"sample"']],

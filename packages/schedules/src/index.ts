@@ -53,6 +53,7 @@ export type {
 export type { ResolvedDiffusersConfig } from './diffusers-config-check';
 export type { DiffusersTimesteps } from './diffusers-set-timesteps';
 export { flowMatchShiftMu } from './diffusers-flow-match';
+export { diffusersKarrasSigmas, diffusersExponentialSigmas, diffusersSigmaToTimestep } from './diffusers-sigma-conversions';
 export { diffusersSchedulerClasses, diffusersSchedulerDefaults } from './diffusers-scheduler-keys';
 export type { DiffusersSchedulerClass } from './diffusers-scheduler-keys';
 export { DiffusionError } from '@diffusion/core/errors';
