@@ -30,3 +30,9 @@ export type { DiffusersLoopOptions, DiffusersLoopResult } from './scheduler/run-
 export type { DiffusersStepEvent } from './scheduler/loop-context';
 export type { DiffusersNetwork } from './scheduler/model-output';
 export { processX0 } from './scheduler/x0-processing';
+export { createDiffusersPipeline } from './pipeline/diffusers-pipeline';
+export type { DiffusersPipeline, DiffusersSampleOptions } from './pipeline/diffusers-pipeline';
+export { loadDiffusersPipeline } from './pipeline/load-diffusers-pipeline';
+export type { LoadDiffusersPipelineOptions } from './pipeline/load-diffusers-pipeline';
+export { saveDiffusersPipeline } from './pipeline/save-diffusers-pipeline';
+export type { SaveDiffusersPipelineOptions } from './pipeline/save-diffusers-pipeline';

@@ -41,7 +41,7 @@ function inFile<T>(file: string, read: () => T): T {
     return read();
   } catch (error) {
     if (!(error instanceof DiffusionError) || error.message.startsWith(`${file}:`)) throw error;
-    throw new DiffusionError(error.code, `${file}: ${error.message}`, { field: error.field ?? file, value: error.value, allowed: error.allowed ?? '', cause: error });
+    throw new DiffusionError(error.code, `${file}: ${error.message}`, { field: error.field === undefined ? file : `${file}: ${error.field}`, value: error.value, allowed: error.allowed ?? '', cause: error });
   }
 }
 
