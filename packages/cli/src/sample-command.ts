@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { denormalisePoints } from '@diffusion/data';
+import { startBackend } from './backend';
+import { CliError, exitCodes } from './cli-error';
+import { buildRegistry } from './components';
+import { drawSamples } from './draw-samples';
+import { ladderFor, type LadderName } from './ladder';
+import { loadRunModel, type LoadedModel } from './load-model';
+import { readRun, writeAtomic } from './run-folder';
+import { imageGridPng, pointsCsv, samplesNpy, scatterSvg, toPixelUnits } from './sample-files';
+import { samplerFromSpec } from './samplers';
+import type { CommandIo } from './train-command';
+import { loadData } from './training-data';
+
+/** Flags of `diffusion sample`. */
+export interface SampleFlags {
+  readonly model: string;
+  readonly sampler?: string;
+  readonly steps?: number;
+  readonly ladder?: LadderName;
+  readonly num?: number;
+  readonly seed?: number;
+  readonly batch?: number;
+  readonly checkpoint?: number;
+  readonly ema?: boolean;
+  readonly out: string;
+}
+
+/** `path` with its extension replaced. */
+export function beside(path: string, extension: string): string {
+  return `${path.slice(0, path.length - extname(path).length)}${extension}`;
+}
+
+/** Samples of a loaded model in the network's space, with the sampler's name and calls. */
+export async function sampleModel(model: LoadedModel, flags: Omit<SampleFlags, 'model' | 'out' | 'checkpoint' | 'ema'>, defaults: { steps: number; num: number }, signal?: AbortSignal) {
+  const sampler = samplerFromSpec(flags.sampler ?? 'dpmpp-2m');
+  const steps = flags.steps ?? defaults.steps;
+  const sigmas = ladderFor(model.schedule, flags.ladder, steps);
+  const { data } = model.record;
+  const count = flags.num ?? defaults.num;
+  const shape = data.kind === 'points' ? [data.sampleShape.reduce((product, size) => product * size, 1)] : data.sampleShape;
+  const started = performance.now();
+  const drawn = await drawSamples(sampler, model.denoiser, { sigmas, count, shape, seed: flags.seed ?? 0, batch: flags.batch ?? (data.kind === 'points' ? 1000 : 64), ...(signal === undefined ? {} : { signal }) });
+  return { ...drawn, count, sampler, steps, seconds: (performance.now() - started) / 1000 };
+}
+
+/** `diffusion sample`: points to CSV + SVG scatter, images to a PNG grid + `.npy`, in the data's units. */
+export async function sampleCommand(flags: SampleFlags, io: CommandIo): Promise<number> {
+  const { record } = readRun(flags.model, '--model', true);
+  const kind = record.data.kind;
+  const extension = extname(flags.out).toLowerCase();
+  if (kind === 'points' && extension !== '.csv') throw new CliError(`--out: ${flags.out}: a points model writes a .csv file (and an .svg scatter beside it)`);
+  if (kind === 'images' && extension !== '.png') throw new CliError(`--out: ${flags.out}: an image model writes a .png grid (and a .npy of the samples beside it)`);
+  samplerFromSpec(flags.sampler ?? 'dpmpp-2m'); // checked before the backend starts
+  await startBackend(record.settings.backend, record.settings.threads, io.log);
+  const registry = buildRegistry();
+  const model = await loadRunModel(registry, flags.model, { ...(flags.checkpoint === undefined ? {} : { checkpoint: flags.checkpoint }), ema: flags.ema !== false });
+  try {
+    io.log(`sampling ${model.source}`);
+    const result = await sampleModel(model, flags, { steps: 25, num: kind === 'points' ? 1000 : 64 }, io.signal);
+    const title = `${result.count} samples · ${result.sampler.name} · ${result.evaluations / Math.ceil(result.count / (flags.batch ?? (kind === 'points' ? 1000 : 64)))} NFE`;
+    const out = resolve(flags.out);
+    const { data } = record;
+    if (data.kind === 'points') {
+      if (data.normalisation.kind !== 'standardise') throw new CliError(`${flags.model}: run.json records a ${data.normalisation.kind} normalisation for points`);
+      const points = denormalisePoints(result.values, data.normalisation);
+      const names = data.columnNames ?? Array.from({ length: points.length / result.count }, (_, index) => `x${index}`);
+      let reference: Float64Array | undefined;
+      if (existsSync(record.settings.data)) {
+        const loaded = loadData(record.settings, data.normalisation);
+        if (loaded.record.fingerprint === data.fingerprint) reference = denormalisePoints(loaded.values.subarray(0, Math.min(loaded.record.count, 2000) * names.length), data.normalisation);
+      }
+      await writeAtomic(out, pointsCsv(points, names));
+      await writeAtomic(beside(out, '.svg'), scatterSvg(points, names, `${title}${reference === undefined ? '' : ' (grey: training data)'}`, reference));
+      io.print(`wrote ${result.count} points to ${out} and a scatter plot to ${beside(out, '.svg')} (${result.seconds.toFixed(1)} s)`);
+    } else {
+      const shape = data.sampleShape as [number, number, number];
+      await writeAtomic(out, imageGridPng(result.values, shape, Math.ceil(Math.sqrt(result.count))));
+      await writeAtomic(beside(out, '.npy'), samplesNpy(toPixelUnits(result.values), [result.count, ...shape]));
+      io.print(`wrote a grid of ${result.count} images to ${out} and the samples (grey levels 0..255, float32 [${[result.count, ...shape].join(', ')}]) to ${beside(out, '.npy')} (${result.seconds.toFixed(1)} s)`);
+    }
+    return exitCodes.ok;
+  } finally {
+    model.dispose();
+  }
+}
