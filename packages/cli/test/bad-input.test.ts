@@ -118,7 +118,8 @@ describe('diffusion train --resume: refuses what is not the same run', () => {
     writeFileSync(newest, bytes);
     const refused = await runInProcess(['train', '--resume', copy, '--quiet']);
     expect(refused.code).toBe(2);
-    expect(refused.log).toContain(`--resume: checkpoint ${newest} is damaged: checkpoint: the data checksum does not match`);
+    expect(refused.log).toContain(`--resume: checkpoint ${newest} is damaged: `);
+    expect(refused.log).toMatch(/checksum does not match/);
     expect(refused.log).toContain('Pass --from-checkpoint to set it aside and resume from the previous one (step 8)');
     const resumed = await runInProcess(['train', '--resume', copy, '--from-checkpoint', '--quiet']);
     expect(resumed.code).toBe(0);

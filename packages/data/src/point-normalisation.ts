@@ -19,12 +19,17 @@ export function fitPointNormalisation(values: ArrayLike<number>, dimension: numb
   const std = new Array<number>(dimension).fill(0);
   for (let row = 0; row < count; row += 1) for (let axis = 0; axis < dimension; axis += 1) mean[axis]! += values[row * dimension + axis]!;
   for (let axis = 0; axis < dimension; axis += 1) mean[axis]! /= count;
-  // Two-pass variance (no cancellation of large means).
+  // Two-pass variance (no cancellation of large means), scaled by the largest deviation so tiny
+  // or huge values neither underflow nor overflow when squared.
+  const scale = new Array<number>(dimension).fill(0);
   for (let row = 0; row < count; row += 1) {
-    for (let axis = 0; axis < dimension; axis += 1) std[axis]! += (values[row * dimension + axis]! - mean[axis]!) ** 2;
+    for (let axis = 0; axis < dimension; axis += 1) scale[axis] = Math.max(scale[axis]!, Math.abs(values[row * dimension + axis]! - mean[axis]!));
+  }
+  for (let row = 0; row < count; row += 1) {
+    for (let axis = 0; axis < dimension; axis += 1) if (scale[axis]! > 0) std[axis]! += ((values[row * dimension + axis]! - mean[axis]!) / scale[axis]!) ** 2;
   }
   for (let axis = 0; axis < dimension; axis += 1) {
-    const deviation = Math.sqrt(std[axis]! / count);
+    const deviation = scale[axis]! * Math.sqrt(std[axis]! / count);
     // A coordinate constant to float64 round-off (spread below 1e-9 of its size) keeps std 1.
     std[axis] = deviation > 1e-9 * Math.abs(mean[axis]!) && deviation > 0 && Number.isFinite(deviation) ? deviation : 1;
   }
