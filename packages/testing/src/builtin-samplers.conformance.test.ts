@@ -44,3 +44,5 @@ describeSamplerConformance(createDdimSampler, { factoryOptions: { eta: 1 }, titl
 describeSamplerConformance(createHeunSampler, { factoryOptions: { sChurn: 10 }, title: 'sampler conformance: heun (churn 10)' });
 describeSamplerConformance(createEulerAncestralSampler, { factoryOptions: { eta: 0 }, title: 'sampler conformance: euler-ancestral (eta 0)' });
 describeSamplerConformance(createDdpmSampler, { factoryOptions: { variance: 'beta' }, title: 'sampler conformance: ddpm (beta variance)' });
+describeSamplerConformance(createUnipcSampler, { factoryOptions: { order: 3 }, title: 'sampler conformance: unipc (order 3, with UniC: 4)' });
+describeSamplerConformance(createLmsSampler, { factoryOptions: { order: 3 }, title: 'sampler conformance: lms (order 3)' });

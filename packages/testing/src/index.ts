@@ -3,6 +3,7 @@ export { mixtureFloorAt20000 } from './sampler-conformance-options';
 export type { SamplerConformanceOptions } from './sampler-conformance-options';
 export {
   checkContract,
+  checkDeterministicWithoutNoise,
   checkEvaluations,
   checkGaussianClosedForm,
   checkInjectedNoise,
@@ -24,3 +25,5 @@ export type { IsotropicMixture } from './mixture-denoiser';
 export { normalCdf, slicedWasserstein1ToMixture } from './mixture-wasserstein';
 export type { SlicedWassersteinOptions } from './mixture-wasserstein';
 export { karrasLadder } from './sigma-ladders';
+export { checkOrder, maximumCheckedOrder, measureOrder } from './sampler-order-check';
+export type { MeasuredOrder } from './sampler-order-check';

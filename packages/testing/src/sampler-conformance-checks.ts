@@ -122,6 +122,27 @@ export function checkSeedDeterminism(sampler: Sampler, settings: ResolvedSampler
   else assert(maxAbsDifference(first, other) <= settings.tolerance, `a deterministic sampler's output depends on the seed (differs by ${maxAbsDifference(first, other)})`);
 }
 
+/**
+ * A sampler declared deterministic gives one output for a start and a ladder whatever the sample
+ * options: with none at all (no seed, no injected noise), twice, with a seed, and with an
+ * `onStep` observer. Randomness of its own (`Math.random`, a private seeded stream) fails here.
+ */
+export function checkDeterministicWithoutNoise(sampler: Sampler, settings: ResolvedSamplerConformanceOptions): void {
+  assert(!sampler.stochastic, 'the check is for samplers declared deterministic (this one is stochastic)');
+  const sigmas = ladder(settings, sampler);
+  const denoise = exactMixtureDenoiser();
+  const bare = run(sampler, denoise, sigmas, {});
+  const runs: [string, Float32Array][] = [
+    ['a second run without options', run(sampler, denoise, sigmas, {})],
+    ['a run with { seed: 123 }', run(sampler, denoise, sigmas, { seed: 123 })],
+    ['a run with an onStep observer', run(sampler, denoise, sigmas, { onStep: () => undefined })],
+  ];
+  for (const [what, values] of runs) {
+    const difference = maxAbsDifference(bare, values);
+    assert(difference <= settings.tolerance, `declared deterministic, yet ${what} differs from a run without options.noise or a seed by ${difference} (does it draw randomness of its own?)`);
+  }
+}
+
 /** Injected noise replays exactly; a stochastic sampler draws it (as core's seeded source with `seed`), a deterministic one never does. */
 export function checkInjectedNoise(sampler: Sampler, settings: ResolvedSamplerConformanceOptions): void {
   const sigmas = ladder(settings, sampler);
@@ -201,7 +222,10 @@ export function checkOptionsRoundTrip(sampler: Sampler, createSampler: (options?
   assert(difference <= settings.tolerance, `the rebuilt sampler's output differs by ${difference}`);
 }
 
-function expectDiffusionError(what: string, action: () => unknown, pattern?: RegExp): DiffusionError {
+/** Tensors the caller owns and the sampler must leave alive, with what to call them in a message. */
+type Owned = readonly (readonly [Tensor, string])[];
+
+function expectDiffusionError(what: string, action: () => unknown, pattern?: RegExp, owned: Owned = []): DiffusionError {
   const before = memory().numTensors;
   let caught: unknown;
   try {
@@ -213,7 +237,10 @@ function expectDiffusionError(what: string, action: () => unknown, pattern?: Reg
   assert(caught !== undefined, `${what}: no error was thrown`);
   assert(caught instanceof DiffusionError, `${what}: threw ${String(caught)}, not a DiffusionError`);
   assert(pattern === undefined || pattern.test(caught.message), `${what}: the message ${JSON.stringify(caught.message)} does not match ${String(pattern)}`);
-  assert(memory().numTensors === before, `${what}: ${memory().numTensors - before} tensors leaked when throwing`);
+  for (const [tensor, name] of owned) assert(!tensor.isDisposed, `${what}: the sampler disposed ${name} when it threw (the caller owns it; a sampler disposes only the tensors it made)`);
+  const change = memory().numTensors - before;
+  assert(change <= 0, `${what}: ${change} tensor${change === 1 ? '' : 's'} leaked when throwing (made by the sampler and neither returned nor disposed)`);
+  assert(change === 0, `${what}: the sampler disposed ${-change} tensor${change === -1 ? '' : 's'} it did not make when it threw`);
   return caught;
 }
 
@@ -232,9 +259,10 @@ export function checkRejections(sampler: Sampler, settings: ResolvedSamplerConfo
   const noise = startingNoise([8, 2], valid[0]!, 2);
   const denoise = exactMixtureDenoiser();
   try {
-    for (const [what, sigmas] of cases) expectDiffusionError(what, () => sampler.sample(denoise, noise, sigmas, { seed: 1 }), /sigma/);
+    const owned: Owned = [[noise, "the caller's starting noise"]];
+    for (const [what, sigmas] of cases) expectDiffusionError(what, () => sampler.sample(denoise, noise, sigmas, { seed: 1 }), /sigma/, owned);
     if (sampler.stochastic) {
-      expectDiffusionError('injected noise of the wrong shape', () => sampler.sample(denoise, noise, valid, { noise: (shape) => randomNormalTensor(createRandomSource(1), [shape[0]! + 1, ...shape.slice(1)]) }), /noise/);
+      expectDiffusionError('injected noise of the wrong shape', () => sampler.sample(denoise, noise, valid, { noise: (shape) => randomNormalTensor(createRandomSource(1), [shape[0]! + 1, ...shape.slice(1)]) }), /noise/, owned);
     }
     assert(!noise.isDisposed, 'a rejected call disposed the starting noise');
   } finally {
@@ -257,7 +285,7 @@ export function checkNonFinite(sampler: Sampler, settings: ResolvedSamplerConfor
   };
   const noise = startingNoise([16, 2], sigmas[0]!, 2);
   try {
-    const error = expectDiffusionError('a denoiser returning NaN at step 2', () => sampler.sample(denoise, noise, sigmas, { seed: 1, onStep: () => (stepsDone += 1) }));
+    const error = expectDiffusionError('a denoiser returning NaN at step 2', () => sampler.sample(denoise, noise, sigmas, { seed: 1, onStep: () => (stepsDone += 1) }), undefined, [[noise, "the caller's starting noise"]]);
     assert(poisoned !== undefined, 'the run never reached step 2');
     const numbers = (error.message.match(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi) ?? []).map(Number);
     assert(numbers.includes(2), `the message ${JSON.stringify(error.message)} does not name step 2`);

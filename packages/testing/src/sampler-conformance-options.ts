@@ -25,6 +25,12 @@ export interface SamplerConformanceOptions<FactoryOptions = unknown> {
   readonly expectedEvaluations?: (steps: number) => number;
   /** Timeout of each check, in milliseconds. Default 60000. */
   readonly timeout?: number;
+  /** Step counts of the order check, increasing. Default [16, 32, 64, 128]. */
+  readonly orderSteps?: readonly number[];
+  /** How far the measured order may fall below the declared one (capped at 4). Default 0.5. */
+  readonly orderTolerance?: number;
+  /** Smallest relative error the order check trusts (float32 round-off and the last step's floor lie below). Default 1e-5. */
+  readonly orderResolution?: number;
 }
 
 /** The options after defaults. */
@@ -41,12 +47,15 @@ export interface ResolvedSamplerConformanceOptions {
   readonly sigmaMax: number;
   readonly expectedEvaluations: ((steps: number) => number) | undefined;
   readonly timeout: number;
+  readonly orderSteps: readonly number[];
+  readonly orderTolerance: number;
+  readonly orderResolution: number;
 }
 
 /** The sliced-W1 noise floor of 20,000 exact samples is about 0.0120 ± 0.0035 (30 seeds); it scales as 1/sqrt(n). */
 export const mixtureFloorAt20000 = 0.012;
 
-const known = ['title', 'factoryOptions', 'steps', 'tolerance', 'qualityNfe', 'qualitySamples', 'qualityThreshold', 'gaussianTolerance', 'sigmaMin', 'sigmaMax', 'expectedEvaluations', 'timeout'];
+const known = ['title', 'factoryOptions', 'steps', 'tolerance', 'qualityNfe', 'qualitySamples', 'qualityThreshold', 'gaussianTolerance', 'sigmaMin', 'sigmaMax', 'expectedEvaluations', 'timeout', 'orderSteps', 'orderTolerance', 'orderResolution'];
 
 /** Checks the suite's options and fills in the defaults. */
 export function resolveSamplerConformanceOptions(options: SamplerConformanceOptions | undefined): ResolvedSamplerConformanceOptions {
@@ -59,6 +68,9 @@ export function resolveSamplerConformanceOptions(options: SamplerConformanceOpti
   if (given.expectedEvaluations !== undefined && typeof given.expectedEvaluations !== 'function') throw invalidOption(field('expectedEvaluations'), given.expectedEvaluations, 'a function (steps) => number');
   const steps = checkPositiveInteger(field('steps'), given.steps ?? 8);
   if (steps < 3) throw invalidOption(field('steps'), steps, 'at least 3 steps (the NaN check poisons step 2)');
+  const orderSteps = given.orderSteps ?? [16, 32, 64, 128];
+  const increasing = Array.isArray(orderSteps) && orderSteps.length >= 2 && orderSteps.every((value, index) => Number.isInteger(value) && value >= 2 && (index === 0 || value > orderSteps[index - 1]!));
+  if (!increasing) throw invalidOption(field('orderSteps'), orderSteps, 'at least two increasing integer step counts >= 2');
   return {
     title: given.title,
     factoryOptions: given.factoryOptions,
@@ -72,5 +84,8 @@ export function resolveSamplerConformanceOptions(options: SamplerConformanceOpti
     sigmaMax,
     expectedEvaluations: given.expectedEvaluations,
     timeout: checkPositiveInteger(field('timeout'), given.timeout ?? 60_000),
+    orderSteps,
+    orderTolerance: checkNonNegative(field('orderTolerance'), given.orderTolerance ?? 0.5),
+    orderResolution: checkPositive(field('orderResolution'), given.orderResolution ?? 1e-5),
   };
 }

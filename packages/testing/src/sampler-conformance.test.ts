@@ -3,6 +3,7 @@ import { DiffusionError, checkOptions, checkSigmaLadder, createRandomSource, ran
 import { describe, expect, it } from 'vitest';
 import {
   checkContract,
+  checkDeterministicWithoutNoise,
   checkEvaluations,
   checkGaussianClosedForm,
   checkInjectedNoise,
@@ -18,7 +19,7 @@ import {
 import { describeSamplerConformance } from './sampler-conformance';
 import { resolveSamplerConformanceOptions } from './sampler-conformance-options';
 
-type Defect = 'none' | 'leak' | 'extra-call' | 'random' | 'ignore-injected' | 'no-check' | 'swallow-nan' | 'dispose-noise' | 'no-events' | 'lossy-options' | 'first-order-wrong' | 'wrong-shape';
+type Defect = 'none' | 'own-randomness' | 'dispose-noise-on-throw' | 'leak' | 'extra-call' | 'random' | 'ignore-injected' | 'no-check' | 'swallow-nan' | 'dispose-noise' | 'no-events' | 'lossy-options' | 'first-order-wrong' | 'wrong-shape';
 
 interface ToySamplerOptions {
   /** Noise scale of the ancestral (Euler-ancestral) variant; 0 is plain Euler. */
@@ -38,6 +39,7 @@ function createToySampler(options?: ToySamplerOptions): Sampler {
     options: defect === 'lossy-options' ? { eta, defect, when: new Date(0) } : { eta, defect },
     evaluationsPerStep: 1,
     stochastic: eta > 0,
+    ...(eta > 0 ? {} : { order: 1 }),
     sample(denoise: Denoiser, noise: tf.Tensor, sigmasInput: Float64Array, sampleOptions: SampleOptions = {}) {
       const sigmas = defect === 'no-check' ? sigmasInput : checkSigmaLadder('toy-euler.sigmas', sigmasInput);
       const source = createRandomSource(defect === 'random' ? Math.floor(Math.random() * 1e6) : sampleOptions.seed ?? 0);
@@ -65,6 +67,8 @@ function createToySampler(options?: ToySamplerOptions): Sampler {
             const scale = defect === 'first-order-wrong' ? 2 : 1;
             let moved = tf.add(x, tf.mul(tf.div(tf.sub(x, denoised), sigma), scale * (sigmaDown - sigma)));
             if (sigmaUp > 0) moved = tf.add(moved, tf.mul(fresh(x.shape), sigmaUp));
+            // A "deterministic" sampler with randomness of its own when no seed is given.
+            if (defect === 'own-randomness' && sampleOptions.seed === undefined) moved = tf.add(moved, tf.mul(tf.randomNormal(x.shape), 1e-3));
             sampleOptions.onStep && defect !== 'no-events' && sampleOptions.onStep({ index, sigma, sigmaNext, x: moved, denoised });
             return moved;
           });
@@ -78,6 +82,7 @@ function createToySampler(options?: ToySamplerOptions): Sampler {
       }
       if (bad !== undefined && defect !== 'swallow-nan') {
         x.dispose();
+        if (defect === 'dispose-noise-on-throw') noise.dispose();
         throw new DiffusionError('non-finite', `toy-euler: NaN from the denoiser at step ${bad.index} (sigma ${bad.sigma}).`);
       }
       if (defect === 'dispose-noise') noise.dispose();
@@ -115,6 +120,13 @@ describe('the conformance checks fail on broken samplers', () => {
   it('catches a wrong update rule on the closed-form and mixture checks', () => {
     expect(() => checkGaussianClosedForm(broken('first-order-wrong'), settings)).toThrow(/closed-form ODE solution/);
     expect(() => checkMixtureQuality(broken('first-order-wrong'), settings)).toThrow(/sliced W1/);
+  });
+  it('catches a "deterministic" sampler that draws randomness of its own without options.noise or a seed', () => {
+    expect(() => checkDeterministicWithoutNoise(broken('own-randomness'), settings)).toThrow(/declared deterministic, yet a second run without options differs from a run without options\.noise or a seed by/);
+    checkDeterministicWithoutNoise(broken('none'), settings);
+  });
+  it('names the caller’s disposed noise when a sampler disposes it on the NaN error (not "-1 tensors leaked")', () => {
+    expect(() => checkNonFinite(broken('dispose-noise-on-throw'), settings)).toThrow(/a denoiser returning NaN at step 2: the sampler disposed the caller's starting noise when it threw \(the caller owns it; a sampler disposes only the tensors it made\)$/);
   });
   it('catches a non-kebab name', () => expect(() => checkContract({ ...createToySampler(), name: 'Toy Euler' })).toThrow(/kebab-case/));
 });

@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import type { Sampler } from '@diffusion/core';
 import {
   checkContract,
+  checkDeterministicWithoutNoise,
   checkEvaluations,
   checkGaussianClosedForm,
   checkInjectedNoise,
@@ -15,12 +16,14 @@ import {
   checkStepEvents,
 } from './sampler-conformance-checks';
 import { resolveSamplerConformanceOptions, type SamplerConformanceOptions } from './sampler-conformance-options';
+import { checkOrder, maximumCheckedOrder } from './sampler-order-check';
 
 /**
  * Registers vitest `describe`/`it` blocks checking a sampler factory against the v1 `Sampler`
  * contract of `@diffusion/core` (the shared-suite pattern of diffusers' scheduler tests and
  * tfjs's backend suites): shape, seeded determinism, injected-noise replay, memory, declared NFE,
- * options round trip, argument errors, NaN guard, and accuracy on closed-form and exact-mixture cases.
+ * options round trip, argument errors, NaN guard, the declared order of accuracy, and accuracy on
+ * closed-form and exact-mixture cases.
  */
 export function describeSamplerConformance<FactoryOptions>(createSampler: (options?: FactoryOptions) => Sampler, options?: SamplerConformanceOptions<FactoryOptions>): void {
   const settings = resolveSamplerConformanceOptions(options as SamplerConformanceOptions | undefined);
@@ -32,6 +35,7 @@ export function describeSamplerConformance<FactoryOptions>(createSampler: (optio
     it('returns a float32 tensor of the noise shape', () => checkOutputShape(build(), settings), timeout);
     it('gives the same output for the same seed', () => checkSeedDeterminism(build(), settings), timeout);
     it(sampler.stochastic ? 'replays injected noise exactly and changes with it' : 'replays exactly and never draws injected noise', () => checkInjectedNoise(build(), settings), timeout);
+    if (!sampler.stochastic) it('is deterministic without options.noise or a seed', () => checkDeterministicWithoutNoise(build(), settings), timeout);
     it('leaves tf.memory().numTensors unchanged and flat across steps', () => checkMemory(build(), settings), timeout);
     it('calls the denoiser exactly the declared number of times', () => checkEvaluations(build(), settings), timeout);
     it('reports every step to onStep with the ladder sigmas', () => checkStepEvents(build(), settings), timeout);
@@ -39,6 +43,10 @@ export function describeSamplerConformance<FactoryOptions>(createSampler: (optio
     it(`rejects bad ladders${sampler.stochastic ? ' and wrongly shaped noise' : ''} with a DiffusionError`, () => checkRejections(build(), settings), timeout);
     it('stops with a DiffusionError naming the step and sigma when the denoiser returns NaN', () => checkNonFinite(build(), settings), timeout);
     it(sampler.stochastic ? 'ends at N(0, I) for Gaussian data' : 'follows the closed-form ODE solution for Gaussian data', () => checkGaussianClosedForm(build(), settings), timeout);
+    if (!sampler.stochastic) {
+      const claimed = sampler.order === undefined ? 'its declared order' : `order ${sampler.order}${sampler.order > maximumCheckedOrder ? ` (checked as ${maximumCheckedOrder})` : ''}`;
+      it(`converges at ${claimed} on the Gaussian closed form`, () => void checkOrder(build(), settings), timeout);
+    }
     it(`reaches the sliced-W1 noise floor of the exact mixture at NFE ${settings.qualityNfe}`, () => {
       checkMixtureQuality(build(), settings);
     }, timeout);
