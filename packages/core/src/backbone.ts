@@ -17,6 +17,12 @@ export interface Backbone {
   readonly sampleShape: readonly number[];
   /** Number of trainable scalars. */
   readonly parameterCount: number;
+  /**
+   * Number of class labels K of a class-conditional network: `condition` is then int32 labels
+   * `[batch]` in `0 … K`, where `K` is the null class of classifier-free guidance (an extra
+   * embedding index, as in DiT and diffusers' `num_class_embeds`). Absent: no class condition.
+   */
+  readonly numClasses?: number;
   /** Forward pass; the caller owns the result. Differentiable w.r.t. `variables()`. */
   apply(x: Tensor, noiseLevel: Tensor, condition?: Tensor): Tensor;
   /** The trainable variables, by stable name. */

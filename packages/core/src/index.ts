@@ -15,12 +15,14 @@ export {
 } from './checks';
 export { checkSameShape, checkShape } from './tensor-checks';
 export { checkBackend } from './backend-check';
+export { checkClassLabels } from './class-labels';
 export type { DiscreteSchedule, Schedule, SpecificationVersion, TimestepSpacing } from './schedule';
 export type { Level } from './level';
 export type { Parameterisation } from './parameterisation';
 export type { LossWeighting } from './loss-weighting';
 export type { TimeDensity } from './time-density';
-export type { Denoiser } from './denoiser';
+export type { ConditionalDenoiser, Denoiser } from './denoiser';
+export type { GuidanceDenoisers, GuidedDenoiser, Guider } from './guider';
 export { toDerivative } from './to-derivative';
 export type { SampleOptions, Sampler, SamplerStepEvent } from './sampler';
 export type { Backbone } from './backbone';

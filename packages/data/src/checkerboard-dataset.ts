@@ -1,5 +1,5 @@
 import { checkOptions, checkPositiveInteger, invalidOption } from '@diffusion/core';
-import { createDataset, type Dataset } from './dataset';
+import { createLabelledDataset, type LabelledDataset } from './dataset';
 
 /** Options of {@link createCheckerboard}. */
 export interface CheckerboardOptions {
@@ -10,14 +10,19 @@ export interface CheckerboardOptions {
 /**
  * Uniform points on the black squares of a checkerboard over [-2, 2]^2 (FFJORD's toy data,
  * Grathwohl et al. 2019). A square (i, j), counted from the lower-left corner, is black when i + j is even.
+ * Labelled: the class is the black square, numbered row by row from the bottom (`squares^2 / 2` classes).
  */
-export function createCheckerboard(options: CheckerboardOptions = {}): Dataset<Required<CheckerboardOptions>> {
+export function createCheckerboard(options: CheckerboardOptions = {}): LabelledDataset<Required<CheckerboardOptions>> {
   checkOptions('createCheckerboard', options, ['squares']);
   const squares = checkPositiveInteger('createCheckerboard.squares', options.squares ?? 4);
   if (squares % 2 !== 0) throw invalidOption('createCheckerboard.squares', squares, 'an even positive integer');
   const side = 4 / squares;
   const blackPerRow = squares / 2;
-  return createDataset('checkerboard', 2, { squares }, (count, random) => {
+  const classNames = Array.from({ length: squares * blackPerRow }, (_, cell) => {
+    const j = Math.floor(cell / blackPerRow);
+    return `square (${2 * (cell % blackPerRow) + (j % 2)}, ${j})`;
+  });
+  return createLabelledDataset('checkerboard', 2, { squares }, classNames, (count, random) => {
     const cells = random.integers(count, squares * blackPerRow);
     const offsets = random.uniforms(2 * count);
     const out = new Float64Array(2 * count);
@@ -27,6 +32,6 @@ export function createCheckerboard(options: CheckerboardOptions = {}): Dataset<R
       out[2 * row] = -2 + side * (i + offsets[2 * row]!);
       out[2 * row + 1] = -2 + side * (j + offsets[2 * row + 1]!);
     }
-    return out;
+    return { points: out, labels: Int32Array.from(cells) };
   });
 }

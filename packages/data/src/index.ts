@@ -1,9 +1,9 @@
-export type { Dataset } from './dataset';
+export type { Dataset, LabelledBatch, LabelledDataset, LabelledPoints } from './dataset';
 export { createGaussianMixture } from './gaussian-mixture';
 export type { GaussianMixture } from './gaussian-mixture';
 export type { GaussianMixtureOptions } from './gaussian-mixture-options';
 export { createConformanceMixture } from './conformance-mixture';
-export { createDataset } from './dataset';
+export { createDataset, createLabelledDataset } from './dataset';
 export { createSwissRoll, swissRollScale } from './swiss-roll-dataset';
 export type { SwissRollOptions } from './swiss-roll-dataset';
 export { createTwoMoons } from './two-moons-dataset';

@@ -92,6 +92,22 @@ describe('createMnistDataset', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('is a labelled dataset of 10 digit classes: sampleLabelled(Array) draw the images and labels sampleBatch draws', () => {
+    const dataset = createMnistDataset(mnist.test, 'test');
+    expect(dataset.numClasses).toBe(10);
+    expect(dataset.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const batch = dataset.sampleBatch(8, createRandomSource(6));
+    const labelled = dataset.sampleLabelled(8, createRandomSource(6));
+    const array = dataset.sampleLabelledArray(8, createRandomSource(6));
+    expect(labelled.x.shape).toEqual([8, 28, 28, 1]);
+    expect(labelled.labels.dtype).toBe('int32');
+    expect(Array.from(labelled.x.dataSync())).toEqual(Array.from(batch.images.dataSync()));
+    expect(Array.from(labelled.labels.dataSync())).toEqual(Array.from(batch.labels.dataSync()));
+    expect(Array.from(array.labels)).toEqual(Array.from(batch.labels.dataSync()));
+    expect(Array.from(array.points)).toEqual(Array.from(batch.images.dataSync()));
+    tf.dispose([batch.images, batch.labels, labelled.x, labelled.labels]);
+  });
+
   it('rejects something that is not a split', () => {
     expect(() => createMnistDataset({ count: 0 } as never)).toThrow(/createMnistDataset\.split/);
   });

@@ -1,7 +1,7 @@
 /// <reference path="./mnist-module.d.ts" />
 import { checkInRange, checkNonNegativeInteger, checkOptions, createRandomSource, invalidOption, type RandomSource } from '@diffusion/core';
 import { tensor, tensor1d, tensor4d, type Tensor } from '@tensorflow/tfjs-core';
-import type { Dataset } from './dataset';
+import type { LabelledDataset } from './dataset';
 
 /** Options of {@link loadMnist}. */
 export interface MnistOptions {
@@ -33,8 +33,8 @@ export interface MnistBatch {
   readonly labels: Tensor;
 }
 
-/** A {@link Dataset} over one split of MNIST that also draws labelled batches. */
-export interface MnistDataset extends Dataset<{ readonly split: 'train' | 'test' }> {
+/** A labelled {@link Dataset} over one split of MNIST (the class is the digit, 10 classes). */
+export interface MnistDataset extends LabelledDataset<{ readonly split: 'train' | 'test' }> {
   /** The split the dataset draws from. */
   readonly split: MnistSplit;
   /** `count` images drawn uniformly with replacement, with their labels. */
@@ -100,6 +100,16 @@ export function createMnistDataset(split: MnistSplit, name: 'train' | 'test' = '
     sampleBatch(count, random) {
       const rows = pick(count, random);
       return { images: tensor(gather(rows), [count, 28, 28, 1], 'float32'), labels: tensor1d(Int32Array.from(rows, (row) => split.labels[row]!), 'int32') };
+    },
+    numClasses: 10,
+    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    sampleLabelledArray(count, random) {
+      const rows = pick(count, random);
+      return { points: Float64Array.from(gather(rows)), labels: Int32Array.from(rows, (row) => split.labels[row]!) };
+    },
+    sampleLabelled(count, random) {
+      const rows = pick(count, random);
+      return { x: tensor4d(gather(rows), [count, 28, 28, 1], 'float32'), labels: tensor1d(Int32Array.from(rows, (row) => split.labels[row]!), 'int32') };
     },
   };
 }

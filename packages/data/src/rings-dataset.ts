@@ -1,5 +1,5 @@
 import { checkFiniteArray, checkNonNegative, checkOptions, checkPositive } from '@diffusion/core';
-import { createDataset, type Dataset } from './dataset';
+import { createLabelledDataset, type LabelledDataset } from './dataset';
 
 /** Options of {@link createRings}. */
 export interface RingsOptions {
@@ -9,13 +9,16 @@ export interface RingsOptions {
   readonly noise?: number;
 }
 
-/** Concentric circles, uniform in angle, with a uniformly chosen ring per point (FFJORD's "rings" toy, Grathwohl et al. 2019). */
-export function createRings(options: RingsOptions = {}): Dataset<{ readonly radii: number[]; readonly noise: number }> {
+/**
+ * Concentric circles, uniform in angle, with a uniformly chosen ring per point (FFJORD's "rings" toy,
+ * Grathwohl et al. 2019). Labelled: the class is the ring's index in `radii`.
+ */
+export function createRings(options: RingsOptions = {}): LabelledDataset<{ readonly radii: number[]; readonly noise: number }> {
   checkOptions('createRings', options, ['radii', 'noise']);
   const radii = Array.from(checkFiniteArray('createRings.radii', options.radii ?? [0.5, 1, 1.5, 2]));
   radii.forEach((radius, index) => checkPositive(`createRings.radii[${index}]`, radius));
   const noise = checkNonNegative('createRings.noise', options.noise ?? 0.02);
-  return createDataset('rings', 2, { radii, noise }, (count, random) => {
+  return createLabelledDataset('rings', 2, { radii, noise }, radii.map((radius) => `ring r = ${radius}`), (count, random) => {
     const rings = random.integers(count, radii.length);
     const angles = random.uniforms(count);
     const jitter = random.normals(2 * count);
@@ -26,6 +29,6 @@ export function createRings(options: RingsOptions = {}): Dataset<{ readonly radi
       out[2 * row] = radius * Math.cos(angle) + noise * jitter[2 * row]!;
       out[2 * row + 1] = radius * Math.sin(angle) + noise * jitter[2 * row + 1]!;
     }
-    return out;
+    return { points: out, labels: Int32Array.from(rings) };
   });
 }

@@ -1,4 +1,19 @@
 export { describeSamplerConformance } from './sampler-conformance';
+export { describeGuiderConformance } from './guider-conformance';
+export type { GuiderConformanceOptions, GuiderRejection, ResolvedGuiderConformanceOptions } from './guider-conformance-options';
+export { resolveGuiderConformanceOptions } from './guider-conformance-options';
+export {
+  checkConditionalIdentity,
+  checkGuiderCalls,
+  checkGuiderContract,
+  checkGuiderDeterminism,
+  checkGuiderMemory,
+  checkGuiderRejections,
+  checkGuiderRoundTrip,
+  checkUnconditional,
+} from './guider-conformance-checks';
+export { countedGuidanceDenoisers, guiderTestInput, guiderTestShape } from './guider-test-denoisers';
+export type { CountedGuidanceDenoisers, GuiderCallCounts } from './guider-test-denoisers';
 export { mixtureFloorAt20000 } from './sampler-conformance-options';
 export type { SamplerConformanceOptions } from './sampler-conformance-options';
 export {

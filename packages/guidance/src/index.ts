@@ -1,0 +1,16 @@
+export { createCfgGuider, cfgCombination } from './cfg-guider';
+export type { CfgGuiderOptions } from './cfg-guider';
+export { createCfgRescaleGuider } from './cfg-rescale-guider';
+export type { CfgRescaleGuiderOptions, RescaleSpace } from './cfg-rescale-guider';
+export { createGuidanceIntervalGuider } from './guidance-interval-guider';
+export type { GuidanceIntervalGuiderOptions } from './guidance-interval-guider';
+export { createApgGuider } from './apg-guider';
+export type { ApgGuiderOptions } from './apg-guider';
+export { defineGuider } from './guider-definition';
+export type { BuiltinGuider, Float64GuidanceDenoisers, Float64GuiderContext, GuiderContext, GuiderDefinition } from './guider-definition';
+export { checkGuidanceScale } from './guidance-options';
+export { createClassGuidanceDenoisers } from './class-guidance-denoisers';
+export type { ClassGuidanceDenoisers, ClassGuidanceDenoisersOptions } from './class-guidance-denoisers';
+export { builtinGuiderFactories } from './builtin-guiders';
+export type { GuiderFactory } from './builtin-guiders';
+export type { GuidanceDenoisers, GuidedDenoiser, Guider } from '@diffusion/core';
