@@ -108,6 +108,6 @@ describe('the guider checks catch broken guiders', () => {
 
   it('a suite configuration without the three cases', () => {
     expect(() => resolveGuiderConformanceOptions({ conditionalOptions: {}, unconditionalOptions: {} } as never)).toThrow(/guidedOptions/);
-    expect(() => resolveGuiderConformanceOptions({ ...settings, sigmas: [1, 2] })).toThrow(/falling/);
+    expect(() => resolveGuiderConformanceOptions({ conditionalOptions: {}, unconditionalOptions: {}, guidedOptions: {}, sigmas: [1, 2] })).toThrow(/falling/);
   });
 });
