@@ -1,6 +1,6 @@
 import { checkNonNegativeInteger, invalidOption, type RandomSource } from '@diffusion/core';
-import { tensor, tensor1d, type Tensor } from '@tensorflow/tfjs-core';
-import type { Dataset } from './dataset';
+import { tensor, tensor1d } from '@tensorflow/tfjs-core';
+import type { Dataset, LabelledBatch } from './dataset';
 
 /** Options of {@link createArrayDataset}. */
 export interface ArrayDatasetOptions {
@@ -14,14 +14,6 @@ export interface ArrayDatasetOptions {
   readonly labels?: Int32Array;
   /** Flip each drawn image left-right with probability 1/2 (images `[h, w, c]` only). */
   readonly horizontalFlip?: boolean;
-}
-
-/** A batch of examples with their classes; the caller owns both tensors. */
-export interface LabelledBatch {
-  /** Examples `[count, …shape]`, float32. */
-  readonly x: Tensor;
-  /** Classes `[count]`, int32. */
-  readonly labels: Tensor;
 }
 
 /** A {@link Dataset} over a fixed array of examples (a file the user gave), drawn with replacement. */
@@ -77,10 +69,30 @@ export function createArrayDataset(options: ArrayDatasetOptions): ArrayDataset {
     ...(labels === undefined ? {} : { labels }),
     sampleArray: (total, random) => Float64Array.from(draw(total, random).data),
     sample: (total, random) => tensor(draw(total, random).data, [total, ...shape], 'float32'),
-    sampleBatch(total, random) {
-      if (labels === undefined) throw invalidOption(`${name}.sampleBatch`, 'an unlabelled dataset', 'a dataset with labels');
-      const { rows, data } = draw(total, random);
-      return { x: tensor(data, [total, ...shape], 'float32'), labels: tensor1d(Int32Array.from(rows, (row) => labels[row]!), 'int32') };
-    },
+    sampleBatch,
+    // Labelled: the Dataset's label interface too (classes 0 … the largest label).
+    ...(labels === undefined
+      ? {}
+      : {
+          numClasses: numClasses(labels),
+          classNames: Array.from({ length: numClasses(labels) }, (_, label) => String(label)),
+          sampleLabelled: sampleBatch,
+          sampleLabelledArray(total: number, random: RandomSource) {
+            const { rows, data } = draw(total, random);
+            return { points: Float64Array.from(data), labels: Int32Array.from(rows, (row) => labels[row]!) };
+          },
+        }),
   };
+
+  function sampleBatch(total: number, random: RandomSource): LabelledBatch {
+    if (labels === undefined) throw invalidOption(`${name}.sampleBatch`, 'an unlabelled dataset', 'a dataset with labels');
+    const { rows, data } = draw(total, random);
+    return { x: tensor(data, [total, ...shape], 'float32'), labels: tensor1d(Int32Array.from(rows, (row) => labels[row]!), 'int32') };
+  }
+}
+
+function numClasses(labels: Int32Array): number {
+  let largest = 0;
+  for (const label of labels) largest = Math.max(largest, label);
+  return largest + 1;
 }

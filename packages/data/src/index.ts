@@ -17,7 +17,7 @@ export type { RingsOptions } from './rings-dataset';
 export { createMnistDataset, loadMnist } from './mnist-dataset';
 export type { MnistBatch, MnistDataset, MnistOptions, MnistSplit } from './mnist-dataset';
 export { createArrayDataset } from './array-dataset';
-export type { ArrayDataset, ArrayDatasetOptions, LabelledBatch } from './array-dataset';
+export type { ArrayDataset, ArrayDatasetOptions } from './array-dataset';
 export { decodeNpy, encodeNpy } from './npy-format';
 export type { NpyArray } from './npy-format';
 export { denormalisePoints, fitPointNormalisation, normalisationLogDeterminant, normalisePoints } from './point-normalisation';
