@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { fixtureFolder, nchwValues, nhwcFromNchw, relativeMaxError } from '../../test/vectors';
 import { loadDiffusersPipeline } from './load-diffusers-pipeline';
 
-/** Folders made by diffusers v0.31.0 itself (make_vectors.py): a 10-step DDIM run of DDIMScheduler on each. */
-const folders = ['unet2d-tiny'];
+/** Every fixture folder made by diffusers v0.31.0 itself (make_vectors.py) that holds a DDIM run of DDIMScheduler. */
+const folders = readdirSync(fixtureFolder('.')).filter((name) => {
+  const vectors = `${fixtureFolder(name)}/vectors.json`;
+  return existsSync(vectors) && 'ddim' in (JSON.parse(readFileSync(vectors, 'utf8')) as object);
+});
 
 interface DdimVectors {
   readonly input: { readonly shape: [number, number, number, number]; readonly class_labels: number[] | null };
@@ -13,6 +16,7 @@ interface DdimVectors {
 }
 
 describe('loadDiffusersPipeline(...).sample against diffusers v0.31.0', () => {
+  it('finds the diffusers-made folders', () => expect(folders).toContain('unet2d-tiny'));
   for (const name of folders) {
     it(`reproduces diffusers' ${name} DDIM run within 1e-3 of max|ref|`, async () => {
       const vectors = JSON.parse(readFileSync(`${fixtureFolder(name)}/vectors.json`, 'utf8')) as DdimVectors;

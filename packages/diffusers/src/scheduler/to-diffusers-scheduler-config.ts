@@ -42,7 +42,9 @@ function fromSampler(sampler: Sampler): { className: DiffusersSchedulerClass; ke
     case 'dpmpp-3m': return { className: 'DPMSolverMultistepScheduler', keys: { algorithm_type: 'dpmsolver++', solver_order: 3, solver_type: 'heun', lower_order_final: false } };
     case 'dpmpp-2m-sde':
       return { className: 'DPMSolverMultistepScheduler', keys: { algorithm_type: options.eta === 0 ? 'dpmsolver++' : 'sde-dpmsolver++', solver_order: 2, solver_type: options.solverType ?? 'midpoint' } };
-    case 'unipc': return { className: 'UniPCMultistepScheduler', keys: { solver_type: options.variant ?? 'bh2', solver_order: options.order ?? 2, predict_x0: true } };
+    case 'unipc':
+      if (options.variant === 'bh1') throw invalidOption('toDiffusersSchedulerConfig.sampler.options.variant', 'bh1', '"bh2": diffusers v0.31.0\'s UniPC bh1 ends in NaN on its step into sigma 0');
+      return { className: 'UniPCMultistepScheduler', keys: { solver_type: options.variant ?? 'bh2', solver_order: options.order ?? 2, predict_x0: true } };
     default:
       throw invalidOption('toDiffusersSchedulerConfig.sampler', sampler.name, 'one of euler, euler-ancestral, heun, lms, ddim, ddpm, dpmpp-2m, dpmpp-3m, dpmpp-2m-sde, unipc (a sampler with a diffusers scheduler class)');
   }
