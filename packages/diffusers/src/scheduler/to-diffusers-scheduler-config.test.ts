@@ -60,7 +60,7 @@ describe('toDiffusersSchedulerConfig', () => {
       expect(close([run.initNoiseSigma], [stored.init_noise_sigma])).toBeLessThan(1e-10);
       if (stored.alphas_cumprod !== null && setup.kind === 'discrete') {
         // diffusers' alphas_cumprod (float64) is our schedule's.
-        const ours = (options.schedule as { alphasCumprod: Float64Array }).alphasCumprod;
+        const ours = (options.schedule as unknown as { alphasCumprod: Float64Array }).alphasCumprod;
         const last = ours.length - 1;
         for (const [index, value] of Object.entries(stored.alphas_cumprod)) {
           // The last entry of a zero-SNR table is 0 (ours) or 2^-24 (diffusers' Euler / DPM-Solver / UniPC patch, which we reproduce in setup.alphasCumprod).
