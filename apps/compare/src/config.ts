@@ -38,6 +38,10 @@ export const compareConfigSchema = z
     learningRate: z.number().positive().max(1).optional(),
     hiddenWidths: z.array(positiveInteger).min(1).default([128, 128, 128]),
     unet: unetSchema.default({ baseChannels: 32, channelMultipliers: [1, 2, 2], numResBlocks: 1, attentionResolutions: [7], groups: 8 }),
+    /** MNIST network: our U-Net (`unet`) or diffusers' `UNet2DModel` (`diffusers-unet`, saved as diffusers folders; see diffusers-unet.ts). */
+    backbone: z.enum(['unet', 'diffusers-unet']).default('unet'),
+    /** `config.json` keys of the `diffusers-unet` backbone, over its MNIST default. */
+    diffusersUnet: z.record(z.string(), z.unknown()).optional(),
     emaDecay: z.number().min(0).max(1).optional(),
     samples: positiveInteger.optional(),
     profileBins: positiveInteger.optional(),

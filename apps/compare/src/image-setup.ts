@@ -1,8 +1,10 @@
 import { createUnetBackbone } from '@diffusion/backbones';
-import type { RandomSource } from '@diffusion/core';
+import type { Backbone, RandomSource, Schedule } from '@diffusion/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { createMnistDataset, loadMnist } from '@diffusion/data';
 import { classifierConfidence, classifierFrechetDistance, loadDigitClassifier } from '@diffusion/metrics';
 import type { CompareConfig } from './config';
+import { createDiffusersUnetBackbone, diffusersUnetConfig, saveTrainedDiffusersUnet } from './diffusers-unet';
 import { imageGridPng, pngDataUri } from './image-grid';
 import type { ExperimentSetup } from './setup';
 
@@ -14,7 +16,9 @@ const referenceCount = 500;
  * MNIST digits (28×28, [-1, 1]) with a U-Net: Fréchet distance on the features of the shipped digit
  * classifier and its mean confidence; the NLL bound in bits per dimension (discretised decoder).
  */
-export async function createImageSetup(config: CompareConfig, random: RandomSource): Promise<ExperimentSetup> {
+export async function createImageSetup(config: CompareConfig, random: RandomSource, schedule: Schedule): Promise<ExperimentSetup> {
+  const diffusers = config.backbone === 'diffusers-unet';
+  if (diffusers) diffusersUnetConfig(config);
   const { train, test } = await loadMnist({ seed: config.seed });
   const trainSet = createMnistDataset(train, 'train');
   const testSet = createMnistDataset(test, 'test');
@@ -35,7 +39,8 @@ export async function createImageSetup(config: CompareConfig, random: RandomSour
     nllUnit: 'bits per dimension',
     dimension: 28 * 28,
     referenceQuality,
-    createBackbone: () => createUnetBackbone({ imageSize: 28, channels: 1, ...config.unet, seed: config.seed }),
+    createBackbone: () => (diffusers ? createDiffusersUnetBackbone(config, schedule) : createUnetBackbone({ imageSize: 28, channels: 1, ...config.unet, seed: config.seed })),
+    ...(diffusers ? { saveTrained: async (backbone: Backbone, label: string, emaWeights: ReadonlyMap<string, Tensor>) => void (await saveTrainedDiffusersUnet(config, backbone, label, emaWeights)) } : {}),
     evaluate: (samples) => ({
       frechetDistance: classifierFrechetDistance(samples, reference, { classifier }),
       classifierConfidence: classifierConfidence(samples, { classifier }),

@@ -40,6 +40,8 @@ export interface ExperimentSetup {
   readonly referenceQuality?: SampleQuality;
   /** A fresh backbone with the run's seed: the same initial weights for every run. */
   createBackbone(): Backbone;
+  /** Saves a trained backbone (and its EMA weights) where the user can take it elsewhere, if the setup does that. */
+  saveTrained?(backbone: Backbone, label: string, emaWeights: ReadonlyMap<string, tf.Tensor>): Promise<void>;
   /** Measures a batch of samples. */
   evaluate(samples: tf.Tensor): SampleQuality;
   /** The report's picture of a batch of samples. */

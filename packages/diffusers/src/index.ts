@@ -14,6 +14,9 @@ export {
   unet2DModelFileNames,
   unet2DModelFiles,
 } from './unet2d-folder';
+export type { SaveUnet2DModelOptions } from './unet2d-folder';
+export { withContinuousTime } from './unet2d-continuous-time';
+export type { ContinuousTimeOptions, ContinuousTimeUnet2DModel } from './unet2d-continuous-time';
 export { timestepEmbedding, timestepFrequencies } from './timestep-embedding';
 export { writeFileAtomically } from './node-files';
 export { readDiffusersSchedulerConfig, parameterisationFor } from './scheduler/read-diffusers-scheduler-config';

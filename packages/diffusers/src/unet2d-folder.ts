@@ -1,4 +1,5 @@
 import { DiffusionError } from '@diffusion/core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { decodeSafetensors, encodeSafetensors } from '@diffusion/safetensors';
 import { configError } from './config-errors';
 import { joinPath, pathExists, readFileBytes, writeFileAtomically } from './node-files';
@@ -71,13 +72,19 @@ export function unet2DModelConfigJson(config: Unet2DModelConfig): Record<string,
   return Object.fromEntries(Object.keys(json).sort().map((key) => [key, json[key]]));
 }
 
+/** Options of {@link saveUnet2DModel} and {@link unet2DModelFiles}. */
+export interface SaveUnet2DModelOptions {
+  /** Weights to write instead of the model's own, by name (a trainer's `emaWeights()`). */
+  readonly weights?: ReadonlyMap<string, Tensor>;
+}
+
 /** A folder's two files as bytes: `config.json` and `diffusion_pytorch_model.safetensors` (metadata `{"format": "pt"}`). */
-export function unet2DModelFiles(model: Unet2DModel): { readonly config: Uint8Array; readonly weights: Uint8Array } {
+export function unet2DModelFiles(model: Unet2DModel, options: SaveUnet2DModelOptions = {}): { readonly config: Uint8Array; readonly weights: Uint8Array } {
   if (model?.name !== 'diffusers-unet-2d') {
     throw configError('saveUnet2DModel', 'backbone', (model as { name?: unknown } | undefined)?.name, 'a diffusers-unet-2d backbone (from createUnet2DModel or loadUnet2DModel)', 'invalid-argument');
   }
   const config = new TextEncoder().encode(`${JSON.stringify(unet2DModelConfigJson(model.config), null, 2)}\n`);
-  return { config, weights: encodeSafetensors(unet2DModelWeightEntries(model), { format: 'pt' }) };
+  return { config, weights: encodeSafetensors(unet2DModelWeightEntries(model, options.weights), { format: 'pt' }) };
 }
 
 /**
@@ -85,8 +92,8 @@ export function unet2DModelFiles(model: Unet2DModel): { readonly config: Uint8Ar
  * no missing or unexpected key: `diffusion_pytorch_model.safetensors` (diffusers' names, PyTorch
  * layouts, float32, metadata `{"format": "pt"}`) then `config.json`, each written atomically.
  */
-export async function saveUnet2DModel(folder: string, model: Unet2DModel): Promise<void> {
-  const files = unet2DModelFiles(model);
+export async function saveUnet2DModel(folder: string, model: Unet2DModel, options: SaveUnet2DModelOptions = {}): Promise<void> {
+  const files = unet2DModelFiles(model, options);
   await writeFileAtomically(joinPath(folder, unet2DModelFileNames.weights), files.weights);
   await writeFileAtomically(joinPath(folder, unet2DModelFileNames.config), files.config);
 }

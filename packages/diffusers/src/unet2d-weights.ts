@@ -1,6 +1,6 @@
 import { DiffusionError, type Backbone } from '@diffusion/core';
 import { float32Values, floatingDtypes, type SafetensorsEntry, type SafetensorsFile } from '@diffusion/safetensors';
-import { tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
+import { tensor, tidy, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 
 /** Weights kept in the same layout by tfjs and PyTorch although of rank 2 (`nn.Embedding` tables). */
 const embeddingTables = new Set(['class_embedding.weight']);
@@ -112,9 +112,16 @@ export function loadUnet2DModelWeights(model: Backbone, file: SafetensorsFile): 
   }
 }
 
-/** The model's weights under diffusers' names in PyTorch layouts (OIHW convolutions, `[out, in]` linears), float32. */
-export function unet2DModelWeightEntries(model: Backbone): SafetensorsEntry[] {
-  return [...model.variables()].map(([name, weight]) => {
+/**
+ * The model's weights under diffusers' names in PyTorch layouts (OIHW convolutions, `[out, in]`
+ * linears), float32; `replacement` weights of the same names (a trainer's EMA) are taken instead.
+ */
+export function unet2DModelWeightEntries(model: Backbone, replacement?: ReadonlyMap<string, Tensor>): SafetensorsEntry[] {
+  return [...model.variables()].map(([name, variable]) => {
+    const weight = replacement?.get(name) ?? variable;
+    if (weight.shape.length !== variable.shape.length || weight.shape.some((size, axis) => size !== variable.shape[axis])) {
+      throw new DiffusionError('shape-mismatch', `unet2DModelWeightEntries: replacement weight ${name} has shape [${weight.shape.join(', ')}], expected [${variable.shape.join(', ')}].`, { field: `weights.${name}`, value: weight.shape });
+    }
     const permutation = torchPermutation(name, weight.rank);
     const values = weight.dataSync() as Float32Array;
     return { name, shape: torchShape(name, weight.shape), values: permutation === undefined ? Float32Array.from(values) : permuteValues(values, weight.shape, permutation) };

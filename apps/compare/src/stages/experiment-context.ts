@@ -32,7 +32,7 @@ export interface ExperimentContext {
 export async function createExperimentContext(config: CompareConfig, registry: Registry): Promise<ExperimentContext> {
   const schedule = registry.schedules.get(config.schedule);
   const random = createRandomSource(config.seed);
-  const setup = config.dataset === 'mnist' ? await createImageSetup(config, random) : createPointSetup(config, random);
+  const setup = config.dataset === 'mnist' ? await createImageSetup(config, random, schedule) : createPointSetup(config, random);
   const profileNoise = randomNormalTensor(random.fork('profile-noise'), setup.heldOut.shape);
   const sampleNoise = randomNormalTensor(random.fork('sample-noise'), [config.samples, ...setup.sampleShape]);
   const { sigmaMin, sigmaMax } = sigmaRange(schedule);

@@ -51,7 +51,10 @@ export async function trainStage(
     const started = performance.now();
     const trained = await trainer.train({ data: setup.dataset, steps: config.steps, onProgress, signal: hooks.signal });
     const trainSeconds = (performance.now() - started) / 1000;
-    if (trained.steps === config.steps) return { backbone, trainer, losses: trained.losses, trainSeconds };
+    if (trained.steps === config.steps) {
+      await setup.saveTrained?.(backbone, run.label, trainer.emaWeights());
+      return { backbone, trainer, losses: trained.losses, trainSeconds };
+    }
   } catch (error) {
     trainer?.dispose();
     backbone.dispose();
