@@ -24,7 +24,7 @@ export type { TimeDensity } from './time-density';
 export type { ConditionalDenoiser, Denoiser } from './denoiser';
 export type { GuidanceDenoisers, GuidedDenoiser, Guider } from './guider';
 export { toDerivative } from './to-derivative';
-export type { SampleOptions, Sampler, SamplerStepEvent } from './sampler';
+export type { NoiseInterval, SampleOptions, Sampler, SamplerStepEvent } from './sampler';
 export type { Backbone } from './backbone';
 export { createRegistry } from './registry';
 export type { BackboneFactory, Named, Registry, RegistryEntries, RegistryKind } from './registry';
@@ -32,6 +32,10 @@ export { createRandomSource } from './random';
 export type { RandomSource, RandomState } from './random';
 export { philox4x32 } from './philox';
 export { randomNormalTensor, randomUniformTensor } from './random-tensor';
+export { createBrownianTree } from './brownian-tree';
+export type { BrownianTree, BrownianTreeOptions } from './brownian-tree';
+export { createBrownianNoise } from './brownian-noise';
+export type { BrownianNoise, BrownianNoiseOptions } from './brownian-noise';
 export {
   countedLoop,
   createWasmMemoryModule,

@@ -16,10 +16,23 @@ export interface SamplerStepEvent {
   readonly denoised: Tensor;
 }
 
+/** The step a noise draw is for: the sample moves from `sigma` to `sigmaNext` (a sub-step for multi-stage samplers). */
+export interface NoiseInterval {
+  /** Sigma where the noise is injected from. */
+  readonly sigma: number;
+  /** Sigma the injected noise reaches. */
+  readonly sigmaNext: number;
+}
+
 /** Options of one sampling run. */
 export interface SampleOptions {
-  /** Fresh standard-normal noise of a shape, for stochastic samplers; the caller's tensor is owned by the sampler. Defaults to the seeded source of core with `seed`. */
-  readonly noise?: (shape: readonly number[]) => Tensor;
+  /**
+   * Fresh standard-normal noise of a shape, for stochastic samplers; the caller's tensor is owned by
+   * the sampler. Samplers pass the step `interval` the draw is for, so a Brownian source can return
+   * the normalised increment over it (k-diffusion's `noise_sampler(sigma, sigma_next)`). Defaults to
+   * the sampler's own source with `seed`: core's seeded stream, or a Brownian tree for SDE samplers.
+   */
+  readonly noise?: (shape: readonly number[], interval?: NoiseInterval) => Tensor;
   /** Seed of the default noise source. */
   readonly seed?: number;
   /** Called after every step. */
@@ -45,6 +58,12 @@ export interface Sampler {
    * `@diffusion/testing` measures it on the Gaussian closed form.
    */
   readonly order?: number;
+  /**
+   * Where its noise comes from when `options.noise` is not given: `'independent'` (absent means
+   * this) draws core's seeded stream `createRandomSource(seed)` in order; `'brownian-tree'` draws
+   * normalised increments of a Brownian path fixed by the seed (k-diffusion's SDE samplers).
+   */
+  readonly noiseSource?: 'independent' | 'brownian-tree';
   /** Smallest ladder length (including the final 0) the sampler accepts. */
   readonly minimumSteps?: number;
   /**

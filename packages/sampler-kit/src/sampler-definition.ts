@@ -1,4 +1,4 @@
-import { checkNonNegativeInteger, checkPositiveInteger, invalidOption, type Sampler } from '@diffusion/core';
+import { checkNonNegativeInteger, checkOneOf, checkPositiveInteger, invalidOption, type NoiseInterval, type Sampler } from '@diffusion/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { runSampler } from './sampler-loop';
 
@@ -34,8 +34,12 @@ export interface StepContext {
   readonly evaluations: number;
   /** Calls the denoiser: shape-checked, counted, watched for NaN/Inf; the result is tidied with the step. */
   denoise(x: Tensor, sigma: number): Tensor;
-  /** Fresh standard normals of the sample's shape, from `options.noise` or core's seeded source; disposed after the step. */
-  randomNormal(): Tensor;
+  /**
+   * Fresh standard normals of the sample's shape for the move `interval` (default this step,
+   * `sigma -> sigmaNext`), from `options.noise` or the sampler's `noiseSource` with `options.seed`
+   * (core's seeded stream, or core's Brownian noise); disposed after the step.
+   */
+  randomNormal(interval?: NoiseInterval): Tensor;
 }
 
 /** What a step returns: the next sample and the denoiser output it reports to `onStep`. */
@@ -71,6 +75,11 @@ export interface SamplerDefinition<Options extends SamplerOptionsRecord, State e
   readonly stochastic: boolean;
   /** Order of accuracy of the deterministic update (the error after n steps falls like n^-order); `@diffusion/testing` measures it. */
   readonly order?: number | undefined;
+  /**
+   * Default noise when the caller injects none: `'independent'` (default, core's seeded stream) or
+   * `'brownian-tree'` (core's `createBrownianNoise({ seed })`, k-diffusion's SDE samplers).
+   */
+  readonly noiseSource?: 'independent' | 'brownian-tree';
   /** Denoiser calls per step (default 1). */
   readonly evaluationsPerStep?: number;
   /** Denoiser calls of a run of `steps` steps (default `steps × evaluationsPerStep`). */
@@ -101,6 +110,7 @@ export function defineSampler<Options extends SamplerOptionsRecord, State extend
   const minimumSteps = checkPositiveInteger(`${field}.minimumSteps`, definition.minimumSteps ?? 2);
   if (minimumSteps < 2) throw invalidOption(`${field}.minimumSteps`, minimumSteps, 'an integer >= 2 (a ladder [sigma, 0] is one step)');
   const evaluations = definition.evaluations ?? ((steps: number) => steps * evaluationsPerStep);
+  const noiseSource = definition.noiseSource === undefined ? undefined : checkOneOf(`${field}.noiseSource`, definition.noiseSource, ['independent', 'brownian-tree']);
   const sampler: KitSampler<Options> = {
     name: definition.name,
     specificationVersion: 'v1',
@@ -108,6 +118,7 @@ export function defineSampler<Options extends SamplerOptionsRecord, State extend
     evaluationsPerStep,
     stochastic: definition.stochastic,
     ...(definition.order === undefined ? {} : { order: definition.order }),
+    ...(noiseSource === undefined ? {} : { noiseSource }),
     minimumSteps,
     evaluations: (steps) => evaluations(checkNonNegativeInteger(`${definition.name}.evaluations.steps`, steps)),
     sample: (denoise, noise, sigmas, sampleOptions) => runSampler(sampler, denoise, noise, sigmas, sampleOptions, definition.step, definition.state),

@@ -3,11 +3,13 @@ import {
   checkBackend,
   checkNonNegativeInteger,
   checkSigmaLadder,
+  createBrownianNoise,
   createRandomSource,
   describeValue,
   invalidOption,
   randomNormalTensor,
   type Denoiser,
+  type NoiseInterval,
   type SampleOptions,
 } from '@diffusion/core';
 import { clone, keep, tidy, type Tensor } from '@tensorflow/tfjs-core';
@@ -21,12 +23,14 @@ export interface LoopSpec {
   readonly name: string;
   /** Smallest ladder length accepted. */
   readonly minimumSteps: number;
+  /** Default noise: core's seeded stream (`'independent'`, also when absent) or a Brownian tree with the seed. */
+  readonly noiseSource?: 'independent' | 'brownian-tree';
 }
 
 function checkSampleOptions(field: string, options: SampleOptions | undefined): SampleOptions {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null) throw invalidOption(field, options, 'an options object');
-  if (options.noise !== undefined && typeof options.noise !== 'function') throw invalidOption(`${field}.noise`, options.noise, 'a function (shape) => Tensor');
+  if (options.noise !== undefined && typeof options.noise !== 'function') throw invalidOption(`${field}.noise`, options.noise, 'a function (shape, interval) => Tensor');
   if (options.onStep !== undefined && typeof options.onStep !== 'function') throw invalidOption(`${field}.onStep`, options.onStep, 'a function (event) => void');
   if (options.seed !== undefined) checkNonNegativeInteger(`${field}.seed`, options.seed);
   return options;
@@ -60,7 +64,8 @@ export function runSampler<State extends object>(
   checkBackend(field);
   const shape = noise.shape;
   let source: ReturnType<typeof createRandomSource> | undefined;
-  const drawNoise = options.noise ?? ((wanted: readonly number[]) => randomNormalTensor((source ??= createRandomSource(options.seed ?? 0)), wanted));
+  const drawNoise: (wanted: readonly number[], interval: NoiseInterval) => Tensor =
+    options.noise ?? (spec.noiseSource === 'brownian-tree' ? createBrownianNoise({ seed: options.seed ?? 0 }) : (wanted) => randomNormalTensor((source ??= createRandomSource(options.seed ?? 0)), wanted));
   const state = makeState === undefined ? ({} as State) : makeState({ sigmas, shape });
   if (typeof state !== 'object' || state === null) throw invalidOption(`${spec.name}.state`, state, 'an object (the run state)');
 
@@ -97,8 +102,8 @@ export function runSampler<State extends object>(
           guard.watch(denoised, { index, sigma: level });
           return denoised;
         },
-        randomNormal() {
-          const fresh = drawNoise(shape);
+        randomNormal(interval) {
+          const fresh = drawNoise(shape, interval ?? { sigma, sigmaNext });
           const tensor = isTensor(fresh);
           if (tensor) drawn.push(fresh); // owned by the sampler: disposed after the step
           if (!tensor || !sameShape(fresh.shape, shape)) {

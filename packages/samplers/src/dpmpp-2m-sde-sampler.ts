@@ -12,22 +12,30 @@ export interface Dpmpp2mSdeSamplerOptions {
   readonly sNoise?: number;
   /** Second-order correction: `'midpoint'` (default) or `'heun'`. */
   readonly solverType?: 'midpoint' | 'heun';
+  /**
+   * Default noise when the caller injects none: `'brownian-tree'` (default; k-diffusion's
+   * `BrownianTreeNoiseSampler`, so one seed gives converging samples as steps grow) or
+   * `'independent'` (fresh normals from core's seeded stream each step).
+   */
+  readonly noiseSource?: 'brownian-tree' | 'independent';
 }
 
 /**
  * DPM-Solver++(2M) SDE, k-diffusion `sample_dpmpp_2m_sde` (Lu et al. 2022b, SDE variant): with
  * `h = log(sigma/sigmaNext)` and `H = (1 + eta) h`,
  * `x_next = (sigmaNext/sigma) e^{−eta h} x − expm1(−H) D + c (D − D_prev)/r + sigmaNext sqrt(−expm1(−2 eta h)) z`,
- * `c = −expm1(−H)/2` (midpoint) or `expm1(−H)/H + 1` (heun). Fresh normals replace k-diffusion's Brownian tree.
+ * `c = −expm1(−H)/2` (midpoint) or `expm1(−H)/H + 1` (heun). The noise is a Brownian tree's by default, as in k-diffusion.
  */
 export function createDpmpp2mSdeSampler(options?: Dpmpp2mSdeSamplerOptions): BuiltinSampler {
-  const given = checkOptions('createDpmpp2mSdeSampler', options, ['eta', 'sNoise', 'solverType']);
+  const given = checkOptions('createDpmpp2mSdeSampler', options, ['eta', 'sNoise', 'solverType', 'noiseSource']);
   const eta = checkNonNegative('createDpmpp2mSdeSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createDpmpp2mSdeSampler.sNoise', given.sNoise ?? 1);
   const solverType = checkOneOf('createDpmpp2mSdeSampler.solverType', given.solverType ?? 'midpoint', ['midpoint', 'heun']);
+  const noiseSource = checkOneOf('createDpmpp2mSdeSampler.noiseSource', given.noiseSource ?? 'brownian-tree', ['brownian-tree', 'independent']);
   return defineSampler({
     name: 'dpmpp-2m-sde',
-    options: { eta, sNoise, solverType },
+    options: { eta, sNoise, solverType, noiseSource },
+    noiseSource,
     stochastic: eta > 0 && sNoise > 0,
     order: eta === 0 ? 2 : undefined,
     state: (): { previous?: Tensor } => ({}),

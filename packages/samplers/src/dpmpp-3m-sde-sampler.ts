@@ -1,4 +1,4 @@
-import { checkNonNegative, checkOptions } from '@diffusion/core';
+import { checkNonNegative, checkOneOf, checkOptions } from '@diffusion/core';
 import { add, mul, sub, type Tensor } from '@tensorflow/tfjs-core';
 import { addNoise } from './ancestral-step';
 import { defineSampler, type SamplerStep } from '@diffusion/sampler-kit';
@@ -10,6 +10,12 @@ export interface Dpmpp3mSdeSamplerOptions {
   readonly eta?: number;
   /** Extra factor on the injected noise; default 1. */
   readonly sNoise?: number;
+  /**
+   * Default noise when the caller injects none: `'brownian-tree'` (default; k-diffusion's
+   * `BrownianTreeNoiseSampler`, so one seed gives converging samples as steps grow) or
+   * `'independent'` (fresh normals from core's seeded stream each step).
+   */
+  readonly noiseSource?: 'brownian-tree' | 'independent';
 }
 
 /**
@@ -56,12 +62,14 @@ export interface Dpmpp3mState {
 
 /** DPM-Solver++(3M) SDE, k-diffusion `sample_dpmpp_3m_sde` (Lu et al. 2022b, third-order multistep with SDE noise). */
 export function createDpmpp3mSdeSampler(options?: Dpmpp3mSdeSamplerOptions): BuiltinSampler {
-  const given = checkOptions('createDpmpp3mSdeSampler', options, ['eta', 'sNoise']);
+  const given = checkOptions('createDpmpp3mSdeSampler', options, ['eta', 'sNoise', 'noiseSource']);
   const eta = checkNonNegative('createDpmpp3mSdeSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createDpmpp3mSdeSampler.sNoise', given.sNoise ?? 1);
+  const noiseSource = checkOneOf('createDpmpp3mSdeSampler.noiseSource', given.noiseSource ?? 'brownian-tree', ['brownian-tree', 'independent']);
   return defineSampler({
     name: 'dpmpp-3m-sde',
-    options: { eta, sNoise },
+    options: { eta, sNoise, noiseSource },
+    noiseSource,
     stochastic: eta > 0 && sNoise > 0,
     order: eta === 0 ? 3 : undefined,
     state: (): Dpmpp3mState => ({}),

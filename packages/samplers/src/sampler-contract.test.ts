@@ -1,4 +1,4 @@
-import { createRandomSource, createRegistry, DiffusionError, randomNormalTensor, type Denoiser, type Sampler } from '@diffusion/core';
+import { createBrownianNoise, createRandomSource, createRegistry, DiffusionError, randomNormalTensor, type Denoiser, type Sampler } from '@diffusion/core';
 import { memory, mul, scalar, tensor, tidy, where, less, type Tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { gaussianDenoiser, gaussianOdeEnd, karrasLadder } from './__fixtures__/gaussian';
@@ -65,7 +65,9 @@ describe('equivalences in sigma-space', () => {
   it('DDIM with eta 1 and ancestral Euler with eta 1 are ancestral DDPM (same noise)', () => {
     const ddpm = run(createDdpmSampler(), createMixtureDenoiser(), noise, sigmas, replay(3));
     expect(run(createDdimSampler({ eta: 1 }), createMixtureDenoiser(), noise, sigmas, replay(3))).toEqual(ddpm);
-    expect(run(createEulerAncestralSampler(), createMixtureDenoiser(), noise, sigmas, replay(3))).toEqual(ddpm);
+    expect(run(createEulerAncestralSampler({ noiseSource: 'independent' }), createMixtureDenoiser(), noise, sigmas, replay(3))).toEqual(ddpm);
+    // Its default Brownian noise, injected into DDPM, gives the same equivalence.
+    expect(run(createEulerAncestralSampler(), createMixtureDenoiser(), noise, sigmas, replay(3))).toEqual(run(createDdpmSampler(), createMixtureDenoiser(), noise, sigmas, { noise: createBrownianNoise({ seed: 3 }) }));
   });
   it('the SDE variants with eta 0 are their ODE solvers', () => {
     // Same maths, different float32 rounding order: equal to 1e-5.
@@ -145,14 +147,15 @@ describe('randomness', () => {
   it.each(stochastic.map((sampler) => [sampler.name, sampler] as const))('%s replays injected noise', (_, sampler) => {
     const recorded: Float32Array[] = [];
     const source = createRandomSource(42);
+    const brownian = createBrownianNoise({ seed: 42 });
     const recording = run(sampler, createMixtureDenoiser(), noise, sigmas, {
-      noise: (shape) => {
-        const fresh = randomNormalTensor(source, shape);
+      noise: (shape, interval) => {
+        const fresh = sampler.noiseSource === 'brownian-tree' ? brownian(shape, interval) : randomNormalTensor(source, shape);
         recorded.push(fresh.dataSync() as Float32Array);
         return fresh;
       },
     });
-    // The default source with the same seed draws the same noise.
+    // The default source with the same seed draws the same noise (core's stream, or the Brownian tree of the seed).
     expect(run(sampler, createMixtureDenoiser(), noise, sigmas, { seed: 42 })).toEqual(recording);
     let draw = 0;
     expect(run(sampler, createMixtureDenoiser(), noise, sigmas, { noise: (shape) => tensor(recorded[draw++]!, [...shape]) })).toEqual(recording);

@@ -1,5 +1,5 @@
 import { fill, memory, mul, type Tensor } from '@tensorflow/tfjs-core';
-import { DiffusionError, createRandomSource, randomNormalTensor, type Denoiser, type SampleOptions, type Sampler } from '@diffusion/core';
+import { DiffusionError, createBrownianNoise, createRandomSource, randomNormalTensor, type Denoiser, type NoiseInterval, type SampleOptions, type Sampler } from '@diffusion/core';
 import { countingDenoiser, gaussianDenoiser } from './counting-denoiser';
 import { conformanceMixture, exactMixtureDenoiser } from './mixture-denoiser';
 import { slicedWasserstein1ToMixture } from './mixture-wasserstein';
@@ -45,16 +45,23 @@ function startingNoise(shape: readonly number[], sigmaMax: number, seed: number)
   return scaled;
 }
 
-/** An injected noise source drawing from core's seeded stream, counting its calls. */
-function injectedNoise(seed: number): { readonly noise: (shape: readonly number[]) => Tensor; readonly draws: () => number } {
+/**
+ * An injected noise source counting its calls and the step intervals it was asked for: core's
+ * seeded stream, or (for a sampler whose default is a Brownian tree) core's Brownian noise.
+ */
+function injectedNoise(seed: number, sampler?: Sampler): { readonly noise: (shape: readonly number[], interval?: NoiseInterval) => Tensor; readonly draws: () => number; readonly intervals: (NoiseInterval | undefined)[] } {
   const source = createRandomSource(seed);
+  const brownian = sampler?.noiseSource === 'brownian-tree' ? createBrownianNoise({ seed }) : undefined;
   let draws = 0;
+  const intervals: (NoiseInterval | undefined)[] = [];
   return {
-    noise: (shape) => {
+    noise: (shape, interval) => {
       draws += 1;
-      return randomNormalTensor(source, shape);
+      intervals.push(interval);
+      return brownian === undefined ? randomNormalTensor(source, shape) : brownian(shape, interval);
     },
     draws: () => draws,
+    intervals,
   };
 }
 
@@ -147,9 +154,9 @@ export function checkDeterministicWithoutNoise(sampler: Sampler, settings: Resol
 export function checkInjectedNoise(sampler: Sampler, settings: ResolvedSamplerConformanceOptions): void {
   const sigmas = ladder(settings, sampler);
   const denoise = exactMixtureDenoiser();
-  const a = injectedNoise(21);
-  const b = injectedNoise(21);
-  const c = injectedNoise(22);
+  const a = injectedNoise(21, sampler);
+  const b = injectedNoise(21, sampler);
+  const c = injectedNoise(22, sampler);
   const first = run(sampler, denoise, sigmas, { noise: a.noise });
   const replay = run(sampler, denoise, sigmas, { noise: b.noise });
   const other = run(sampler, denoise, sigmas, { noise: c.noise });
@@ -158,7 +165,11 @@ export function checkInjectedNoise(sampler: Sampler, settings: ResolvedSamplerCo
     assert(a.draws() > 0, 'a stochastic sampler never called options.noise');
     assert(maxAbsDifference(first, other) > 1e-3, 'different injected noise gave the same output');
     const seeded = run(sampler, denoise, sigmas, { seed: 21 });
-    assert(maxAbsDifference(first, seeded) <= settings.tolerance, `{ seed: 21 } differs from injecting core's createRandomSource(21) stream (by ${maxAbsDifference(first, seeded)})`);
+    const source = sampler.noiseSource === 'brownian-tree' ? "core's createBrownianNoise({ seed: 21 })" : "core's createRandomSource(21) stream";
+    assert(maxAbsDifference(first, seeded) <= settings.tolerance, `{ seed: 21 } differs from injecting ${source} (by ${maxAbsDifference(first, seeded)})`);
+    const top = sigmas[0]! * (1 + Math.SQRT2);
+    const bad = a.intervals.findIndex((interval) => interval === undefined || !(interval.sigma > 0 && interval.sigma <= top && interval.sigmaNext > 0 && interval.sigmaNext <= top && interval.sigma !== interval.sigmaNext));
+    if (sampler.noiseSource === 'brownian-tree') assert(bad < 0, `noise draw ${bad} was asked for the interval ${JSON.stringify(a.intervals[bad])}; a Brownian source needs two distinct sigmas in (0, sigmas[0]]`);
   } else {
     assert(a.draws() === 0, `a deterministic sampler called options.noise ${a.draws()} times`);
     assert(maxAbsDifference(first, other) <= settings.tolerance, 'a deterministic sampler changed its output with the injected noise');
