@@ -1,6 +1,8 @@
 import type { Denoiser } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { unipcCoefficients } from '@diffusion/samplers';
+import type { UnipcCoefficients } from '@diffusion/samplers';
 import { iterate } from './loop-context';
 import type { LoopContext } from './loop-context';
 
@@ -8,47 +10,12 @@ import type { LoopContext } from './loop-context';
 // and UniC-p corrector (Alg. 3), B(h) = h (bh1) or e^h - 1 (bh2), data or noise prediction, in
 // sigma-space (diffusers' VP updates divided by alpha_t; lambda = -log sigma).
 
-/** Solves the small dense system `matrix · solution = vector` by Gaussian elimination with partial pivoting (torch.linalg.solve). */
-function solve(matrix: number[][], vector: number[]): number[] {
-  const size = vector.length;
-  const rows = matrix.map((row, index) => [...row, vector[index]!]);
-  for (let column = 0; column < size; column += 1) {
-    let pivot = column;
-    for (let row = column + 1; row < size; row += 1) if (Math.abs(rows[row]![column]!) > Math.abs(rows[pivot]![column]!)) pivot = row;
-    [rows[column], rows[pivot]] = [rows[pivot]!, rows[column]!];
-    for (let row = column + 1; row < size; row += 1) {
-      const factor = rows[row]![column]! / rows[column]![column]!;
-      for (let k = column; k <= size; k += 1) rows[row]![k]! -= factor * rows[column]![k]!;
-    }
-  }
-  const solution = new Array<number>(size).fill(0);
-  for (let row = size - 1; row >= 0; row -= 1) {
-    let sum = rows[row]![size]!;
-    for (let k = row + 1; k < size; k += 1) sum -= rows[row]![k]! * solution[k]!;
-    solution[row] = sum / rows[row]![row]!;
-  }
-  return solution;
-}
-
-/** hh, h phi_1, B(h) and the right-hand side b of the order conditions (eq. 8 of Zhao et al.). */
-function coefficients(h: number, order: number, predictX0: boolean, solverType: string): { hPhi1: number; bH: number; b: number[] } {
-  const hh = predictX0 ? -h : h;
-  const hPhi1 = Math.expm1(hh);
-  let hPhiK = hPhi1 / hh - 1;
-  let factorial = 1;
-  const bH = solverType === 'bh1' ? hh : Math.expm1(hh);
-  const b: number[] = [];
-  for (let i = 1; i <= order; i += 1) {
-    b.push((hPhiK * factorial) / bH);
-    factorial *= i + 1;
-    hPhiK = hPhiK / hh - 1 / factorial;
-  }
-  return { hPhi1, bH, b };
-}
-
-/** `R[i][k] = rk^i` for i < rows (the Vandermonde rows of the order conditions). */
-function powers(rks: readonly number[], rows: number): number[][] {
-  return Array.from({ length: rows }, (_, power) => rks.map((rk) => rk ** power));
+/**
+ * hPhi1, B(h) and the rho weights of one update: our `unipcCoefficients` (data prediction, hh = -h);
+ * noise prediction uses hh = +h, which is that function at -h with the same ratios r_k.
+ */
+function coefficients(h: number, ratios: readonly number[], order: number, predictX0: boolean, solverType: string, corrector: boolean): UnipcCoefficients {
+  return unipcCoefficients(predictX0 ? h : -h, ratios, order, solverType as 'bh1' | 'bh2', corrector);
 }
 
 /**
@@ -99,9 +66,7 @@ export function runUnipcMultistepLoop(context: LoopContext, denoise: Denoiser): 
           rks.push(rk);
           differences.push(tf.mul(tf.sub(outputs[outputs.length - (i + 1)]!, m0), 1 / rk));
         }
-        rks.push(1);
-        const { hPhi1, bH, b } = coefficients(h, thisOrder, predictX0, solverType);
-        const rhos = thisOrder === 1 ? [0.5] : solve(powers(rks, thisOrder), b);
+        const { hPhi1, bH, rhos } = coefficients(h, rks, thisOrder, predictX0, solverType, true);
         const correction = weighted([...differences, tf.sub(converted, m0)], [...rhos.slice(0, -1), rhos[rhos.length - 1]!]);
         x = combine(lastSample, m0, sigma, run.sigmas[index - 1]!, hPhi1, bH, correction);
       }
@@ -121,9 +86,7 @@ export function runUnipcMultistepLoop(context: LoopContext, denoise: Denoiser): 
         rks.push(rk);
         differences.push(tf.mul(tf.sub(outputs[outputs.length - (i + 1)]!, m0), 1 / rk));
       }
-      rks.push(1);
-      const { hPhi1, bH, b } = coefficients(h, thisOrder, predictX0, solverType);
-      const rhos = differences.length === 0 ? [] : thisOrder === 2 ? [0.5] : solve(powers(rks, thisOrder - 1).map((row) => row.slice(0, -1)), b.slice(0, -1));
+      const { hPhi1, bH, rhos } = coefficients(h, rks, thisOrder, predictX0, solverType, false);
       lowerOrderCount = Math.min(lowerOrderCount + 1, solverOrder);
       return combine(x, m0, run.sigmas[index + 1]!, sigma, hPhi1, bH, weighted(differences, rhos));
     }, (index) => run.timesteps[index]!);
