@@ -4,13 +4,13 @@
 // Usage: sh build.sh && node bench/native-prototype/measure.mjs
 process.env.OPENBLAS_NUM_THREADS ??= '1';
 const tf = await import('@tensorflow/tfjs-core');
-const { registerWasmTrainingKernels, selectBackend } = await import('../../packages/backbones/dist/index.js');
+const { registerDiffusionKernels, selectBackend } = await import('../../packages/kernels-wasm/dist/index.js');
 const { registerNativeMatMul } = await import('./native-matmul-kernel.mjs');
 const { fileURLToPath } = await import('node:url');
 const { join, dirname } = await import('node:path');
 
 await selectBackend('wasm');
-registerWasmTrainingKernels();
+registerDiffusionKernels({ replaceStockKernels: true });
 if (tf.getBackend() !== 'wasm') throw new Error(`backend is ${tf.getBackend()}, not wasm`);
 const shapes = [
   { name: '512³', m: 512, k: 512, n: 512 },

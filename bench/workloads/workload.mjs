@@ -10,7 +10,8 @@ import '@tensorflow/tfjs'; // the umbrella registers the gradient functions in N
 import * as tf from '@tensorflow/tfjs-core';
 import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
 import { createRandomSource, randomNormalTensor } from '../../packages/core/dist/index.js';
-import { createMlpBackbone, createUnetBackbone, registerWasmTrainingKernels, selectBackend } from '../../packages/backbones/dist/index.js';
+import { createMlpBackbone, createUnetBackbone } from '../../packages/backbones/dist/index.js';
+import { registerDiffusionKernels, selectBackend } from '../../packages/kernels-wasm/dist/index.js';
 import { createDenoiser, createEpsParameterisation } from '../../packages/parameterisations/dist/index.js';
 import { createDdimSampler, createDdpmSampler } from '../../packages/samplers/dist/index.js';
 import { createLinearSchedule, sigmasAtTimesteps } from '../../packages/schedules/dist/index.js';
@@ -42,13 +43,15 @@ const warmup = Number(args.warmup ?? defaults[workload].warmup);
 const threads = Number(args.threads);
 
 let registered = [];
-// More than one thread: tfjs-backend-wasm's threaded build, started in Node by @diffusion/backbones.
+// More than one thread: tfjs-backend-wasm's threaded build, started in Node by @diffusion/kernels-wasm.
 await selectBackend(args.backend, args.backend === 'wasm' ? { wasmThreads: threads, ...(args['xnnpack-threads'] === undefined ? {} : { xnnpackThreads: Number(args['xnnpack-threads']) }) } : {});
 if (tf.getBackend() !== args.backend) throw new Error(`backend ${args.backend} did not start (got ${tf.getBackend()})`);
-if (args.backend === 'wasm') {
-  registered = args['no-fast-kernels']
-    ? registerWasmTrainingKernels({ fastTransposedMatMul: false, fastConvInputGradient: false, fastConcat: false })
-    : registerWasmTrainingKernels(JSON.parse(process.env.DIFFUSION_KERNEL_OPTIONS ?? '{}'));
+{
+  // DIFFUSION_KERNEL_OPTIONS: JSON options of the stock-kernel replacement (and simdConvWeightGradient).
+  const { simdConvWeightGradient, ...stock } = JSON.parse(process.env.DIFFUSION_KERNEL_OPTIONS ?? '{}');
+  const replaceStockKernels = args.backend !== 'wasm' ? false : args['no-fast-kernels'] ? { fastTransposedMatMul: false, fastConvInputGradient: false, fastConcat: false } : stock;
+  const registration = registerDiffusionKernels({ replaceStockKernels, ...(simdConvWeightGradient === undefined ? {} : { simdConvWeightGradient }) });
+  registered = [...registration.registered, ...registration.replaced];
 }
 if (args['native-sgemm'] !== undefined) {
   const { registerNativeMatMul } = await import('../native-prototype/native-matmul-kernel.mjs');

@@ -1,5 +1,5 @@
-import { createRegistry, type DiscreteSchedule, type LossWeighting, type Registry, type Sampler, type Schedule, type TimeDensity } from '@diffusion/core';
-import { createLossWeighting, createTimeDensity, lossWeightingNames, timeDensityNames, type LossWeightingName, type TimeDensityName } from '@diffusion/loss-weightings';
+import { createRegistry, type LossWeighting, type Registry, type Sampler, type Schedule, type TimeDensity } from '@diffusion/core';
+import { createLossWeightingForSchedule, createTimeDensity, lossWeightingNames, timeDensityNames, type LossWeightingName, type TimeDensityName } from '@diffusion/loss-weightings';
 import { builtinParameterisations, isDiscreteSchedule } from '@diffusion/parameterisations';
 import { builtinSamplers } from '@diffusion/samplers';
 import { builtinSchedules } from '@diffusion/schedules';
@@ -21,11 +21,8 @@ export function buildRegistry(pluginSamplers: readonly Sampler[]): Registry {
 export function weightingByName(name: string, schedule: Schedule): LossWeighting | undefined {
   if (name === 'natural') return undefined;
   if (!(lossWeightingNames as readonly string[]).includes(name)) throw unknown('weightings', name, weightingChoices);
-  const weightingName = name as LossWeightingName;
-  if (weightingName === 'elbo') return createLossWeighting('elbo', { schedule: schedule as DiscreteSchedule });
-  if (weightingName === 'sigmoid') return createLossWeighting('sigmoid', { schedule });
-  if (weightingName === 'density-weighted') throw new ConfigError('weightings: "density-weighted" needs a density and is not available from the command line');
-  return createLossWeighting(weightingName as Exclude<LossWeightingName, 'elbo' | 'sigmoid' | 'density-weighted'>);
+  if (name === 'density-weighted') throw new ConfigError('weightings: "density-weighted" needs a density and is not available from the command line');
+  return createLossWeightingForSchedule(name as LossWeightingName, schedule);
 }
 
 /** A training-time density by name. */

@@ -53,9 +53,10 @@ export function browserBackends(): BackendCandidate[] {
       load: async () => {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         wasm.setWasmPaths(wasmFolder);
-        // Kernels training needs on tfjs-backend-wasm 4.22, and its fast plain-matMul path for gradients.
-        const { registerWasmTrainingKernels } = await import('@diffusion/backbones');
-        registerWasmTrainingKernels();
+        // The fused kernels, Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22) and the faster
+        // stock-kernel replacements (the page runs only our models).
+        const { registerDiffusionKernels } = await import('@diffusion/kernels-wasm');
+        registerDiffusionKernels({ replaceStockKernels: true });
       },
     },
     {

@@ -1,5 +1,5 @@
 import { createRegistry, type LossWeighting, type Registry, type Sampler, type Schedule, type TimeDensity } from '@diffusion/core';
-import { createLossWeighting, createTimeDensity, lossWeightingNames, timeDensityNames } from '@diffusion/loss-weightings';
+import { createLossWeightingForSchedule, createTimeDensity, lossWeightingNames, timeDensityNames } from '@diffusion/loss-weightings';
 import { builtinParameterisations, isDiscreteSchedule } from '@diffusion/parameterisations';
 import { builtinSamplers } from '@diffusion/samplers';
 import { builtinSchedules } from '@diffusion/schedules';
@@ -29,7 +29,7 @@ function weightingsFor(schedule: Schedule, unavailable: UnavailableChoice[]): Lo
   for (const name of lossWeightingNames) {
     try {
       if (name === 'density-weighted') throw new Error('needs a time density to divide by; not offered on this page');
-      weightings.push(name === 'elbo' || name === 'sigmoid' ? createLossWeighting(name, { schedule }) : createLossWeighting(name));
+      weightings.push(createLossWeightingForSchedule(name, schedule));
     } catch (error) {
       unavailable.push({ kind: 'lossWeightings', name, reason: reasonOf(error) });
     }

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { datasetByName } from './playground-datasets';
 import { buildPlaygroundRegistry } from './playground-registry';
-import { runSampling, sampleDistance, samplingLadder, sigmaRange } from './playground-sampling';
+import { trainingSigmaRange as sigmaRange } from '@diffusion/schedules';
+import { runSampling, sampleDistance, samplingLadder } from './playground-sampling';
 import { samplerBudget } from './playground-settings';
 
 describe('sampling on the page', () => {

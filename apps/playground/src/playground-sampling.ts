@@ -1,20 +1,12 @@
 import { createRandomSource, randomNormalTensor, type Denoiser, type Sampler, type Schedule } from '@diffusion/core';
 import { slicedWasserstein1, slicedWasserstein1ToMixture } from '@diffusion/metrics';
-import { isDiscreteSchedule } from '@diffusion/parameterisations';
-import { karrasSigmas } from '@diffusion/schedules';
+import { karrasSigmas, trainingSigmaRange } from '@diffusion/schedules';
 import { mul, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import type { PlaygroundDataset } from './playground-datasets';
 
-/** The variance-exploding sigma range a schedule trains on: its first and last step, or t in [1e-3, 1 - 1e-3], capped at 500. */
-export function sigmaRange(schedule: Schedule): { sigmaMin: number; sigmaMax: number } {
-  if (isDiscreteSchedule(schedule)) return { sigmaMin: schedule.sigmaAtTimestep(0), sigmaMax: schedule.sigmaAtTimestep(schedule.numTrainTimesteps - 1) };
-  const veSigma = (t: number): number => schedule.sigma(t) / schedule.alpha(t);
-  return { sigmaMin: veSigma(1e-3), sigmaMax: Math.min(veSigma(1 - 1e-3), 500) };
-}
-
 /** The falling sampling ladder of `steps` steps ending in 0: Karras et al. (2022) eq. 5 with rho = 7 over the schedule's range. */
 export function samplingLadder(schedule: Schedule, steps: number): Float64Array {
-  const { sigmaMin, sigmaMax } = sigmaRange(schedule);
+  const { sigmaMin, sigmaMax } = trainingSigmaRange(schedule);
   return karrasSigmas({ steps, sigmaMin, sigmaMax, rho: 7 });
 }
 

@@ -1,7 +1,7 @@
-import { add, getBackend, moments, mul, reshape, rsqrt, sub, type Tensor } from '@tensorflow/tfjs-core';
+import { add, moments, mul, reshape, rsqrt, sub, type Tensor } from '@tensorflow/tfjs-core';
 import { silu } from './activation-functions';
 import type { ParameterStore } from './backbone-parameters';
-import { ensureGroupNormKernels, fusedGroupNorm, type GroupNormActivation, type GroupNormAttrs } from './group-norm-kernel';
+import { fusedGroupNorm, groupNormKernelName, hasFusedKernel, type GroupNormActivation, type GroupNormAttrs } from './fused-layer-kernels';
 
 /** Options of one `GroupNormLayer.apply` call. */
 export interface GroupNormApplyOptions {
@@ -20,8 +20,9 @@ export interface GroupNormLayerOptions {
   /** Added to the variance (default 1e-5). */
   readonly epsilon?: number;
   /**
-   * Use the fused `DiffusionGroupNorm` kernels on the wasm and cpu backends for float32 input
-   * (default true); false, or any other backend or dtype, runs the composed tfjs ops.
+   * Use the fused `DiffusionGroupNorm` kernels for float32 input where `@diffusion/kernels-wasm`
+   * registered them for the current backend (wasm, cpu; default true); false, a backend without
+   * them, or another dtype runs the composed tfjs ops.
    */
   readonly fusedKernels?: boolean;
 }
@@ -34,7 +35,7 @@ export function createGroupNormLayer(store: ParameterStore, name: string, channe
   const bias = store.constant(`${name}.bias`, [channels], 0);
   return {
     apply(x, { activation = 'none' } = {}) {
-      const fused = fusedKernels && x.dtype === 'float32' && x.rank === 4 && x.shape[3] === channels && x.size > 0 && ensureGroupNormKernels(getBackend());
+      const fused = fusedKernels && x.dtype === 'float32' && x.rank === 4 && x.shape[3] === channels && x.size > 0 && hasFusedKernel(groupNormKernelName);
       return fused ? fusedGroupNorm(x, gain, bias, { groups, epsilon, activation }) : composedGroupNorm(x, gain, bias, { groups, epsilon, activation });
     },
   };

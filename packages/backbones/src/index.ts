@@ -10,10 +10,6 @@ export { createBackboneFromSafetensors, loadSafetensors, saveSafetensors } from 
 // The format itself lives in @diffusion/safetensors; re-exported so existing imports keep working.
 export { decodeSafetensors, encodeSafetensors } from '@diffusion/safetensors';
 export type { SafetensorsEntry, SafetensorsFile, SafetensorsTensor } from '@diffusion/safetensors';
-export { registerWasmTrainingKernels } from './wasm-training-kernels';
-export type { WasmTrainingKernelsOptions } from './wasm-training-kernels';
-export { selectBackend } from './backend-selection';
-export type { BackendName, SelectBackendOptions } from './backend-selection';
 export { fourierEmbedding, sinusoidalEmbedding } from './time-embedding';
 // Layers for networks built in other packages (@diffusion/diffusers' UNet2DModel): named weights in tfjs layouts.
 export { createParameterStore } from './backbone-parameters';

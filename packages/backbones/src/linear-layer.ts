@@ -1,5 +1,6 @@
-import { add, getBackend, matMul, reshape, type Tensor } from '@tensorflow/tfjs-core';
-import { biasSilu } from './bias-silu-kernel';
+import { add, matMul, reshape, type Tensor } from '@tensorflow/tfjs-core';
+import { silu } from './activation-functions';
+import { biasSiluKernelName, fusedBiasSilu, hasFusedKernel } from './fused-layer-kernels';
 import type { ParameterStore } from './backbone-parameters';
 
 /** An affine map on the last axis: weight `[in, out]` (tfjs layout, the transpose of PyTorch's), bias `[out]`. */
@@ -8,7 +9,10 @@ export interface LinearLayer {
   readonly outFeatures: number;
   /** `x [..., in]` to `[..., out]`; the caller owns the result. */
   apply(x: Tensor): Tensor;
-  /** `silu(x W + b)`, the bias and SiLU fused into one kernel on wasm and cpu (bias-silu-kernel.ts); the caller owns the result. */
+  /**
+   * `silu(x W + b)`: the bias and SiLU in one `DiffusionBiasSilu` kernel where
+   * `@diffusion/kernels-wasm` registered it (wasm, cpu), else the composed ops; the caller owns the result.
+   */
   applySilu(x: Tensor): Tensor;
 }
 
@@ -29,7 +33,8 @@ export function createLinearLayer(store: ParameterStore, name: string, inFeature
     },
     applySilu(x) {
       const flat = x.rank === 2 ? x : reshape(x, [-1, inFeatures]);
-      const activated = biasSilu(matMul(flat, weight), bias, getBackend());
+      const z = matMul(flat, weight);
+      const activated = z.dtype === 'float32' && z.size > 0 && hasFusedKernel(biasSiluKernelName) ? fusedBiasSilu(z, bias) : silu(add(z, bias));
       return x.rank === 2 ? activated : reshape(activated, [...x.shape.slice(0, -1), outFeatures]);
     },
   };

@@ -36,32 +36,3 @@ export { createBrownianTree } from './brownian-tree';
 export type { BrownianTree, BrownianTreeOptions } from './brownian-tree';
 export { createBrownianNoise } from './brownian-noise';
 export type { BrownianNoise, BrownianNoiseOptions } from './brownian-noise';
-export {
-  countedLoop,
-  createWasmMemoryModule,
-  f32x4Const,
-  f32x4MultiplyAdd,
-  functionBody,
-  localGet,
-  localIncrement,
-  localMaximum,
-  localMinimum,
-  localSet,
-  relaxedSimdSupported,
-  simdOpcode,
-  uleb128,
-  sleb128,
-  i32Const,
-  v128Load,
-  v128Store,
-  wasmBackendMemory,
-  wasmMemoryModuleBytes,
-  wasmName,
-  wasmSection,
-  wasmValueType,
-  wasmVector,
-  whileBelow,
-} from './wasm-simd-module';
-export type { WasmFunction } from './wasm-simd-module';
-export { float32MemoryBackends, runFloat32Kernel } from './float32-kernel-memory';
-export type { Float32KernelBody, Float32MemoryBackend } from './float32-kernel-memory';

@@ -16,6 +16,7 @@ export { createDensityWeightedWeighting } from './density-weighted-loss-weightin
 export type { DensityWeightedWeightingOptions } from './density-weighted-loss-weighting';
 export { createLossWeighting, lossWeightingNames } from './loss-weighting-by-name';
 export type { LossWeightingName, LossWeightingOptionsByName } from './loss-weighting-by-name';
+export { createLossWeightingForSchedule, scheduleLossWeightingNames } from './loss-weighting-for-schedule';
 export { createUniformTimeDensity } from './uniform-time-density';
 export type { UniformTimeDensityOptions } from './uniform-time-density';
 export { createLogNormalTimeDensity } from './log-normal-time-density';

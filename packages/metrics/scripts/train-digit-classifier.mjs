@@ -10,7 +10,7 @@
 import '@tensorflow/tfjs'; // registers the gradients (tfjs-core alone does not, outside bundlers)
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmTrainingKernels } from '@diffusion/backbones';
+import { registerDiffusionKernels } from '@diffusion/kernels-wasm';
 import { createRandomSource } from '@diffusion/core';
 import { loadMnist } from '@diffusion/data';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 // backend's convolution gradients take ~10 s per batch here). The tests re-check accuracy on cpu.
 await tf.setBackend('wasm');
 await tf.ready();
-registerWasmTrainingKernels();
+registerDiffusionKernels({ replaceStockKernels: true });
 const { train, test } = await loadMnist({ seed: dataSeed });
 const classifier = createDigitClassifier({ seed });
 const random = createRandomSource(seed).fork('digit-classifier-training');

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import conversions from './__fixtures__/conversions.json';
 import { linearAlphasCumprod } from './__fixtures__/reference-schedules';
-import { ddimStep, ddimStepCoefficients } from './ddim-step';
-import { ddpmStep } from './ddpm-step';
+import { ddimStep, ddimStepCoefficients } from './__fixtures__/vp-steps/ddim-step';
+import { ddpmStep } from './__fixtures__/vp-steps/ddpm-step';
 import { createEpsParameterisation } from './eps-parameterisation';
-import { ddpmPosteriorCoefficients } from './posterior-mean';
-import type { PredictionType } from './predict-original-sample';
-import { predictEpsilonCoefficients, predictOriginalSample, predictOriginalSampleCoefficients } from './predict-original-sample';
+import { ddpmPosteriorCoefficients } from './__fixtures__/vp-steps/posterior-mean';
+import type { PredictionType } from './__fixtures__/vp-steps/predict-original-sample';
+import { predictEpsilonCoefficients, predictOriginalSample, predictOriginalSampleCoefficients } from './__fixtures__/vp-steps/predict-original-sample';
 import { createVParameterisation } from './v-parameterisation';
 import { createX0Parameterisation } from './x0-parameterisation';
 

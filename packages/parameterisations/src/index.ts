@@ -18,17 +18,4 @@ export { createDenoiser } from './denoiser';
 export type { CreateDenoiserOptions, DenoiserNetwork } from './denoiser';
 export { isDiscreteSchedule, levelOfSigma } from './level-of-sigma';
 export type { SigmaLevel } from './level-of-sigma';
-export { ddpmPosteriorCoefficients, posteriorMeanFromEps, posteriorMeanFromX0 } from './posterior-mean';
-export type { DdpmPosteriorCoefficients } from './posterior-mean';
-export {
-  predictEpsilonCoefficients,
-  predictionTypes,
-  predictOriginalSample,
-  predictOriginalSampleCoefficients,
-} from './predict-original-sample';
-export type { ClipOptions, LinearEstimateCoefficients, PredictionType } from './predict-original-sample';
-export { ddimStep, ddimStepCoefficients } from './ddim-step';
-export type { DdimStepCoefficients, DdimStepOptions, SchedulerStepResult } from './ddim-step';
-export { ddpmStep } from './ddpm-step';
-export type { DdpmStepOptions } from './ddpm-step';
 export type { Coefficient } from './level-arithmetic';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { linearAlphasCumprod, referenceBetas } from './__fixtures__/reference-schedules';
-import { ddpmPosteriorCoefficients, posteriorMeanFromEps, posteriorMeanFromX0 } from './posterior-mean';
+import { ddpmPosteriorCoefficients, posteriorMeanFromEps, posteriorMeanFromX0 } from './__fixtures__/vp-steps/posterior-mean';
 
 const betas = referenceBetas('linear');
 const maxAbs = (values: ArrayLike<number>) => Math.max(...Array.from(values, Math.abs));

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ddimStep, ddimStepCoefficients } from './ddim-step';
-import { ddpmStep } from './ddpm-step';
-import { ddpmPosteriorCoefficients } from './posterior-mean';
-import { predictionTypes, predictOriginalSample } from './predict-original-sample';
+import { ddimStep, ddimStepCoefficients } from './__fixtures__/vp-steps/ddim-step';
+import { ddpmStep } from './__fixtures__/vp-steps/ddpm-step';
+import { ddpmPosteriorCoefficients } from './__fixtures__/vp-steps/posterior-mean';
+import { predictionTypes, predictOriginalSample } from './__fixtures__/vp-steps/predict-original-sample';
 
 const maxAbs = (values: ArrayLike<number>) => Math.max(...Array.from(values, Math.abs));
 const levelPairs = fc

@@ -18,6 +18,7 @@ export type { FlowMatchingScheduleOptions } from './flow-matching-schedule';
 export { createVpLinearSchedule } from './vp-linear-schedule';
 export type { VpLinearScheduleOptions } from './vp-linear-schedule';
 export { createEdmSchedule } from './edm-schedule';
+export { trainingSigmaRange } from './training-sigma-range';
 export type { EdmSchedule, EdmScheduleOptions } from './edm-schedule';
 export { createVpScheduleFromLogSnr, bisectLogSnr } from './vp-schedule';
 export type { VpScheduleDefinition } from './vp-schedule';

@@ -1,5 +1,5 @@
 import { add, div, mul, scalar, sqrt, square, sub, tidy, variable, zerosLike, type Tensor, type Variable } from '@tensorflow/tfjs-core';
-import { adamKernelMaxSize, adamKernelUpdate, fitsAdamKernel } from './adam-kernel';
+import { adamKernelName, adamKernelUpdate, fitsAdamKernel, hasFusedKernel } from './fused-update-kernels';
 
 /** Hyper-parameters of Adam with decoupled weight decay. */
 export interface AdamOptions {
@@ -72,7 +72,7 @@ export function applyAdamStep(
     decay: options.weightDecay === 0 ? 1 : 1 - learningRate * options.weightDecay,
     gradientScale,
   };
-  const maxFusedSize = (settings.fused ?? true) ? adamKernelMaxSize() : 0;
+  const fusedKernel = (settings.fused ?? true) && hasFusedKernel(adamKernelName);
   tidy(() => {
     const constants = new Map<string, Tensor>();
     // The composed path's float32 scalars, made on first use (none when every weight takes the kernel).
@@ -89,7 +89,7 @@ export function applyAdamStep(
       if (given === undefined) continue;
       const firstMoment = state.firstMoments.get(name)!;
       const secondMoment = state.secondMoments.get(name)!;
-      if (fitsAdamKernel(maxFusedSize, weight, given, firstMoment, secondMoment)) {
+      if (fusedKernel && fitsAdamKernel(weight, given, firstMoment, secondMoment)) {
         const [nextWeight, nextFirst, nextSecond] = adamKernelUpdate(weight, given, firstMoment, secondMoment, attrs);
         firstMoment.assign(nextFirst);
         secondMoment.assign(nextSecond);

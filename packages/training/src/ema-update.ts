@@ -1,19 +1,19 @@
 import { add, mul, scalar, tidy, type Variable } from '@tensorflow/tfjs-core';
-import { emaKernelMaxSize, emaKernelUpdate } from './ema-kernel';
+import { emaKernelName, emaKernelUpdate, hasFusedKernel } from './fused-update-kernels';
 
 /**
  * Moves each average towards its weight, `average <- d average + (1 - d) weight` (Polyak &
  * Juditsky 1992 averaging in exponential form; Ho et al. 2020, Appendix B). With `fused` (default
- * true) each pair of float32 tensors of one shape takes one kernel on cpu and wasm (without wasm
- * SIMD only up to 8192 elements); the float32 results equal the composed ops'.
+ * true) each pair of float32 tensors of one shape takes one `DiffusionEmaUpdate` kernel where
+ * `@diffusion/kernels-wasm` registered it (cpu and wasm); the float32 results equal the composed ops'.
  */
 export function applyEmaUpdate(averages: ReadonlyMap<string, Variable>, weights: ReadonlyMap<string, Variable>, decay: number, fused = true): void {
-  const maxFusedSize = fused ? emaKernelMaxSize() : 0;
+  const fusedKernel = fused && hasFusedKernel(emaKernelName);
   tidy(() => {
     let shares: [ReturnType<typeof scalar>, ReturnType<typeof scalar>] | undefined;
     for (const [name, average] of averages) {
       const weight = weights.get(name)!;
-      const fits = average.size <= maxFusedSize && average.dtype === 'float32' && weight.dtype === 'float32' && average.shape.length === weight.shape.length && average.shape.every((size, axis) => size === weight.shape[axis]);
+      const fits = fusedKernel && average.dtype === 'float32' && weight.dtype === 'float32' && average.shape.length === weight.shape.length && average.shape.every((size, axis) => size === weight.shape[axis]);
       if (fits) {
         average.assign(emaKernelUpdate(average, weight, decay));
         continue;

@@ -1,10 +1,10 @@
 import { addN, mul, scalar, sqrt, square, sum, tidy, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
-import { fitsGradientNormKernel, fusedGlobalNorm } from './gradient-norm-kernel';
+import { fitsGradientNormKernel, fusedGlobalNorm } from './fused-update-kernels';
 
 /**
  * Global L2 norm of a set of gradients, `sqrt(sum_k ||g_k||^2)` (Pascanu et al. 2013, eq. 8); the
- * caller owns the scalar. On cpu and wasm (`fused`, default true) one kernel sums the squares in
- * float64; elsewhere float32 tfjs ops do.
+ * caller owns the scalar. With `fused` (default true) one `DiffusionGlobalNorm` kernel sums the squares
+ * in float64 where `@diffusion/kernels-wasm` registered it (cpu and wasm); elsewhere float32 tfjs ops do.
  */
 export function globalGradientNorm(gradients: Iterable<Tensor>, fused = true): Scalar {
   const list = [...gradients];

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { trainingSigmaRange } from '@diffusion/schedules';
 import { createRandomSource, randomNormalTensor, type RandomSource, type Registry, type Schedule } from '@diffusion/core';
 import type { CompareConfig } from '../config';
 import { createImageSetup } from '../image-setup';
-import { sigmaRange } from '../ladders';
 import { createPointSetup } from '../point-setup';
 import { profileSigmas } from '../profile';
 import type { ReportVisuals, TrajectoryPicture } from '../report/html';
@@ -35,7 +35,7 @@ export async function createExperimentContext(config: CompareConfig, registry: R
   const setup = config.dataset === 'mnist' ? await createImageSetup(config, random, schedule) : createPointSetup(config, random);
   const profileNoise = randomNormalTensor(random.fork('profile-noise'), setup.heldOut.shape);
   const sampleNoise = randomNormalTensor(random.fork('sample-noise'), [config.samples, ...setup.sampleShape]);
-  const { sigmaMin, sigmaMax } = sigmaRange(schedule);
+  const { sigmaMin, sigmaMax } = trainingSigmaRange(schedule);
   const samples = new Map<string, Picture & { label: string }>();
   const trajectories = new Map<string, TrajectoryPicture>();
   const visuals: ReportVisuals = { ...(setup.dataPoints === undefined ? {} : { data: setup.dataPoints }), samples, trajectories };

@@ -1,0 +1,13 @@
+export { registerDiffusionKernels } from './register-diffusion-kernels';
+export type { DiffusionKernelsOptions, DiffusionKernelsRegistration } from './register-diffusion-kernels';
+export type { StockKernelOptions } from './stock-kernel-options';
+export { selectBackend } from './backend-selection';
+export type { BackendName, SelectBackendOptions } from './backend-selection';
+export { prepareWasmThreads } from './wasm-threads';
+export type { WasmBackendModule } from './wasm-threads';
+export { relaxedSimdSupported, simdSupported } from './wasm-simd-module';
+export { adamKernelName } from './adam-kernel';
+export { biasSiluGradKernelName, biasSiluKernelName } from './bias-silu-kernel';
+export { emaKernelName } from './ema-kernel';
+export { gradientNormKernelName } from './gradient-norm-kernel';
+export { groupNormGradKernelName, groupNormKernelName } from './group-norm-kernel';
