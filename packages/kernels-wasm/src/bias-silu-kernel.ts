@@ -3,14 +3,15 @@
  * eq. 3), as one forward and one backward kernel on the wasm and cpu backends: the composed ops
  * are an Add, a Sigmoid and a Multiply forward and about six kernels backward, each a full pass
  * over `[rows, C]`. Only z and b are kept for the backward pass, which recomputes the sigmoid.
- * On wasm the SIMD loops of bias-silu-simd-code.ts run on chunks of rows taken by the main thread
+ * On wasm the SIMD loops of src/wat/bias-silu.wat run on chunks of rows taken by the main thread
  * and the kernel helper threads (wasm-kernel-helpers.ts) from a shared counter; the cpu backend
  * and widths that are not a multiple of 4 run the JavaScript loops.
  */
 import { wasmBackendMemory, createWasmMemoryModule } from './wasm-simd-module';
 import { runFloat32Kernel, type Float32MemoryBackend } from './float32-kernel-memory';
 import { engine, type GradConfig, type KernelConfig, type KernelFunc, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
-import { biasSiluSimdBytes } from './bias-silu-simd-code';
+import { biasSiluWasm } from './generated/bias-silu-wasm';
+import { wasmModuleBytes } from './wasm-module-variants';
 import { exponential } from './group-norm-kernel-loops';
 import { runShares, sharesFor, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
@@ -27,6 +28,9 @@ export interface BiasSiluSimdExports {
   readonly forward: (...args: number[]) => void;
   readonly backward: (...args: number[]) => void;
 }
+
+/** The module's bytes (src/wat/bias-silu.wat) for a plain or shared memory. */
+export const biasSiluSimdBytes = (shared: boolean): Uint8Array<ArrayBuffer> => wasmModuleBytes(biasSiluWasm, shared);
 
 export const biasSiluSimdModule: (backend: object) => BiasSiluSimdExports | undefined = createWasmMemoryModule<BiasSiluSimdExports>(biasSiluSimdBytes);
 

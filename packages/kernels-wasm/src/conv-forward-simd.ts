@@ -1,18 +1,29 @@
 /**
  * A 2-D convolution (and so a matMul, as a 1x1 one) with the WebAssembly SIMD loops of
- * conv-forward-simd-code.ts, on tfjs-backend-wasm's heap. Per call the filter is packed into
+ * src/wat/conv-forward.wat, on tfjs-backend-wasm's heap. Per call the filter is packed into
  * panels of 8 output channels (`[out / 8][filterHeight][filterWidth][in][8]`, so the inner loop
  * reads it contiguously) and a padded input is written when there is padding (so the loops have no
  * bounds checks); the output pixels are then split between the main thread and the wasm kernel
  * helpers (wasm-kernel-helpers.ts), each writing its own rows.
  */
-import { createWasmMemoryModule, wasmBackendMemory } from './wasm-simd-module';
+import { createWasmMemoryModule, relaxedSimdSupported, wasmBackendMemory } from './wasm-simd-module';
 import { runFloat32Kernel } from './float32-kernel-memory';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
-import { convForwardSimdBytes, tileOutputVectors } from './conv-forward-simd-code';
+import { convForwardWasm } from './generated/conv-forward-wasm';
+import { wasmModuleBytes } from './wasm-module-variants';
 import { runShares, sharesFor, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
-/** The module's export (byte offsets and element counts, see conv-forward-simd-code.ts). */
+/** Output pixels per register tile. */
+export const tilePixels = 4;
+/** f32x4 vectors of output channels per register tile (8 channels). */
+export const tileOutputVectors = 2;
+
+/** The module's bytes (src/wat/conv-forward.wat), multiply-adding with relaxed SIMD where `fusedMultiplyAdd` (default: where the engine compiles it). */
+export function convForwardSimdBytes(shared: boolean, fusedMultiplyAdd = relaxedSimdSupported()): Uint8Array<ArrayBuffer> {
+  return wasmModuleBytes(convForwardWasm, shared, fusedMultiplyAdd);
+}
+
+/** The module's export (byte offsets and element counts, see src/wat/conv-forward.wat). */
 export interface ConvForwardSimdExports {
   readonly pixels: (...args: number[]) => void;
 }

@@ -1,13 +1,24 @@
 /**
  * The convolution weight gradient with the WebAssembly SIMD loops of
- * conv-weight-gradient-simd-code.ts, on tfjs-backend-wasm's heap. The images are split between the
+ * src/wat/conv-weight-gradient.wat, on tfjs-backend-wasm's heap. The images are split between the
  * main thread and the wasm kernel helpers (threaded build in Node, wasm-kernel-helpers.ts): each
  * helper sums its images into its own scratch copy of dW, added to the main thread's at the end.
  */
-import { createWasmMemoryModule, wasmBackendMemory } from './wasm-simd-module';
+import { createWasmMemoryModule, relaxedSimdSupported, wasmBackendMemory } from './wasm-simd-module';
 import { runFloat32Kernel } from './float32-kernel-memory';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
-import { convWeightGradientSimdBytes, tileInputChannels, tileOutputVectors } from './conv-weight-gradient-simd-code';
+import { convWeightGradientWasm } from './generated/conv-weight-gradient-wasm';
+import { wasmModuleBytes } from './wasm-module-variants';
+
+/** Input channels per register tile. */
+export const tileInputChannels = 4;
+/** f32x4 vectors of output channels per register tile (8 channels). */
+export const tileOutputVectors = 2;
+
+/** The module's bytes (src/wat/conv-weight-gradient.wat), multiply-adding with relaxed SIMD where `fusedMultiplyAdd` (default: where the engine compiles it). */
+export function convWeightGradientSimdBytes(shared: boolean, fusedMultiplyAdd = relaxedSimdSupported()): Uint8Array<ArrayBuffer> {
+  return wasmModuleBytes(convWeightGradientWasm, shared, fusedMultiplyAdd);
+}
 import { runShares, wasmKernelHelpersFor } from './wasm-kernel-helpers';
 
 type Band = (...args: number[]) => void;

@@ -1,5 +1,8 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { countedLoop, localGet, localSet, v128Load, v128Store, wasmMemoryModuleBytes, wasmValueType } from './wasm-simd-module';
+import { readFileSync } from 'node:fs';
+import wabtInit from 'wabt';
+import { exponentialWasm } from './generated/exponential-wasm';
+import { wasmModuleBytes } from './wasm-module-variants';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +10,11 @@ import { normalTensor, relativeError } from '../test/kernel-assertions';
 import { fusedGroupNorm, type GroupNormAttrs } from './group-norm-kernel';
 import { ensureGroupNormKernels } from '../test/register-kernels';
 import { groupNormBackward, groupNormForward, type GroupNormLayout } from './group-norm-kernel-loops';
-import { exponentRange, groupNormSimdBytes, simdExponential } from './group-norm-simd-code';
+import { groupNormSimdBytes } from './group-norm-simd';
+
+/** Clamp of the exponential's argument in src/wat/exponential.wat (and group-norm.wat, bias-silu.wat). */
+const exponentRange = [-86.6, 88.3] as const;
+const wabt = await wabtInit();
 import {
   groupNormSimdBackward, groupNormSimdFits, groupNormSimdForward, groupNormSimdModule, groupNormSimdScratchLength, type GroupNormSimdExports,
 } from './group-norm-simd';
@@ -15,16 +22,31 @@ import {
 type Shape = [number, number, number, number];
 type Heap = { typedArrayFromHeap(info: tf.TensorInfo): Float32Array };
 
-/** e^v of float32 lanes through the SIMD code, on a memory of its own: `exp(source, target, count)`. */
+/**
+ * e^v of float32 lanes through src/wat/exponential.wat (the sequence the GroupNorm and bias + SiLU
+ * modules inline), on a memory of its own: `exp(source, target, count)`. With `degree` below 7 the
+ * Taylor terms above it are set to 0 in the source before assembling, to show that the tests catch a
+ * worse polynomial.
+ */
 function simdExpOf(degree = 7): (values: Float32Array) => Float32Array {
   const memory = new WebAssembly.Memory({ initial: 4 });
-  const { v128, i32 } = wasmValueType;
-  // params 0 source, 1 target, 2 count; locals 3-4 i32, 5-7 v128.
-  const code = [...countedLoop(2, 3, v128Store(1, 3, [...v128Load(0, 3), ...simdExponential(5, 6, 7, degree)]))];
-  const bytes = wasmMemoryModuleBytes([{ name: 'exp', params: [i32, i32, i32], locals: [[2, i32], [3, v128]], code }]);
-  const { exp } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as { exp(a: number, b: number, n: number): void };
-  expect(localGet(3)).toEqual([0x20, 3]);
-  expect(localSet(3)).toEqual([0x21, 3]);
+  let bytes: Uint8Array = wasmModuleBytes(exponentialWasm, false);
+  if (degree < 7) {
+    let text = readFileSync(new URL('./wat/exponential.wat', import.meta.url), 'utf8');
+    const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
+    const dropped = new Set(Array.from({ length: 7 - degree }, (_, index) => Math.fround(1 / factorial(degree + 1 + index))));
+    let replaced = 0;
+    text = text.replace(/\(v128\.const f32x4 (\S+) \1 \1 \1\)/g, (constant, lane: string) => {
+      if (!dropped.has(Math.fround(Number(lane)))) return constant;
+      replaced += 1;
+      return '(v128.const f32x4 0 0 0 0)';
+    });
+    expect(replaced).toBe(7 - degree);
+    const module = wabt.parseWat('exponential.wat', text, { simd: true });
+    bytes = module.toBinary({}).buffer;
+    module.destroy();
+  }
+  const { exp } = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { env: { memory } }).exports as { exp(a: number, b: number, n: number): void };
   return (values) => {
     const count = values.length;
     new Float32Array(memory.buffer, 0, count).set(values);

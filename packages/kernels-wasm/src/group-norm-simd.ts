@@ -1,5 +1,5 @@
 /**
- * GroupNorm(+SiLU) forward and backward with the WebAssembly SIMD loops of group-norm-simd-code.ts
+ * GroupNorm(+SiLU) forward and backward with the WebAssembly SIMD loops of src/wat/group-norm.wat
  * on tfjs-backend-wasm's heap: the same algorithm as the JavaScript loops of
  * group-norm-kernel-loops.ts (shifted float64 statistics, scale/shift form, backward folded into
  * `dx = alpha dn + beta (x - mu) + gamma`), four float32 lanes at a time. The per-image, per-group
@@ -7,7 +7,11 @@
  */
 import { createWasmMemoryModule } from './wasm-simd-module';
 import type { GroupNormLayout } from './group-norm-kernel-loops';
-import { groupNormSimdBytes } from './group-norm-simd-code';
+import { groupNormWasm } from './generated/group-norm-wasm';
+import { wasmModuleBytes } from './wasm-module-variants';
+
+/** The module's bytes (src/wat/group-norm.wat) for a plain or shared memory. */
+export const groupNormSimdBytes = (shared: boolean): Uint8Array<ArrayBuffer> => wasmModuleBytes(groupNormWasm, shared);
 
 type Loop = (x: number, second: number, third: number, params: number, rowBytes: number, sampleBytes: number) => void;
 

@@ -1,9 +1,10 @@
 /**
- * The strided row copy of row-copy-simd-code.ts bound to a wasm backend's memory, shared by the
+ * The strided row copy of src/wat/row-copy.wat bound to a wasm backend's memory, shared by the
  * `Concat` (wasm-concat-kernel.ts) and `SplitV` (wasm-split-kernel.ts) kernels.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { rowCopySimdBytes } from './row-copy-simd-code';
+import { rowCopyWasm } from './generated/row-copy-wasm';
+import { wasmModuleBytes } from './wasm-module-variants';
 import { createWasmMemoryModule } from './wasm-simd-module';
 
 /** The parts of tfjs-backend-wasm's backend that the copy kernels use. */
@@ -18,7 +19,7 @@ export interface RowCopyExports {
 }
 
 /** The module bound to a wasm backend's memory, or undefined without SIMD or a reachable memory. */
-export const rowCopySimdModule: (backend: object) => RowCopyExports | undefined = createWasmMemoryModule<RowCopyExports>(rowCopySimdBytes);
+export const rowCopySimdModule: (backend: object) => RowCopyExports | undefined = createWasmMemoryModule<RowCopyExports>((shared) => wasmModuleBytes(rowCopyWasm, shared));
 
 /** The dtypes stored as 32-bit words on the wasm heap. */
 export const wordTypes: ReadonlySet<string> = new Set(['float32', 'int32']);

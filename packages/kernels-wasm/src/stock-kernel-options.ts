@@ -22,7 +22,7 @@ export interface StockKernelOptions {
    */
   readonly fastConvInputGradient?: boolean;
   /**
-   * Compute `Conv2DBackpropFilter` with our WebAssembly SIMD loops (conv-weight-gradient-simd-code.ts),
+   * Compute `Conv2DBackpropFilter` with our WebAssembly SIMD loops (src/wat/conv-weight-gradient.wat),
    * split across the wasm kernel helper threads when `selectBackend` started them, wherever the
    * channels fit its register tiles; otherwise, and with false, as one XNNPACK convolution of the
    * batch/channel-swapped input (default true).
@@ -30,7 +30,7 @@ export interface StockKernelOptions {
   readonly simdConvWeightGradient?: boolean;
   /**
    * Also replace the wasm `Conv2D` kernel, where the output channels are a multiple of 8 (NHWC, no
-   * dilation), by our WebAssembly SIMD implicit GEMM (conv-forward-simd-code.ts), split across the
+   * dilation), by our WebAssembly SIMD implicit GEMM (src/wat/conv-forward.wat), split across the
    * wasm kernel helper threads; it also runs the input gradients, which are forward convolutions
    * here (default true).
    */

@@ -1,19 +1,23 @@
 /**
- * `Sin` and `Cos` for tfjs-backend-wasm with the SIMD loop of sine-simd-code.ts (the stock kernels
+ * `Sin` and `Cos` for tfjs-backend-wasm with the SIMD loop of src/wat/sine.wat (the stock kernels
  * call the C library per element: ~31 ns each here, against ~2 ns). Float32 inputs whose values
  * are all finite and within ±2^12 take it (checked first); others go to the original kernels.
  */
 import { createWasmMemoryModule } from './wasm-simd-module';
 import { runFloat32Kernel } from './float32-kernel-memory';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { sineArgumentLimit, sineSimdBytes } from './sine-simd-code';
+import { sineWasm } from './generated/sine-wasm';
+import { wasmModuleBytes } from './wasm-module-variants';
+
+/** Largest |x| the reduction keeps accurate (src/wat/sine.wat: `k P2` exact for |k| < 2^12). */
+export const sineArgumentLimit = 2 ** 12;
 
 interface SineExports {
   readonly sine: (x: number, y: number, count: number, offset: number) => void;
 }
 
 /** The module bound to a wasm backend's memory, or undefined without SIMD or a reachable memory. */
-export const sineSimdModule: (backend: object) => SineExports | undefined = createWasmMemoryModule<SineExports>(sineSimdBytes);
+export const sineSimdModule: (backend: object) => SineExports | undefined = createWasmMemoryModule<SineExports>((shared) => wasmModuleBytes(sineWasm, shared));
 
 type HeapBackend = { typedArrayFromHeap(info: TensorInfo): Float32Array };
 

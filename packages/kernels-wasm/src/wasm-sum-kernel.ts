@@ -2,21 +2,22 @@
  * `Sum` for tfjs-backend-wasm over every axis but the last of a float32 tensor (the bias gradients
  * of convolutions and linear layers): the stock kernel first transposes the summed axes innermost,
  * a copy of the whole gradient; this sums the rows in place with the SIMD loop of
- * column-sum-simd-code.ts. Other reductions go to the original kernel.
+ * src/wat/column-sum.wat. Other reductions go to the original kernel.
  */
 import { createWasmMemoryModule } from './wasm-simd-module';
 import { runFloat32Kernel } from './float32-kernel-memory';
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { columnSumSimdBytes } from './column-sum-simd-code';
+import { columnSumWasm } from './generated/column-sum-wasm';
+import { wasmModuleBytes } from './wasm-module-variants';
 
 interface ColumnSumExports {
   readonly columnSums: (x: number, total: number, partial: number, rows: number, columns: number, blockRows: number) => void;
 }
 
 /** The module bound to a wasm backend's memory, or undefined without SIMD or a reachable memory. */
-export const columnSumSimdModule: (backend: object) => ColumnSumExports | undefined = createWasmMemoryModule<ColumnSumExports>(columnSumSimdBytes);
+export const columnSumSimdModule: (backend: object) => ColumnSumExports | undefined = createWasmMemoryModule<ColumnSumExports>((shared) => wasmModuleBytes(columnSumWasm, shared));
 
-/** Rows per block of the two-level sum (see column-sum-simd-code.ts). */
+/** Rows per block of the two-level sum (see src/wat/column-sum.wat). */
 const blockRows = 256;
 
 /** Whether `axes` are exactly every axis but the last of `shape` (and the last has whole lane groups). */

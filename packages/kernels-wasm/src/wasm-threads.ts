@@ -1,13 +1,10 @@
 import { checkInRange, checkPositiveInteger, DiffusionError } from '@diffusion/core';
 import { wasmBackendMemory } from './wasm-simd-module';
 import { backend as currentBackend, env } from '@tensorflow/tfjs-core';
-import { convWeightGradientSimdBytes } from './conv-weight-gradient-simd-code';
-import { convWeightGradientModuleName } from './conv-weight-gradient-simd';
-import { convForwardSimdBytes } from './conv-forward-simd-code';
-import { convForwardModuleName } from './conv-forward-simd';
+import { convWeightGradientModuleName, convWeightGradientSimdBytes } from './conv-weight-gradient-simd';
+import { convForwardModuleName, convForwardSimdBytes } from './conv-forward-simd';
 import { gemmSimdBytes } from './gemm-simd';
-import { biasSiluSimdBytes } from './bias-silu-simd-code';
-import { biasSiluModuleName } from './bias-silu-kernel';
+import { biasSiluModuleName, biasSiluSimdBytes } from './bias-silu-kernel';
 import { gemmModuleName } from './gemm-simd';
 import { isNode, nodeImport } from './node-modules';
 import { startWasmKernelHelpers, wasmKernelHelpersFor } from './wasm-kernel-helpers';

@@ -383,21 +383,21 @@
                     (local.get $tile)
                     (local.get $chunkEnd)))
                 (local.set $accumulator0_0
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+                  (v128.const f32x4 0 0 0 0))
                 (local.set $accumulator0_1
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+                  (v128.const f32x4 0 0 0 0))
                 (local.set $accumulator1_0
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+                  (v128.const f32x4 0 0 0 0))
                 (local.set $accumulator1_1
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+                  (v128.const f32x4 0 0 0 0))
                 (local.set $accumulator2_0
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+                  (v128.const f32x4 0 0 0 0))
                 (local.set $accumulator2_1
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+                  (v128.const f32x4 0 0 0 0))
                 (local.set $accumulator3_0
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+                  (v128.const f32x4 0 0 0 0))
                 (local.set $accumulator3_1
-                  (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+                  (v128.const f32x4 0 0 0 0))
                 (local.set $sliverPointer
                   (local.get $sliverBase))
                 (local.set $panelPointer
