@@ -4,6 +4,7 @@
 // and results/latest.md. Runs against the built packages: `pnpm build` first.
 // Usage: node bench/workloads/run.mjs [--workloads W1,W3] [--quick] [--backend wasm|cpu]
 //        [--rounds N] [--threads 1,2,2x1] [--torch-threads N] [--native-sgemm ADDON] [--torch-blas DIR] [--no-torch] [--out NAME]
+//        [--against DIR]   (another checkout of this repository, built: its workload.mjs runs interleaved with ours)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     threads: { type: 'string', default: os.cpus().length > 1 ? '1,2,2x1' : '1' },
     'torch-threads': { type: 'string' },
+    against: { type: 'string' },
     out: { type: 'string', default: 'latest' },
     'torch-blas': { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
@@ -34,6 +36,27 @@ for (const name of workloads) if (!['w1', 'w2', 'w3', 'w4'].includes(name)) thro
 if (!['wasm', 'cpu'].includes(args.backend)) throw new Error(`--backend: expected wasm or cpu; got ${args.backend}`);
 if (args.backend === 'cpu' && args.workloads === undefined) console.log('W3 skipped on the cpu backend (one training step takes minutes); pass --workloads W3 to run it.');
 const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
+// --against DIR: a second build (another worktree of this repository, built), run right after ours in
+// every round and thread setting, so that both see the same machine state.
+// DIR may also be a git revision of this repository (`--against c48da9f`): it is checked out once into
+// a worktree under the temporary folder, installed and built there, and reused by later runs.
+if (args.against !== undefined && !existsSync(args.against)) {
+  const revision = args.against;
+  const directory = join(os.tmpdir(), `diffusion-bench-${revision.replace(/[^\w.-]/g, '_')}`);
+  const step = (command, commandArgs, cwd) => {
+    console.log(`--against ${revision}: ${command} ${commandArgs.join(' ')}`);
+    const result = spawnSync(command, commandArgs, { cwd, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`--against ${revision}: ${command} ${commandArgs.join(' ')} failed`);
+  };
+  if (!existsSync(join(directory, 'package.json'))) step('git', ['worktree', 'add', '--detach', directory, revision], join(here, '..', '..'));
+  if (!existsSync(join(directory, 'packages', 'training', 'dist'))) {
+    step('pnpm', ['install', '--frozen-lockfile'], directory);
+    step('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], directory);
+  }
+  args.against = directory;
+}
+const againstScript = args.against === undefined ? undefined : join(args.against, 'bench', 'workloads', 'workload.mjs');
+if (againstScript !== undefined && !existsSync(againstScript)) throw new Error(`--against: no ${againstScript} (give the root of a built checkout)`);
 // Thread settings to try. Ours: `N` is N wasm threads (our kernels on the main thread and N - 1
 // helpers, XNNPACK's pool of N), `NxP` the same with an XNNPACK pool of P (its threads spin after
 // each kernel and compete with our helpers). Torch: N cores, its best settings on 2 cores from the
@@ -68,8 +91,8 @@ const flops = { w1: 422_051_840, w2: 2_805_760_000, w3: 47_641_853_952, w4: 15_8
 const units = { w1: 'steps/s', w2: 's / 1000 steps', w3: 'steps/s', w4: 's / batch (50 steps)' };
 const ceilingPerThread = 44; // GFLOP/s: tfjs-wasm XNNPACK matMul 1024³, one thread (shared/bench/RESULTS.md)
 
-function runJson(command, commandArgs, env = {}) {
-  const result = spawnSync(command, commandArgs, { cwd: join(here, '..', '..'), encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
+function runJson(command, commandArgs, env = {}, cwd = join(here, '..', '..')) {
+  const result = spawnSync(command, commandArgs, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
   const line = (result.stdout ?? '').trim().split('\n').filter((text) => text.startsWith('{')).pop();
   if (result.status !== 0 || line === undefined) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status}):\n${result.stderr}`);
   return JSON.parse(line);
@@ -115,7 +138,7 @@ console.log(`Load average at start: ${os.loadavg().map((value) => value.toFixed(
 const relaxedSimdFlag = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', '0']).status === 0 ? ['--experimental-wasm-relaxed-simd'] : [];
 const key = (label) => `t${label}`;
 const runs = Object.fromEntries(workloads.map((name) => [name, Object.fromEntries([
-  ...threadVariants.map((variant) => [key(variant.label), { ours: [] }]),
+  ...threadVariants.map((variant) => [key(variant.label), { ours: [], against: [] }]),
   ...threadCounts.map((count) => [`torch${count}`, []]),
 ])]));
 for (let round = 0; round < rounds; round += 1) {
@@ -130,6 +153,15 @@ for (let round = 0; round < rounds; round += 1) {
       ours.load = load();
       runs[name][key(label)].ours.push(ours);
       let line = `round ${round + 1} ${name.toUpperCase()} ${label} thread(s): ours ${ours.medianStepMs.toFixed(2)} ms/step`;
+      if (againstScript !== undefined) {
+        const against = runJson(process.execPath, [
+          ...relaxedSimdFlag, againstScript, name, '--backend', args.backend, '--steps', String(steps), '--warmup', String(warmup), '--threads', String(count),
+          ...(pool === undefined ? [] : ['--xnnpack-threads', String(pool)]),
+        ], {}, args.against);
+        against.load = load();
+        runs[name][key(label)].against.push(against);
+        line += `, against ${against.medianStepMs.toFixed(2)} ms/step (ours ${(against.medianStepMs / ours.medianStepMs).toFixed(3)}x its speed)`;
+      }
       if (torch.available && !torchDone.has(count)) {
         torchDone.add(count);
         const [torchSteps, torchWarmup] = plan[name].torch;
@@ -148,15 +180,17 @@ const perRun = { w1: 1, w2: 1000, w3: 1, w4: 50 };
 const metricOf = (name, ms) => (ms === undefined ? undefined : name === 'w1' || name === 'w3' ? 1000 / ms : (perRun[name] * ms) / 1000);
 /** Medians of both sides at one thread setting (torch at its thread count). */
 function summarise(name, { label, count }) {
-  const { ours } = runs[name][key(label)];
+  const { ours, against } = runs[name][key(label)];
   const reference = runs[name][`torch${count}`];
   const stepMs = median(ours.map((run) => run.medianStepMs));
+  const againstMs = median(against.map((run) => run.medianStepMs));
   const torchMs = torch.available ? median(reference.map((run) => run.median_step_ms)) : undefined;
   const gflops = flops[name] / (stepMs / 1000) / 1e9;
   return {
     threads: label,
     threadCount: count,
     oursMedianStepMs: stepMs,
+    againstMedianStepMs: againstMs,
     torchMedianStepMs: torchMs,
     ours: metricOf(name, stepMs),
     torch: metricOf(name, torchMs),
@@ -174,6 +208,7 @@ const results = workloads.map((name) => {
   const best = (side) => byThreads.reduce((a, b) => ((b[side] ?? Infinity) < (a[side] ?? Infinity) ? b : a));
   const ours = best('oursMedianStepMs');
   const reference = torch.available ? best('torchMedianStepMs') : undefined;
+  const against = againstScript === undefined ? undefined : best('againstMedianStepMs');
   return {
     workload: name.toUpperCase(),
     unit: units[name],
@@ -184,6 +219,9 @@ const results = workloads.map((name) => {
     // Speed ratio: PyTorch's best median step time / ours (best thread count on each side).
     ratio: reference === undefined ? undefined : reference.torchMedianStepMs / ours.oursMedianStepMs,
     oursMedianStepMs: ours.oursMedianStepMs,
+    againstThreads: against?.threads,
+    againstMedianStepMs: against?.againstMedianStepMs,
+    againstRatio: reference === undefined || against === undefined ? undefined : reference.torchMedianStepMs / against.againstMedianStepMs,
     torchMedianStepMs: reference?.torchMedianStepMs,
     gflopsPerSecond: ours.gflopsPerSecond,
     ceilingFraction: ours.ceilingFraction,
@@ -207,6 +245,10 @@ const table = [header, `|${'---|'.repeat(11)}`, ...rows].join('\n');
 const threadHeader = '| workload | threads | ours ms/step | PyTorch ms/step | ratio | ours GFLOP/s | of 44 × threads | peak RSS MiB ours (PyTorch) |';
 const threadRows = results.flatMap((row) => row.byThreads.map((entry) => `| ${row.workload} | ${entry.threads} | ${fixed(entry.oursMedianStepMs, 1)} | ${fixed(entry.torchMedianStepMs, 1)} | ${entry.torchMedianStepMs === undefined ? '–' : fixed(entry.torchMedianStepMs / entry.oursMedianStepMs, 3)} | ${fixed(entry.gflopsPerSecond, 1)} | ${fixed(100 * entry.ceilingFraction, 1)}% | ${mib(entry.peakRssBytes)} (${mib(entry.torchPeakRssBytes)}) |`));
 const threadTable = [threadHeader, `|${'---|'.repeat(8)}`, ...threadRows].join('\n');
+// --against: this build and the other one, best setting of each, and each against PyTorch in the same run.
+const againstHeader = '| workload | ours ms/step (threads) | against ms/step (threads) | ours / against speed | ours/PyTorch | against/PyTorch | by thread setting: ours / against speed |';
+const againstRows = results.map((row) => `| ${row.workload} | ${fixed(row.oursMedianStepMs, 2)} (${row.oursThreads}) | ${fixed(row.againstMedianStepMs, 2)} (${row.againstThreads ?? '–'}) | ${row.againstMedianStepMs === undefined ? '–' : fixed(row.againstMedianStepMs / row.oursMedianStepMs, 3)} | ${fixed(row.ratio, 3)} | ${fixed(row.againstRatio, 3)} | ${row.byThreads.map((entry) => `${entry.threads}: ${entry.againstMedianStepMs === undefined ? '–' : fixed(entry.againstMedianStepMs / entry.oursMedianStepMs, 3)}`).join(', ')} |`);
+const againstTable = againstScript === undefined ? '' : [`Against ${args.against} (interleaved: ours, then it, then torch, in every round and thread setting):`, '', againstHeader, `|${'---|'.repeat(7)}`, ...againstRows].join('\n');
 const environment = {
   date: new Date().toISOString(),
   node: process.version,
@@ -218,9 +260,10 @@ const environment = {
   nativeSgemm: args['native-sgemm'] ?? null,
   rounds,
   quick: args.quick,
+  against: args.against ?? null,
   torch: torch.available ? { version: torch.version, threadArgs: Object.fromEntries(workloads.flatMap((name) => threadCounts.map((count) => [`${name}-${count}`, torchThreadArgs(name, count).join(' ')]))), blas: torch.blas, referenceBlas: torch.referenceBlas, matmul512Gflops: torch.matmul512Gflops, blasOverride: args['torch-blas'] } : { skipped: torch.reason },
 };
-console.log(`\n${table}\n\n${threadTable}\n`);
+console.log(`\n${table}\n\n${threadTable}\n${againstTable === '' ? '' : `\n${againstTable}\n`}`);
 console.log(`Load average at end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}. Medians over ${rounds} round(s); ratio = PyTorch's median step time / ours, best setting of each side.`);
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', `${args.out}.json`), `${JSON.stringify({ environment, results }, null, 2)}\n`);
@@ -237,6 +280,7 @@ writeFileSync(join(here, 'results', `${args.out}.md`), [
   '',
   threadTable,
   '',
+  ...(againstTable === '' ? [] : [againstTable, '']),
   'W2 and W4 time a prefix of the schedule and report whole-schedule seconds from the median step time.',
   '"of the wasm ceiling": fraction of the tfjs-wasm SIMD matMul ceiling, 44 GFLOP/s per thread.',
   '',
