@@ -1,4 +1,4 @@
-import type { DiscreteSchedule, Schedule } from '@diffusion/core';
+import type { DiscreteSchedule, Schedule } from '@diffusion/core/errors';
 
 function isDiscrete(schedule: Schedule): schedule is DiscreteSchedule {
   const candidate = schedule as Partial<DiscreteSchedule>;
