@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Training needs tfjs's gradient functions: the umbrella package registers them on the same engine.
 import '@tensorflow/tfjs';
-import { registerWasmTrainingKernels, selectBackend } from '@diffusion/backbones';
+import { registerDiffusionKernels, selectBackend } from '@diffusion/kernels-wasm';
 import type { RunSettings } from './run-settings';
 
 /**
@@ -14,6 +14,6 @@ export async function startBackend(requested: RunSettings['backend'], threads: n
   const name = await selectBackend(requested, { wasmThreads: threads });
   if (name !== requested) log(`backend ${requested} is not available here; using ${name} (a resume must use the same backend to be bit-equal)`);
   // Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22) and the fast transposed matMul.
-  if (name === 'wasm') registerWasmTrainingKernels();
+  if (name === 'wasm' || name === 'cpu') registerDiffusionKernels({ replaceStockKernels: name === 'wasm' });
   return name;
 }
