@@ -8,6 +8,7 @@ import { runExperiment, type ExperimentOutcome } from './experiment';
 import { loadPluginSamplers } from './plugins';
 import { createProgressBars } from './progress';
 import { writeReport } from './write-report';
+import { createResumeStore, readResumeConfig } from './resume-store';
 import { printSummary } from './summary';
 
 const list = (value: string): string[] => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
@@ -42,6 +43,13 @@ const program = new Command('diffusion-compare')
   .option('--threads <n>', 'wasm XNNPACK threads (default 1; 2+ pays off only on idle cores)', integer)
   .option('-o, --out <dir>', 'output folder')
   .option('--plugin <module>', 'load samplers from an outside plugin module (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+  .option('--data <path>', 'your own data instead of --dataset: points (.csv, .tsv, .txt, .npy) or a folder of PNG/JPEG images')
+  .option('--columns <list>', '--data CSV: point columns by header name or 1-based position', (value) => list(value).map((entry) => (/^\d+$/.test(entry) ? Number(entry) : entry)))
+  .option('--label-column <column>', '--data CSV: the class column', (value) => (/^\d+$/.test(value) ? Number(value) : value))
+  .option('--size <n>', '--data images: resize the shorter side and centre-crop to n x n', integer)
+  .option('--channels <n>', '--data images: 1 (grey) or 3 (RGB)', integer)
+  .option('--checkpoint-every <n>', 'checkpoint the run in training every n steps (default 500) and on Ctrl-C', integer)
+  .option('--resume <out dir>', 'continue an interrupted comparison at the run and step where it stopped')
   .option('-q, --quiet', 'no progress bars')
   .showHelpAfterError();
 
@@ -55,13 +63,27 @@ function outcomeFigures(outcome: ExperimentOutcome) {
   };
 }
 
+/** The config of `--resume <out dir>`: the interrupted comparison's own; only --quiet may be given with it. */
+function resumeConfig(flags: Record<string, unknown>): CompareConfig {
+  const given = Object.keys(flags).filter((key) => flags[key] !== undefined && key !== 'resume' && key !== 'quiet');
+  if (given.length > 0) throw new ConfigError(`--resume takes the comparison's config from its folder; drop ${given.map((key) => `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`).join(', ')}`);
+  const saved = readResumeConfig(flags.resume as string);
+  return { ...saved, out: flags.resume as string, ...(flags.quiet === true ? { quiet: true } : {}) };
+}
+
 async function main(): Promise<number> {
   program.parse();
   const flags = program.opts();
   const log = (line: string): void => console.error(line);
   let config: CompareConfig;
   try {
-    config = loadConfig(flags.config, {
+    config = flags.resume !== undefined ? resumeConfig(flags) : loadConfig(flags.config, {
+      data: flags.data,
+      columns: flags.columns,
+      labelColumn: flags.labelColumn,
+      size: flags.size,
+      channels: flags.channels,
+      checkpointEvery: flags.checkpointEvery,
       dataset: flags.dataset,
       schedule: flags.schedule,
       parameterisations: flags.parameterisations,
@@ -103,15 +125,19 @@ async function main(): Promise<number> {
     const backend = await startBackend(config.backend, log, config.threads);
     const outDir = resolve(config.out);
     const base = { config, started, backend, outDir };
+    const resume = createResumeStore(outDir);
+    if (flags.resume === undefined) resume.saveConfig(config);
     const outcome = await runExperiment(config, registry, {
       log,
       progress: createProgressBars(config.quiet),
       signal: controller.signal,
+      resume,
       onRunFinished: (runs, visuals) => writeReport({ ...base, runs, visuals, complete: false, nllUnit: '' }),
     });
     const written = writeReport({ ...base, runs: outcome.runs, visuals: outcome.visuals, complete: outcome.complete, ...outcomeFigures(outcome) });
     printSummary(written.results);
     console.log(`\nreport: ${written.reportPath}\nresults: ${written.resultsPath}`);
+    if (!outcome.complete) log(`interrupted; continue where it stopped with: pnpm compare --resume ${config.out}`);
     return outcome.complete ? 0 : 130;
   } catch (error) {
     if (error instanceof ConfigError || (error instanceof DiffusionError && (error.code === 'unknown-name' || error.code === 'invalid-option'))) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isImageFolder } from './file-setup';
 
 /** The datasets the app knows by name. */
 export const datasetNames = ['mixture', 'swiss-roll', 'two-moons', 'eight-gaussians', 'checkerboard', 'rings', 'mnist'] as const;
@@ -25,6 +26,18 @@ const unetSchema = z
 export const compareConfigSchema = z
   .object({
     dataset: z.enum(datasetNames).default('mixture'),
+    /** Your own data instead of `dataset`: a points file (.csv, .tsv, .txt, .npy) or a folder of PNG/JPEG images. */
+    data: z.string().min(1).optional(),
+    /** `data` CSV: point columns by header name or 1-based position. */
+    columns: z.array(z.union([z.string().min(1), positiveInteger])).min(1).optional(),
+    /** `data` CSV: the class column (read, not yet used for training). */
+    labelColumn: z.union([z.string().min(1), positiveInteger]).optional(),
+    /** `data` images: resize the shorter side and centre-crop to this size. */
+    size: positiveInteger.optional(),
+    /** `data` images: 1 (grey) or 3 (RGB). */
+    channels: z.union([z.literal(1), z.literal(3)]).optional(),
+    /** Write a checkpoint of the run in training every this many steps (and on Ctrl-C), for `--resume`. */
+    checkpointEvery: positiveInteger.default(500),
     schedule: z.string().min(1).default('linear'),
     parameterisations: z.array(z.string().min(1)).min(1).default(['eps', 'x0', 'v']),
     /** `natural` = each parameterisation's own MSE; any other name = that weighting held fixed for all. */
@@ -84,7 +97,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function parseConfig(input: unknown): CompareConfig {
   const result = compareConfigSchema.safeParse(input);
   if (!result.success) throw new ConfigError(`invalid configuration:\n  ${result.error.issues.map(describeIssue).join('\n  ')}`);
-  const defaults = result.data.dataset === 'mnist' ? datasetDefaults.images : datasetDefaults.points;
+  const defaults = result.data.dataset === 'mnist' || (result.data.data !== undefined && isImageFolder(result.data.data)) ? datasetDefaults.images : datasetDefaults.points;
   const filled = { ...defaults };
   for (const key of Object.keys(defaults) as Array<keyof DatasetDefaults>) {
     const value = result.data[key];

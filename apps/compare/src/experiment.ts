@@ -4,6 +4,7 @@ import type { CompareConfig } from './config';
 import type { ProgressBars } from './progress';
 import type { ReportVisuals } from './report/html';
 import type { RunResult } from './results';
+import type { ResumeStore } from './resume-store';
 import type { SampleQuality } from './setup';
 import { evaluateStage, nllBoundOf } from './stages/evaluate-stage';
 import { createExperimentContext, disposeExperimentContext, type ExperimentContext } from './stages/experiment-context';
@@ -17,6 +18,8 @@ export interface ExperimentHooks {
   readonly signal: AbortSignal;
   /** Called after every finished run, so an interrupted experiment still leaves a report. */
   readonly onRunFinished?: (runs: readonly RunResult[], visuals: ReportVisuals) => void;
+  /** Where runs checkpoint, and finished runs are kept, for `--resume` (none: no checkpoints). */
+  readonly resume?: ResumeStore;
 }
 
 /** Everything an experiment produced. */
@@ -62,7 +65,7 @@ function plannedRuns(config: CompareConfig): PlannedRun[] {
 
 /** Trains, evaluates and samples one run; `undefined` when interrupted during training. */
 async function trainEvaluateSample(context: ExperimentContext, planned: PlannedRun, model: { parameterisation: Parameterisation; weighting: LossWeighting | undefined }, hooks: ExperimentHooks): Promise<RunResult | undefined> {
-  const trained = await trainStage(context, { label: `${planned.parameterisationName} · ${planned.weightingName}`, ...model }, hooks);
+  const trained = await trainStage(context, { id: planned.id, label: `${planned.parameterisationName} · ${planned.weightingName}`, ...model }, hooks);
   if (trained === undefined) return undefined;
   try {
     const denoise = trained.trainer.denoiser({ ema: true });
@@ -98,8 +101,18 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
   const runs: RunResult[] = [];
   const trainedRuns = new Map<string, RunResult>();
   let complete = true;
+  // A resumed comparison keeps the runs that finished before (results and pictures).
+  const finished = hooks.resume?.loadFinished();
+  for (const run of finished?.runs ?? []) runs.push(run);
+  for (const [id, picture] of finished?.samples ?? []) samples.set(id, picture);
+  for (const [id, picture] of finished?.trajectories ?? []) trajectories.set(id, picture);
   try {
     for (const planned of plannedRuns(config)) {
+      const done = runs.find((run) => run.id === planned.id);
+      if (done !== undefined) {
+        if (done.sameAs === undefined) trainedRuns.set(`${planned.parameterisationName}:${lossSignature(weightingByName(planned.weightingName, schedule) ?? { weight: (logSnr) => registry.parameterisations.get(planned.parameterisationName).naturalWeight(logSnr) })}`, done);
+        continue;
+      }
       if (hooks.signal.aborted) {
         complete = false;
         break;
@@ -121,7 +134,9 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
         }
         runs.push(result);
         trainedRuns.set(signature, result);
+        hooks.resume?.clearProgress(planned.id);
       }
+      hooks.resume?.saveFinished(runs, visuals);
       hooks.onRunFinished?.(runs, visuals);
     }
   } finally {

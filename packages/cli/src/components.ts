@@ -65,11 +65,15 @@ export function modelParts(registry: Registry, settings: Pick<RunSettings, 'sche
   };
 }
 
-/** Default backbone options for the data: an MLP of three 128-wide layers; a U-Net of 32 base channels with attention at a quarter of the size. */
+/** Default backbone options for the data: an MLP of three 128-wide layers; a U-Net of 32 base channels, up to three levels, attention at a quarter of the size. */
 function defaultBackboneOptions(name: RunSettings['backbone'], data: DataRecord): Record<string, unknown> {
   if (name === 'mlp') return { hiddenWidths: [128, 128, 128] };
   const size = data.sampleShape[0]!;
-  if (name === 'unet') return { baseChannels: 32, channelMultipliers: [1, 2, 2], numResBlocks: 1, attentionResolutions: size % 4 === 0 ? [size / 4] : [], groups: 8 };
+  if (name === 'unet') {
+    // As many levels (up to 3) as the size halves exactly; attention at a quarter of the size.
+    const levels = [3, 2, 1].find((count) => size % 2 ** count === 0) ?? 0;
+    return { baseChannels: 32, channelMultipliers: [1, 2, 2].slice(0, Math.max(1, levels)), numResBlocks: 1, attentionResolutions: levels >= 2 ? [size / 4] : [], groups: 8 };
+  }
   return { patchSize: size % 4 === 0 ? 4 : size % 2 === 0 ? 2 : 1 };
 }
 

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { trainingSigmaRange } from '@diffusion/schedules';
 import { createRandomSource, randomNormalTensor, type RandomSource, type Registry, type Schedule } from '@diffusion/core';
 import type { CompareConfig } from '../config';
+import { createFileSetup } from '../file-setup';
 import { createImageSetup } from '../image-setup';
 import { createPointSetup } from '../point-setup';
 import { profileSigmas } from '../profile';
@@ -32,7 +33,7 @@ export interface ExperimentContext {
 export async function createExperimentContext(config: CompareConfig, registry: Registry): Promise<ExperimentContext> {
   const schedule = registry.schedules.get(config.schedule);
   const random = createRandomSource(config.seed);
-  const setup = config.dataset === 'mnist' ? await createImageSetup(config, random, schedule) : createPointSetup(config, random);
+  const setup = config.data !== undefined ? createFileSetup({ ...config, data: config.data }, random) : config.dataset === 'mnist' ? await createImageSetup(config, random, schedule) : createPointSetup(config, random);
   const profileNoise = randomNormalTensor(random.fork('profile-noise'), setup.heldOut.shape);
   const sampleNoise = randomNormalTensor(random.fork('sample-noise'), [config.samples, ...setup.sampleShape]);
   const { sigmaMin, sigmaMax } = trainingSigmaRange(schedule);

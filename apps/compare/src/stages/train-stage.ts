@@ -3,6 +3,7 @@ import { createTrainer, type Trainer } from '@diffusion/training';
 import { timeDensityByName } from '../components';
 import type { ExperimentHooks } from '../experiment';
 import type { ExperimentContext } from './experiment-context';
+import { trainResumably } from './resumable-training';
 
 /** A trained model, owned by the caller (`disposeTrainedModel`). */
 export interface TrainedModel {
@@ -25,7 +26,7 @@ export function disposeTrainedModel(model: TrainedModel): void {
  */
 export async function trainStage(
   context: ExperimentContext,
-  run: { readonly label: string; readonly parameterisation: Parameterisation; readonly weighting: LossWeighting | undefined },
+  run: { readonly id: string; readonly label: string; readonly parameterisation: Parameterisation; readonly weighting: LossWeighting | undefined },
   hooks: ExperimentHooks,
 ): Promise<TrainedModel | undefined> {
   const { config, schedule, setup } = context;
@@ -49,7 +50,7 @@ export async function trainStage(
     });
     const onProgress = hooks.progress.start(run.label, config.steps);
     const started = performance.now();
-    const trained = await trainer.train({ data: setup.dataset, steps: config.steps, onProgress, signal: hooks.signal });
+    const trained = await trainResumably(trainer, { data: setup.dataset, steps: config.steps, onProgress, signal: hooks.signal, every: config.checkpointEvery }, hooks.resume === undefined ? undefined : { store: hooks.resume, id: run.id });
     const trainSeconds = (performance.now() - started) / 1000;
     if (trained.steps === config.steps) {
       await setup.saveTrained?.(backbone, run.label, trainer.emaWeights());
