@@ -91,6 +91,7 @@ export function createDitBackbone(options: DitBackboneOptions): Backbone {
     config,
     sampleShape,
     parameterCount,
+    ...(numClasses === undefined ? {} : { numClasses }),
     apply(x, noiseLevel, condition) {
       checkNotDisposed('dit', disposed);
       const batch = checkApplyInputs(x, noiseLevel, sampleShape, condition);

@@ -94,6 +94,7 @@ export function createMlpBackbone(options: MlpBackboneOptions): Backbone {
     config,
     sampleShape: [dimension],
     parameterCount,
+    ...(numClasses === undefined ? {} : { numClasses }),
     apply(x, noiseLevel, condition) {
       checkNotDisposed('mlp', disposed);
       const batch = checkApplyInputs(x, noiseLevel, [dimension], condition);

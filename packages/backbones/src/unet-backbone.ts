@@ -84,6 +84,7 @@ export function createUnetBackbone(options: UnetBackboneOptions): UnetBackbone {
     config,
     sampleShape,
     parameterCount,
+    ...(numClasses === undefined ? {} : { numClasses }),
     setTraining(enabled) {
       training = enabled;
     },

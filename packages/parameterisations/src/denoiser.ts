@@ -1,11 +1,14 @@
-import type { Denoiser, Parameterisation, Schedule } from '@diffusion/core';
+import type { ConditionalDenoiser, Parameterisation, Schedule } from '@diffusion/core';
 import { DiffusionError, checkNonNegative, checkSameShape, invalidOption } from '@diffusion/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { levelOfSigma } from './level-of-sigma';
 
-/** A network as the adapter calls it: `(input [batch, …], time [batch]) => output` shaped like the input. */
-export type DenoiserNetwork = (input: Tensor, time: Tensor) => Tensor;
+/**
+ * A network as the adapter calls it: `(input [batch, …], time [batch], condition?) => output`
+ * shaped like the input; `condition` (class labels, say) is passed through unchanged.
+ */
+export type DenoiserNetwork = (input: Tensor, time: Tensor, condition?: Tensor) => Tensor;
 
 /** Options of {@link createDenoiser}. */
 export interface CreateDenoiserOptions {
@@ -33,15 +36,16 @@ function checkPlugin(field: string, value: unknown, methods: readonly string[]):
  * k-diffusion's DiscreteEpsDDPMDenoiser for discrete schedules): x is VE (x = x0 + sigma n), the
  * network sees x_t = alpha x (then scaleInput), the time noiseConditioning(t, sigma) or t, and its
  * output is read back with toX0. At sigma = 0 it returns a copy of x without calling the network.
+ * A third argument (the condition of a conditional network) goes to the network as its third.
  * The returned tensor is new and owned by the caller; x is not disposed.
  */
-export function createDenoiser(options: CreateDenoiserOptions): Denoiser {
+export function createDenoiser(options: CreateDenoiserOptions): ConditionalDenoiser {
   if (typeof options !== 'object' || options === null) throw invalidOption('createDenoiser', options, 'an options object { network, parameterisation, schedule }');
   const { network, parameterisation, schedule } = options;
   if (typeof network !== 'function') throw invalidOption('createDenoiser.network', network, 'a function (input, time) => output');
   checkPlugin('createDenoiser.parameterisation', parameterisation, ['target', 'toX0', 'naturalWeight']);
   checkPlugin('createDenoiser.schedule', schedule, ['alpha', 'sigma', 'logSnr', 'tOfLogSnr']);
-  return (x, sigma) => {
+  return (x, sigma, condition) => {
     if (!(x instanceof tf.Tensor) || x.rank < 1) throw invalidOption('denoiser.x', x, 'a tensor of rank >= 1 with the batch first');
     checkNonNegative('denoiser.sigma', sigma);
     if (sigma === 0) return x.clone();
@@ -50,7 +54,7 @@ export function createDenoiser(options: CreateDenoiserOptions): Denoiser {
     return tf.tidy(() => {
       const xt = tf.mul(x, level.alpha);
       const input = parameterisation.scaleInput ? parameterisation.scaleInput(xt, level) : xt;
-      const output = network(input, tf.fill([x.shape[0]!], timeInput));
+      const output = condition === undefined ? network(input, tf.fill([x.shape[0]!], timeInput)) : network(input, tf.fill([x.shape[0]!], timeInput), condition);
       if (!(output instanceof tf.Tensor)) throw invalidOption('denoiser.network output', output, 'a tensor');
       checkSameShape('denoiser.network output', output, x);
       return parameterisation.toX0(output, xt, level);

@@ -9,7 +9,7 @@ export interface TrainerSnapshot {
   /** Completed optimisation steps. */
   readonly step: number;
   /** Positions of the random streams. */
-  readonly random: { readonly data: RandomState; readonly time: RandomState; readonly noise: RandomState };
+  readonly random: { readonly data: RandomState; readonly time: RandomState; readonly noise: RandomState; readonly condition?: RandomState };
   /** JSON state of a stateful time density (see `TimeDensity.update`), or null. */
   readonly timeDensity: unknown;
   /** The run's description: hyper-parameters and plugin names/options (JSON). */

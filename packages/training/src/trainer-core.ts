@@ -24,5 +24,6 @@ export interface TrainerCore {
   readonly ema: ReadonlyMap<string, Variable>;
   readonly adam: AdamState;
   completed: number;
-  random: { data: RandomSource; time: RandomSource; noise: RandomSource };
+  /** The seeded streams: batches, times, noise, and the label dropout (`condition`). */
+  random: { data: RandomSource; time: RandomSource; noise: RandomSource; condition: RandomSource };
 }

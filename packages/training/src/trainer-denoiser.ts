@@ -1,23 +1,25 @@
-import type { Backbone, Denoiser, Parameterisation, Schedule } from '@diffusion/core';
+import type { Backbone, ConditionalDenoiser, Parameterisation, Schedule } from '@diffusion/core';
 import { createDenoiser } from '@diffusion/parameterisations';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 
 /**
  * The trained backbone as an EDM denoiser D(x; sigma) (Karras et al. 2022, eq. 7), through
  * `@diffusion/parameterisations`' `createDenoiser`. `weights`, when given, are swapped into the
- * backbone for the duration of each call (EMA evaluation) and swapped back before it returns.
+ * backbone for the duration of each call (EMA evaluation) and swapped back before it returns. A
+ * condition (class labels) is passed to the backbone.
  */
 export function createTrainedDenoiser(
   backbone: Backbone,
   schedule: Schedule,
   parameterisation: Parameterisation,
   weights?: () => ReadonlyMap<string, Variable>,
-): Denoiser {
-  const network = (input: Tensor, time: Tensor): Tensor => {
-    if (weights === undefined) return backbone.apply(input, time);
+): ConditionalDenoiser {
+  const network = (input: Tensor, time: Tensor, condition?: Tensor): Tensor => {
+    const apply = () => (condition === undefined ? backbone.apply(input, time) : backbone.apply(input, time, condition));
+    if (weights === undefined) return apply();
     const restore = swapWeights(backbone, weights());
     try {
-      return backbone.apply(input, time);
+      return apply();
     } finally {
       restore();
     }

@@ -14,6 +14,7 @@ import {
   type Schedule,
   type TimeDensity,
 } from '@diffusion/core';
+import { resolveClassConditioning, type ClassConditioning } from './class-conditioning';
 import type { EmaWarmup } from './ema-decay';
 
 /** Options of {@link createTrainer}. */
@@ -71,6 +72,13 @@ export interface TrainerOptions {
    * the checkpointed configuration.
    */
   readonly fusedKernels?: boolean;
+  /**
+   * Label dropout of classifier-free guidance for a class-conditional backbone: each label becomes
+   * the null class K with this probability, in [0, 1) (default 0.1, Ho & Salimans 2022).
+   */
+  readonly pUncond?: number;
+  /** Number of classes K, for a backbone that takes class labels but does not declare `numClasses`. */
+  readonly numClasses?: number;
   /** Periodic checkpoints during `train` (Node only). */
   readonly checkpoint?: {
     /** File to write (atomically). */
@@ -91,9 +99,11 @@ export interface TrainerConfig {
   readonly batchSize: number;
   readonly seed: number;
   readonly checkpoint: { readonly path: string; readonly everySteps: number } | undefined;
+  /** Class conditioning (K and `pUncond`), for a class-conditional backbone. */
+  readonly classes?: ClassConditioning;
 }
 
-const topLevel = ['backbone', 'schedule', 'parameterisation', 'weighting', 'timeDensity', 'optimizer', 'warmupSteps', 'decay', 'totalSteps', 'gradientClipNorm', 'ema', 'batchSize', 'seed', 'fusedKernels', 'checkpoint'];
+const topLevel = ['backbone', 'schedule', 'parameterisation', 'weighting', 'timeDensity', 'optimizer', 'warmupSteps', 'decay', 'totalSteps', 'gradientClipNorm', 'ema', 'batchSize', 'seed', 'fusedKernels', 'checkpoint', 'pUncond', 'numClasses'];
 
 function checkPlugin(field: string, value: unknown, methods: readonly string[], kind: string): void {
   const ok = typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
@@ -122,6 +132,7 @@ export function checkTrainerOptions(options: TrainerOptions): TrainerConfig {
   const totalSteps = checkPositiveInteger('createTrainer.totalSteps', given.totalSteps ?? 10_000);
   const decay = checkOneOf('createTrainer.decay', given.decay ?? 'constant', ['cosine', 'constant']);
   if (decay === 'cosine' && warmupSteps >= totalSteps) throw invalidOption('createTrainer.warmupSteps', warmupSteps, `fewer steps than totalSteps (${totalSteps}) with the cosine decay`);
+  const classes = resolveClassConditioning(given.backbone, given.numClasses, given.pUncond);
   return {
     optimizer: {
       learningRate: checkPositive('createTrainer.optimizer.learningRate', optimizer.learningRate ?? 1e-3),
@@ -143,5 +154,6 @@ export function checkTrainerOptions(options: TrainerOptions): TrainerConfig {
     batchSize: checkPositiveInteger('createTrainer.batchSize', given.batchSize ?? 128),
     seed: checkNonNegativeInteger('createTrainer.seed', given.seed ?? 0),
     checkpoint: checkpoint === undefined ? undefined : { path: checkpoint.path!, everySteps: checkPositiveInteger('createTrainer.checkpoint.everySteps', checkpoint.everySteps) },
+    ...(classes === undefined ? {} : { classes }),
   };
 }

@@ -49,7 +49,7 @@ export function snapshotTrainer(core: TrainerCore): Uint8Array {
   const density = core.timeDensity as StatefulTimeDensity;
   return encodeTrainerSnapshot({
     step: core.completed,
-    random: { data: core.random.data.state(), time: core.random.time.state(), noise: core.random.noise.state() },
+    random: { data: core.random.data.state(), time: core.random.time.state(), noise: core.random.noise.state(), condition: core.random.condition.state() },
     timeDensity: typeof density.state === 'function' ? density.state() : null,
     config: describeRun(core),
     tensors,
@@ -115,10 +115,11 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
   if (snapshot.timeDensity !== null && typeof density.restore !== 'function') {
     throw mismatch('checkpoint.timeDensity', `the checkpoint holds a time-density state but "${core.timeDensity.name}" cannot restore one.`);
   }
-  let random: { data: RandomState; time: RandomState; noise: RandomState };
+  let random: { data: RandomState; time: RandomState; noise: RandomState; condition?: RandomState };
   try {
     random = snapshot.random;
     for (const state of [random.data, random.time, random.noise]) createRandomSource(state);
+    if (random.condition !== undefined) createRandomSource(random.condition);
   } catch (error) {
     throw new DiffusionError('checkpoint', 'checkpoint: the random-stream states are invalid.', { field: 'checkpoint.random', value: snapshot.random, cause: error });
   }
@@ -140,5 +141,7 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
     }
   });
   core.completed = snapshot.step;
-  core.random = { data: createRandomSource(random.data), time: createRandomSource(random.time), noise: createRandomSource(random.noise) };
+  // A checkpoint from before label dropout had no condition stream; an unconditional run never draws from it.
+  const condition = random.condition === undefined ? core.random.condition : createRandomSource(random.condition);
+  core.random = { data: createRandomSource(random.data), time: createRandomSource(random.time), noise: createRandomSource(random.noise), condition };
 }

@@ -2,8 +2,20 @@ import { checkNonNegative, checkOptions, checkPositiveInteger, invalidOption, ty
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { StepResult } from './trainer-core';
 
-/** A source of training batches: a function of the step, or a dataset drawn with the trainer's data stream. */
-export type TrainingData = ((step: number) => Tensor) | { sample(count: number, random: RandomSource): Tensor };
+/** A labelled batch: examples and their class labels (`[batch]` integers in [0, K), a tensor or an array). */
+export interface LabelledTrainingBatch {
+  readonly x: Tensor;
+  readonly labels: Tensor | ArrayLike<number>;
+}
+
+/**
+ * A source of training batches: a function of the step (a tensor, or `{ x, labels }` for a
+ * class-conditional backbone), or a dataset drawn with the trainer's data stream (`sampleLabelled`
+ * for a class-conditional backbone, `sample` otherwise).
+ */
+export type TrainingData =
+  | ((step: number) => Tensor | LabelledTrainingBatch)
+  | { sample(count: number, random: RandomSource): Tensor; sampleLabelled?(count: number, random: RandomSource): { readonly x: Tensor; readonly labels: Tensor } };
 
 /** A progress report, emitted at most every `progressIntervalMs` and after the last step. */
 export interface TrainProgressEvent {
@@ -25,7 +37,7 @@ export interface TrainProgressEvent {
 
 /** Options of `trainer.train`. */
 export interface TrainOptions {
-  /** Batches `[batchSize, …sampleShape]`; a function's tensors are disposed by the trainer after use. */
+  /** Batches `[batchSize, …sampleShape]` (with labels for a class-conditional backbone); a function's tensors are disposed by the trainer after use. */
   readonly data: TrainingData;
   /** Steps to run in this call. */
   readonly steps: number;
@@ -100,7 +112,13 @@ export function checkTrainOptions(options: TrainOptions): TrainOptions & { reado
 }
 
 function disposeBatch(batch: unknown): void {
-  if (batch !== null && typeof batch === 'object' && typeof (batch as Tensor).dispose === 'function') (batch as Tensor).dispose();
+  if (batch === null || typeof batch !== 'object') return;
+  if (typeof (batch as Tensor).dispose === 'function') {
+    (batch as Tensor).dispose();
+    return;
+  }
+  // A labelled batch { x, labels }: both parts.
+  for (const part of [(batch as { x?: unknown }).x, (batch as { labels?: unknown }).labels]) disposeBatch(part);
 }
 
 /**

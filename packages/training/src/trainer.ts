@@ -5,11 +5,12 @@ import {
   createRandomSource,
   invalidOption,
   randomNormalTensor,
-  type Denoiser,
+  type ConditionalDenoiser,
   type RandomSource,
 } from '@diffusion/core';
-import { Tensor, all, concat, grad, reshape, isFinite as isFiniteTensor, keep, mean, ones, square, tidy, variable, variableGrads, type Scalar, type Variable } from '@tensorflow/tfjs-core';
+import { Tensor, all, concat, grad, reshape, tensor1d, isFinite as isFiniteTensor, keep, mean, ones, square, tidy, variable, variableGrads, type Scalar, type Variable } from '@tensorflow/tfjs-core';
 import { applyAdamStep, createAdamState, disposeAdamState } from './adam-optimizer';
+import { dropLabels, readLabels } from './class-conditioning';
 import { emaDecayAt } from './ema-decay';
 import { applyEmaUpdate } from './ema-update';
 import { clippingFactor, globalGradientNorm } from './gradient-clipping';
@@ -38,16 +39,27 @@ export interface Trainer {
   readonly options: TrainerConfig;
   /** Completed optimisation steps. */
   readonly completedSteps: number;
-  /** One Adam step on a batch `[batch, …sampleShape]` of data (not disposed). */
-  step(batchX0: Tensor): StepResult;
+  /**
+   * One Adam step on a batch `[batch, …sampleShape]` of data (not disposed); a class-conditional
+   * backbone needs the batch's labels (`[batch]` integers in [0, K), a tensor or an array), of which
+   * the trainer drops a share `pUncond` to the null class K.
+   */
+  step(batchX0: Tensor, labels?: Tensor | ArrayLike<number>): StepResult;
   /** Runs `steps` steps, yielding to the event loop between them. */
   train(options: TrainOptions): Promise<TrainResult>;
-  /** The loss estimator on a batch with times and noise from `random`; changes no state. */
-  estimateLoss(batchX0: Tensor, random: RandomSource): LossEstimate;
-  /** The network as a sigma-space denoiser D(x; sigma), live or EMA weights (default live). */
-  denoiser(options?: { readonly ema?: boolean }): Denoiser;
+  /**
+   * The loss estimator on a batch with times and noise from `random`; changes no state. With
+   * `labels` the conditional loss (no dropout), without them a class-conditional model's loss is
+   * that of the null class.
+   */
+  estimateLoss(batchX0: Tensor, random: RandomSource, labels?: Tensor | ArrayLike<number>): LossEstimate;
+  /**
+   * The network as a sigma-space denoiser D(x; sigma, condition?), live or EMA weights (default
+   * live); a class-conditional model takes int32 labels `[batch]` in `0 … K` (K, or none: the null class).
+   */
+  denoiser(options?: { readonly ema?: boolean }): ConditionalDenoiser;
   /** Shorthand for `denoiser({ ema: true })`. */
-  emaDenoiser(): Denoiser;
+  emaDenoiser(): ConditionalDenoiser;
   /** The EMA weights by the backbone's variable names; owned by the trainer. */
   emaWeights(): ReadonlyMap<string, Variable>;
   /** Every piece of state in one safetensors file (weights, EMA, Adam moments, step, random streams, config). */
@@ -97,7 +109,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
     ema: new Map([...weights].map(([name, weight]) => [name, tidy(() => variable(weight.clone(), false))])),
     adam: createAdamState(weights),
     completed: 0,
-    random: { data: root.fork('data'), time: root.fork('time'), noise: root.fork('noise') },
+    random: { data: root.fork('data'), time: root.fork('time'), noise: root.fork('noise'), condition: root.fork('condition') },
   };
 
   function checkBatch(field: string, batchX0: unknown): Tensor {
@@ -121,9 +133,19 @@ export function createTrainer(options: TrainerOptions): Trainer {
     if (!finite) throw new DiffusionError('non-finite', `${field}: the batch of step ${step} holds NaN or ±Infinity entries; expected finite values only.`, { field, value: { step }, allowed: 'finite values only' });
   }
 
-  function step(given: unknown, field = 'step.batchX0'): StepResult {
-    const batchX0 = checkBatch(field, given);
+  /** A batch as given to `step` or drawn by `train`: a tensor, or `{ x, labels }`; labels are checked against the backbone. */
+  function readBatch(field: string, given: unknown, labels: unknown, labelsField: string): { batchX0: Tensor; labels: Int32Array | undefined } {
+    const labelled = typeof given === 'object' && given !== null && !(given instanceof Tensor) && 'x' in given;
+    const batchX0 = checkBatch(labelled ? `${field}.x` : field, labelled ? (given as { x: unknown }).x : given);
+    const labelValues = readLabels(labelled ? `${field}.labels` : labelsField, labelled ? (given as { labels?: unknown }).labels : labels, batchX0.shape[0]!, config.classes);
+    return { batchX0, labels: labelValues };
+  }
+
+  function step(given: unknown, field = 'step.batchX0', givenLabels?: unknown): StepResult {
+    const { batchX0, labels } = readBatch(field, given, givenLabels, 'step.labels');
     const stepIndex = core.completed;
+    // Label dropout (Ho & Salimans 2022): a share pUncond of the labels becomes the null class K.
+    const conditionLabels = labels === undefined ? undefined : dropLabels(labels, config.classes!, core.random.condition);
     const times = drawTimes(batchX0.shape[0]!, core.random.time);
     const levels = batchLevels(times, schedule, parameterisation, weighting, timeDensity);
     const lr = learningRateAt(stepIndex, { ...config.optimizer, ...config });
@@ -136,7 +158,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
     try {
       tidy(() => {
         const { value, grads } = variableGrads(() => {
-          terms = keep(lossTerms(backbone, parameterisation, batchX0, noise, levels));
+          const condition = conditionLabels === undefined ? undefined : tensor1d(conditionLabels, 'int32');
+          terms = keep(lossTerms(backbone, parameterisation, batchX0, noise, levels, condition));
           return mean(terms) as Scalar;
         }, [...weights.values()]);
         const gradients = new Map<string, Tensor>();
@@ -180,10 +203,13 @@ export function createTrainer(options: TrainerOptions): Trainer {
     get completedSteps() {
       return core.completed;
     },
-    step: (batchX0) => step(batchX0),
+    step: (batchX0, labels) => step(batchX0, 'step.batchX0', labels),
     async train(trainOptions) {
       const { data, ...given } = checkTrainOptions(trainOptions);
-      const drawBatch = typeof data === 'function' ? data : () => data.sample(config.batchSize, core.random.data);
+      if (config.classes !== undefined && typeof data !== 'function' && typeof data.sampleLabelled !== 'function') {
+        throw invalidOption('train.data', data, 'a labelled dataset (with sampleLabelled) or a function (step) => { x, labels }: the backbone is class-conditional', 'invalid-argument');
+      }
+      const drawBatch = typeof data === 'function' ? data : config.classes === undefined ? () => data.sample(config.batchSize, core.random.data) : () => data.sampleLabelled!(config.batchSize, core.random.data);
       const checkpoint = config.checkpoint;
       const saveCheckpoint = checkpoint === undefined ? undefined : () => trainer.saveCheckpoint(checkpoint.path);
       return runTraining((batch) => step(batch, 'train.data'), saveCheckpoint, {
@@ -193,11 +219,13 @@ export function createTrainer(options: TrainerOptions): Trainer {
         ...(checkpoint === undefined ? {} : { checkpointEverySteps: checkpoint.everySteps }),
       });
     },
-    estimateLoss(batchX0, random) {
+    estimateLoss(batchX0, random, labels) {
       checkBatch('estimateLoss.batchX0', batchX0);
-      const times = drawTimes(batchX0.shape[0]!, random);
+      const batch = batchX0.shape[0]!;
+      const labelValues = config.classes === undefined || labels !== undefined ? readLabels('estimateLoss.labels', labels, batch, config.classes) : new Int32Array(batch).fill(config.classes.numClasses);
+      const times = drawTimes(batch, random);
       const levels = batchLevels(times, schedule, parameterisation, weighting, timeDensity);
-      const termsTensor = tidy(() => lossTerms(backbone, parameterisation, batchX0, randomNormalTensor(random, batchX0.shape), levels));
+      const termsTensor = tidy(() => lossTerms(backbone, parameterisation, batchX0, randomNormalTensor(random, batchX0.shape), levels, labelValues === undefined ? undefined : tensor1d(labelValues, 'int32')));
       const terms = Float64Array.from(termsTensor.dataSync());
       termsTensor.dispose();
       return { loss: terms.reduce((total, term) => total + term, 0) / terms.length, times, terms };

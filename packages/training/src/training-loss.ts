@@ -71,9 +71,10 @@ export function broadcastShape(batch: number, sampleRank: number): number[] {
 
 /**
  * Per-example loss terms `coefficient_i · mean_j (target - output)^2_ij`, shape `[batch]`
- * (Ho et al. 2020, Algorithm 1, generalised by the coefficient above). Call inside `tf.tidy`.
+ * (Ho et al. 2020, Algorithm 1, generalised by the coefficient above), with the backbone's
+ * condition (class labels) when given. Call inside `tf.tidy`.
  */
-export function lossTerms(backbone: Backbone, parameterisation: Parameterisation, x0: Tensor, noise: Tensor, levels: BatchLevels): Tensor {
+export function lossTerms(backbone: Backbone, parameterisation: Parameterisation, x0: Tensor, noise: Tensor, levels: BatchLevels, condition?: Tensor): Tensor {
   const batch = x0.shape[0]!;
   const factorShape = broadcastShape(batch, x0.rank - 1);
   const alpha = tensor(Float32Array.from(levels.alphas), factorShape);
@@ -82,7 +83,8 @@ export function lossTerms(backbone: Backbone, parameterisation: Parameterisation
   const xt = add(mul(x0, alpha), mul(noise, sigma));
   const target = parameterisation.target(x0, noise, level);
   const input = parameterisation.scaleInput?.(xt, level) ?? xt;
-  const output = backbone.apply(input, tensor(Float32Array.from(levels.timeInputs), [batch]));
+  const time = tensor(Float32Array.from(levels.timeInputs), [batch]);
+  const output = condition === undefined ? backbone.apply(input, time) : backbone.apply(input, time, condition);
   checkSameShape('backbone.apply(…) output', output, x0);
   const sampleAxes = Array.from({ length: x0.rank - 1 }, (_, axis) => axis + 1);
   const squaredError = sampleAxes.length === 0 ? square(sub(target, output)) : mean(square(sub(target, output)), sampleAxes);
