@@ -41,6 +41,7 @@ export function withContinuousTime(model: Unet2DModel, options: ContinuousTimeOp
     config: { model: model.config, numTrainTimesteps, discrete },
     sampleShape: model.sampleShape,
     parameterCount: model.parameterCount,
+    ...(model.numClasses === undefined ? {} : { numClasses: model.numClasses }),
     model,
     setTraining: (training) => model.setTraining(training),
     apply(x: Tensor, noiseLevel: Tensor, condition?: Tensor) {

@@ -78,6 +78,10 @@ describe('UNet2DModel backbone', () => {
 
   it('requires class labels in range when num_class_embeds is set, naming the field', () => {
     const model = createUnet2DModel({ ...small, num_class_embeds: 4 });
+    expect(model.numClasses).toBe(3);
+    const unconditional = createUnet2DModel(small);
+    expect(unconditional.numClasses).toBeUndefined();
+    unconditional.dispose();
     const x = tf.zeros([2, 8, 8, 3]);
     const t = tf.tensor1d([5, 5]);
     expect(thrown(() => model.apply(x, t)).field).toBe('condition');

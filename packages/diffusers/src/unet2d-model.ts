@@ -88,6 +88,9 @@ export function createUnet2DModel(config: Unet2DModelConfig | Readonly<Record<st
     config: resolved as Unet2DModelConfig & Readonly<Record<string, unknown>>,
     sampleShape: [...resolved.sample_size, resolved.in_channels],
     parameterCount,
+    // The core contract's K: labels 0 … K with K the null class of classifier-free guidance, i.e.
+    // the table's last row (num_class_embeds = K + 1 rows, as a model trained here with pUncond has).
+    ...(classes === null ? {} : { numClasses: classes - 1 }),
     setTraining(enabled) {
       training = enabled;
     },
