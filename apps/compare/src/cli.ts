@@ -5,7 +5,8 @@ import { startBackend } from './backend';
 import { buildRegistry, checkNames } from './components';
 import { ConfigError, loadConfig, type CompareConfig } from './config';
 import { runExperiment, type ExperimentOutcome } from './experiment';
-import { loadPluginSamplers } from './plugins';
+import { loadPlugins, samplerCatalogue } from './plugins';
+import { chooseSamplers, parseSamplerEntry, splitTopLevel } from './sampler-specs';
 import { createProgressBars } from './progress';
 import { writeReport } from './write-report';
 import { createResumeStore, readResumeConfig } from './resume-store';
@@ -31,7 +32,7 @@ const program = new Command('diffusion-compare')
   .option('--parameterisations <list>', 'comma-separated, e.g. eps,x0,v', list)
   .option('--weightings <list>', 'comma-separated: natural (each its own MSE) or a weighting held fixed for all', list)
   .option('--time-density <name>', 'uniform | log-normal | logit-normal | importance')
-  .option('--samplers <list>', 'comma-separated sampler names', list)
+  .option('--samplers <list>', 'comma-separated samplers, each a name with optional JSON options: \'ipndm{"order":3},dpmpp-2m\' (quote it in the shell)', splitTopLevel)
   .option('--nfe <list>', 'comma-separated network-evaluation budgets', (value) => list(value).map(integer))
   .option('--ladder <name>', 'karras | log-snr-uniform | exponential | trailing | leading | linspace')
   .option('--steps <n>', 'training steps per run', integer)
@@ -42,7 +43,11 @@ const program = new Command('diffusion-compare')
   .option('--backend <name>', 'wasm (default) | cpu | tensorflow (needs @tensorflow/tfjs-node)')
   .option('--threads <n>', 'wasm XNNPACK threads (default 1; 2+ pays off only on idle cores)', integer)
   .option('-o, --out <dir>', 'output folder')
-  .option('--plugin <module>', 'load samplers from an outside plugin module (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+  .option(
+    '--plugin <module>',
+    'load the samplers of an outside plugin (repeatable): a package name, found as Node would from the current folder (its node_modules or a folder above, entry from "exports"/"main"), else a path to the plugin\'s folder (with a package.json) or module file',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
   .option('--data <path>', 'your own data instead of --dataset: points (.csv, .tsv, .txt, .npy) or a folder of PNG/JPEG images')
   .option('--columns <list>', '--data CSV: point columns by header name or 1-based position', (value) => list(value).map((entry) => (/^\d+$/.test(entry) ? Number(entry) : entry)))
   .option('--label-column <column>', '--data CSV: the class column', (value) => (/^\d+$/.test(value) ? Number(value) : value))
@@ -120,11 +125,12 @@ async function main(): Promise<number> {
   });
   const started = new Date();
   try {
-    const registry = buildRegistry(await loadPluginSamplers(config.plugins));
+    const chosen = chooseSamplers(config.samplers.map((label) => parseSamplerEntry(label)), samplerCatalogue(await loadPlugins(config.plugins, log)));
+    const registry = buildRegistry(chosen.map((entry) => entry.sampler));
     checkNames(registry, config);
     const backend = await startBackend(config.backend, log, config.threads);
     const outDir = resolve(config.out);
-    const base = { config, started, backend, outDir };
+    const base = { config, started, backend, outDir, samplers: chosen.map((entry) => entry.record) };
     const resume = createResumeStore(outDir);
     if (flags.resume === undefined) resume.saveConfig(config);
     const outcome = await runExperiment(config, registry, {

@@ -1,7 +1,6 @@
 import { createRegistry, type LossWeighting, type Registry, type Sampler, type Schedule, type TimeDensity } from '@diffusion/core';
 import { createLossWeightingForSchedule, createTimeDensity, lossWeightingNames, timeDensityNames, type LossWeightingName, type TimeDensityName } from '@diffusion/loss-weightings';
 import { builtinParameterisations, isDiscreteSchedule } from '@diffusion/parameterisations';
-import { builtinSamplers } from '@diffusion/samplers';
 import { builtinSchedules } from '@diffusion/schedules';
 import { ConfigError } from './config';
 
@@ -12,9 +11,9 @@ function unknown(field: string, value: string, known: readonly string[]): Config
   return new ConfigError(`${field}: unknown name ${JSON.stringify(value)}; known: ${known.join(', ')}`);
 }
 
-/** The registry of a compare run: built-ins plus the samplers of loaded plugins. */
-export function buildRegistry(pluginSamplers: readonly Sampler[]): Registry {
-  return createRegistry({ schedules: builtinSchedules(), parameterisations: builtinParameterisations(), samplers: [...builtinSamplers(), ...pluginSamplers] });
+/** The registry of a compare run: the built-in schedules and parameterisations, and the run's samplers under their labels (`chooseSamplers`). */
+export function buildRegistry(samplers: readonly Sampler[]): Registry {
+  return createRegistry({ schedules: builtinSchedules(), parameterisations: builtinParameterisations(), samplers });
 }
 
 /** A weighting by name; `natural` gives `undefined` (the trainer then uses the parameterisation's own MSE). */

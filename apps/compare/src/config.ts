@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isImageFolder } from './file-setup';
+import { parseSamplerEntry, samplerLabel } from './sampler-specs';
 
 /** The datasets the app knows by name. */
 export const datasetNames = ['mixture', 'swiss-roll', 'two-moons', 'eight-gaussians', 'checkerboard', 'rings', 'mnist'] as const;
@@ -43,7 +44,11 @@ export const compareConfigSchema = z
     /** `natural` = each parameterisation's own MSE; any other name = that weighting held fixed for all. */
     weightings: z.array(z.string().min(1)).min(1).default(['natural', 'uniform']),
     timeDensity: z.string().min(1).default('uniform'),
-    samplers: z.array(z.string().min(1)).min(1).default(['euler', 'dpmpp-2m']),
+    /** Sampler names, each optionally with JSON options (`ipndm{"order":3}`), or `{ name, options, plugin }` records. */
+    samplers: z
+      .array(z.union([z.string().min(1), z.object({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional(), plugin: z.string().min(1).nullable().optional(), label: z.string().optional(), pluginVersion: z.string().optional() }).strict()]))
+      .min(1)
+      .default(['euler', 'dpmpp-2m']),
     nfe: z.array(positiveInteger).min(1).optional(),
     ladder: z.enum(ladderNames).default('trailing'),
     steps: positiveInteger.optional(),
@@ -77,8 +82,8 @@ const datasetDefaults: { points: DatasetDefaults; images: DatasetDefaults } = {
   images: { nfe: [10, 25], steps: 3000, batch: 64, learningRate: 5e-4, emaDecay: 0.999, samples: 256, profileBins: 12 },
 };
 
-/** A validated, fully defaulted compare configuration. */
-export type CompareConfig = Omit<ParsedConfig, keyof DatasetDefaults> & DatasetDefaults;
+/** A validated, fully defaulted compare configuration; `samplers` are labels (`name` or `name{options}`). */
+export type CompareConfig = Omit<ParsedConfig, keyof DatasetDefaults | 'samplers'> & DatasetDefaults & { readonly samplers: string[] };
 
 /** A configuration error: exit code 2, message names the field and what is allowed. */
 export class ConfigError extends Error {
@@ -97,13 +102,21 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function parseConfig(input: unknown): CompareConfig {
   const result = compareConfigSchema.safeParse(input);
   if (!result.success) throw new ConfigError(`invalid configuration:\n  ${result.error.issues.map(describeIssue).join('\n  ')}`);
-  const defaults = result.data.dataset === 'mnist' || (result.data.data !== undefined && isImageFolder(result.data.data)) ? datasetDefaults.images : datasetDefaults.points;
+  // Sampler entries become labels; the plugins that records name join `plugins`.
+  const plugins = [...result.data.plugins];
+  const samplers = result.data.samplers.map((entry, index) => {
+    if (typeof entry === 'string') return samplerLabel(parseSamplerEntry(entry, `samplers[${index}]`));
+    if (typeof entry.plugin === 'string' && !plugins.includes(entry.plugin)) plugins.push(entry.plugin);
+    const { name } = parseSamplerEntry(entry.name, `samplers[${index}].name`);
+    return samplerLabel({ name, ...(entry.options === undefined ? {} : { options: entry.options }) });
+  });
+    const defaults = result.data.dataset === 'mnist' || (result.data.data !== undefined && isImageFolder(result.data.data)) ? datasetDefaults.images : datasetDefaults.points;
   const filled = { ...defaults };
   for (const key of Object.keys(defaults) as Array<keyof DatasetDefaults>) {
     const value = result.data[key];
     if (value !== undefined) (filled as Record<string, unknown>)[key] = value;
   }
-  return { ...result.data, ...filled };
+  return { ...result.data, ...filled, samplers, plugins };
 }
 
 /** Reads a JSON config file; flags given on the command line override its fields. */
@@ -122,6 +135,8 @@ export function loadConfig(file: string | undefined, overrides: Record<string, u
       throw new ConfigError(`--config: ${file} is not valid JSON: ${(error as Error).message}`);
     }
     if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) throw new ConfigError(`--config: ${file} must hold a JSON object`);
+    // A results.json of an earlier run: repeat it from its config.
+    if (fromFile.tool === 'diffusion-compare' && typeof fromFile.config === 'object' && fromFile.config !== null) fromFile = fromFile.config as Record<string, unknown>;
   }
   const merged = { ...fromFile };
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;

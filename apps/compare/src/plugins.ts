@@ -1,41 +1,59 @@
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Sampler } from '@diffusion/core';
+import { dirname } from 'node:path';
+import { DiffusionError } from '@diffusion/core';
+import { builtinSamplerFactories } from '@diffusion/samplers';
+import { loadSamplerPlugin, tfjsCoreFrom, type LoadedPlugin } from '@diffusion/sampler-kit/node';
 import { ConfigError } from './config';
+import type { SamplerSource } from './sampler-specs';
 
-/** The shape of an outside plugin module: `export const plugin = { samplers: [...] }` (or a default export of that). */
-export interface PluginModule {
-  readonly samplers?: readonly Sampler[];
+/** The `@tensorflow/tfjs-core` compare itself runs on. */
+function ownTfjsCore(): { directory: string; version: string | undefined } {
+  const manifest = createRequire(import.meta.url).resolve('@tensorflow/tfjs-core/package.json');
+  return { directory: realpathSync(dirname(manifest)), version: (createRequire(import.meta.url)('@tensorflow/tfjs-core/package.json') as { version?: string }).version };
 }
 
-function resolveSpecifier(specifier: string): string {
-  if (specifier.startsWith('.') || isAbsolute(specifier)) return pathToFileURL(resolve(specifier)).href;
-  // Resolve from the user's folder first, then from the app's own dependencies.
-  for (const base of [`${process.cwd()}/`, import.meta.url]) {
-    try {
-      return pathToFileURL(createRequire(base).resolve(specifier)).href;
-    } catch {
-      // try the next base
-    }
-  }
-  return specifier;
+/**
+ * A warning when a plugin would load another copy of `@tensorflow/tfjs-core` than compare's: tfjs
+ * keeps its engine in a process global, so a second copy of the same version shares it, but
+ * tensors made by one copy fail `instanceof` checks of the other and versions can drift apart.
+ */
+export function secondTfjsWarning(plugin: LoadedPlugin): string | undefined {
+  if (plugin.packageDirectory === undefined) return undefined;
+  const theirs = tfjsCoreFrom(plugin.packageDirectory);
+  const ours = ownTfjsCore();
+  if (theirs === undefined || theirs.directory === ours.directory) return undefined;
+  const versions = theirs.version === ours.version ? `both ${ours.version}` : `${theirs.version} against compare's ${ours.version}`;
+  return `--plugin ${JSON.stringify(plugin.specifier)}: it loads a second copy of @tensorflow/tfjs-core (${theirs.directory}; compare uses ${ours.directory}; ${versions}). Keep one engine: list @tensorflow/tfjs-core under the plugin's peerDependencies (not dependencies) and run compare from a project that installs both, or install the plugin where compare is installed.`;
 }
 
-/** Loads the samplers of plugin modules by module name (`--plugin diffusion-sampler-deis`). */
-export async function loadPluginSamplers(specifiers: readonly string[]): Promise<Sampler[]> {
-  const samplers: Sampler[] = [];
+/** Loads plugin modules the Node way (from the working folder, then as paths, then compare's own dependencies). */
+export async function loadPlugins(specifiers: readonly string[], log: (line: string) => void): Promise<LoadedPlugin[]> {
+  const plugins: LoadedPlugin[] = [];
   for (const specifier of specifiers) {
-    let loaded: Record<string, unknown>;
     try {
-      loaded = (await import(resolveSpecifier(specifier))) as Record<string, unknown>;
+      const plugin = await loadSamplerPlugin(specifier, { cwd: process.cwd(), fallbackFrom: import.meta.url });
+      const warning = secondTfjsWarning(plugin);
+      if (warning !== undefined) log(`warning: ${warning}`);
+      plugins.push(plugin);
     } catch (error) {
-      throw new ConfigError(`--plugin: cannot load module ${JSON.stringify(specifier)}: ${(error as Error).message.split('\n')[0]}`);
+      if (error instanceof DiffusionError) throw new ConfigError(error.message);
+      throw error;
     }
-    const candidate = (loaded.plugin ?? loaded.default ?? loaded) as PluginModule;
-    const found = candidate.samplers;
-    if (!Array.isArray(found) || found.length === 0) throw new ConfigError(`--plugin: module ${JSON.stringify(specifier)} exports no samplers; expected \`export const plugin = { samplers: [...] }\``);
-    samplers.push(...found);
   }
-  return samplers;
+  return plugins;
+}
+
+/** Every sampler compare can build by name: the built-ins, then each plugin's (a name taken twice is an error). */
+export function samplerCatalogue(plugins: readonly LoadedPlugin[]): Map<string, SamplerSource> {
+  const catalogue = new Map<string, SamplerSource>();
+  for (const [name, create] of Object.entries(builtinSamplerFactories())) catalogue.set(name, { sampler: create(), create, plugin: null, pluginVersion: undefined });
+  for (const plugin of plugins) {
+    for (const { name, sampler, create } of plugin.samplers) {
+      const taken = catalogue.get(name);
+      if (taken !== undefined) throw new ConfigError(`--plugin ${JSON.stringify(plugin.specifier)}: a sampler named ${JSON.stringify(name)} is already provided by ${taken.plugin === null ? 'the built-ins' : `--plugin ${JSON.stringify(taken.plugin)}`}`);
+      catalogue.set(name, { sampler, create, plugin: plugin.specifier, pluginVersion: plugin.version });
+    }
+  }
+  return catalogue;
 }

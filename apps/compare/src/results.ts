@@ -1,4 +1,5 @@
 import type { CompareConfig } from './config';
+import type { SamplerRecord } from './sampler-specs';
 
 /** Sample quality of one (model, sampler, NFE) cell. */
 export interface SampleResult {
@@ -52,6 +53,8 @@ export interface CompareResults {
   readonly finishedAt: string;
   readonly complete: boolean;
   readonly backend: string;
+  /** Every sampler of the run as `{ label, name, options, plugin }` (options after defaults): enough to build it again. */
+  readonly samplers?: readonly SamplerRecord[];
   /** True NLL of held-out data under the data distribution, when known (mixture), nats per point. */
   readonly dataNll?: number;
   /** The NLL bound of the exact denoiser on the same points: the best any model can reach with this chain. */

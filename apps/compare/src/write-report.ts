@@ -3,6 +3,7 @@ import { writeFileAtomic } from './atomic-write';
 import type { CompareConfig } from './config';
 import { renderReport, type ReportVisuals } from './report/html';
 import type { CompareResults, RunResult } from './results';
+import type { SamplerRecord } from './sampler-specs';
 
 /** Writes results.json and report.html (atomically) for the runs finished so far. */
 export function writeReport(options: {
@@ -17,6 +18,7 @@ export function writeReport(options: {
   exactNllBound?: number;
   nllUnit: string;
   referenceQuality?: CompareResults['referenceQuality'];
+  samplers?: readonly SamplerRecord[];
 }): { results: CompareResults; reportPath: string; resultsPath: string } {
   const finished = new Date();
   const results: CompareResults = {
@@ -27,6 +29,7 @@ export function writeReport(options: {
     finishedAt: finished.toISOString(),
     complete: options.complete,
     backend: options.backend,
+    ...(options.samplers === undefined ? {} : { samplers: options.samplers }),
     ...(options.dataNll === undefined ? {} : { dataNll: options.dataNll }),
     ...(options.exactNllBound === undefined ? {} : { exactNllBound: options.exactNllBound }),
     nllUnit: options.nllUnit,

@@ -7,3 +7,5 @@ export { createNonFiniteGuard } from './non-finite-guard';
 export type { EvaluationPlace, NonFiniteGuard } from './non-finite-guard';
 export { adamsBashforthWeights, gaussLegendre, maximumAdamsBashforthOrder } from './adams-bashforth';
 export type { GaussLegendreRule } from './adams-bashforth';
+export { samplersOfPlugin } from './sampler-plugin';
+export type { PluginSampler, SamplerFactory, SamplerPlugin } from './sampler-plugin';
