@@ -1,3 +1,10 @@
-import { defineDiffusionTestConfig } from '../../vitest.shared';
+import { defineConfig } from 'vitest/config';
 
-export default defineDiffusionTestConfig({ setupFiles: ['../../test/setup-cpu-backend.ts'] });
+export default defineConfig({
+  test: {
+    environment: 'node',
+    setupFiles: ['./test/setup-backend.ts'],
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deisCoefficients, vpTimeOfSigma } from './deis-coefficients';
+import { deisCoefficients, vpTimeOfSigma } from './deis-coefficients.js';
 
 /** Composite Simpson rule with many panels: an independent quadrature for smooth integrands. */
 function simpson(f: (x: number) => number, low: number, high: number, panels = 2000): number {

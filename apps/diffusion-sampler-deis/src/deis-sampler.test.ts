@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DiffusionError, createRandomSource } from '@diffusion/core';
 import { describeSamplerConformance, exactMixtureDenoiser } from '@diffusion/testing';
 import { describe, expect, it } from 'vitest';
-import { createDeisSampler } from './deis-sampler';
-import defaultPlugin, { plugin } from './index';
+import { createDeisSampler } from './deis-sampler.js';
+import defaultPlugin, { plugin } from './index.js';
 
 describeSamplerConformance(createDeisSampler);
 describeSamplerConformance(createDeisSampler, { factoryOptions: { order: 2 }, title: 'sampler conformance: deis (order 2)' });
@@ -109,6 +109,6 @@ describe('createDeisSampler', () => {
 
   it('exports the plugin module shape apps load by name', () => {
     expect(defaultPlugin).toBe(plugin);
-    expect(plugin.samplers.map((sampler) => [sampler.name, sampler.options])).toEqual([['deis', { order: 3, variant: 'tAB', betaMin: 0.1, betaMax: 20 }]]);
+    expect(plugin.samplers.map((create) => [create().name, create().options])).toEqual([['deis', { order: 3, variant: 'tAB', betaMin: 0.1, betaMax: 20 }]]);
   });
 });

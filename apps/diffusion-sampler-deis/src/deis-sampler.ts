@@ -1,7 +1,7 @@
 import { add, mul, sub, type Tensor } from '@tensorflow/tfjs-core';
 import { checkOneOf, checkOptions, checkPositive, invalidOption } from '@diffusion/core';
 import { defineSampler, type KitSampler } from '@diffusion/sampler-kit';
-import { deisCoefficients, type DeisVariant } from './deis-coefficients';
+import { deisCoefficients, type DeisVariant } from './deis-coefficients.js';
 
 /** Options of {@link createDeisSampler}. */
 export interface DeisSamplerOptions {
