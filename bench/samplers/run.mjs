@@ -2,9 +2,10 @@
 // mixture (4 components at (±1.5, ±1.5), std 0.3), over the 64 directions (cos(pi j/64), sin(pi j/64))
 // against the exact projected mixture CDF, for every built-in sampler and the DEIS plugin, at
 // matched NFE budgets on several sigma ladders of the linear (1e-4..0.02, T = 1000) schedule.
-// Runs against the built packages: `pnpm build` first. Usage: node bench/samplers/run.mjs [--quick]
+// Runs against the built packages: `pnpm build` first.
+// Usage: node bench/samplers/run.mjs [--quick] [--no-tune] [--plugin <name or path>]...
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,8 +15,8 @@ import { createRandomSource, randomNormalTensor } from '../../packages/core/dist
 import { createConformanceMixture } from '../../packages/data/dist/index.js';
 import { createCircleDirections, slicedWasserstein1ToMixture } from '../../packages/metrics/dist/index.js';
 import { builtinSamplers, createDpmpp2mSampler } from '../../packages/samplers/dist/index.js';
+import { loadSamplerPlugin } from '../../packages/sampler-kit/dist/node.js';
 import { createLinearSchedule, karrasSigmas } from '../../packages/schedules/dist/index.js';
-import { createDeisSampler, plugin } from '../../apps/diffusion-sampler-deis/dist/index.js';
 import { interpolateLadder, standardLadders, tuneLadder } from './ladders.mjs';
 import { renderReport } from './report.mjs';
 
@@ -25,6 +26,12 @@ const { values: args } = parseArgs({
     samples: { type: 'string' },
     backend: { type: 'string', default: 'wasm' },
     'no-tune': { type: 'boolean', default: false },
+    // Outside sampler plugins, found as compare finds them: a package name from the working folder, else a path.
+    plugin: { type: 'string', multiple: true, default: [] },
+    // The in-repo DEIS example is benchmarked too unless --no-deis.
+    'no-deis': { type: 'boolean', default: false },
+    // Where latest.md and latest.json go (default bench/samplers/results).
+    out: { type: 'string' },
   },
 });
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,9 +53,19 @@ const schedule = createLinearSchedule({ betaStart: 1e-4, betaEnd: 0.02, numTrain
 const mixture = createConformanceMixture();
 const denoise = mixture.veDenoiser;
 const directions = createCircleDirections(64);
-const samplers = [...builtinSamplers(), ...plugin.samplers, Object.assign(createDeisSampler({ variant: 'rhoAB' }), { label: 'deis (rhoAB)' })];
+// Built-ins, then every sampler of each --plugin (DEIS also as rhoAB, as the results have always shown it).
+const pluginSamplers = [];
+const deisFolder = join(here, '..', '..', 'apps', 'diffusion-sampler-deis');
+for (const specifier of [...(args['no-deis'] ? [] : [deisFolder]), ...args.plugin]) {
+  const loaded = await loadSamplerPlugin(specifier, { cwd: process.env.INIT_CWD ?? process.cwd() });
+  for (const { name, sampler, create } of loaded.samplers) {
+    pluginSamplers.push(Object.assign(sampler, { plugin: specifier }));
+    if (name === 'deis' && create !== undefined) pluginSamplers.push(Object.assign(create({ variant: 'rhoAB' }), { label: 'deis (rhoAB)', plugin: specifier }));
+  }
+}
+const samplers = [...builtinSamplers(), ...pluginSamplers];
 const labelOf = (sampler) => sampler.label ?? sampler.name;
-const chosen = args.quick ? samplers.filter((sampler) => ['euler', 'heun', 'dpmpp-2m', 'unipc', 'deis'].includes(labelOf(sampler))) : samplers;
+const chosen = args.quick ? samplers.filter((sampler) => sampler.plugin !== undefined || ['euler', 'heun', 'dpmpp-2m', 'unipc'].includes(labelOf(sampler))) : samplers;
 
 /** Steps of a sampler within an NFE budget: the most steps whose denoiser calls fit (Heun 2n - 1). */
 function stepsFor(sampler, nfe) {
@@ -138,12 +155,13 @@ tf.dispose([unitNoise, tuningNoise, stochasticTuningNoise]);
 
 // Tables.
 const report = {
-  meta: { samples: sampleCount, directions: 64, backend, schedule: { betaStart: 1e-4, betaEnd: 0.02, numTrainTimesteps: 1000 }, sigmaMin, sigmaMax, evaluationSeed, tuningSeed, floor, floors, samplers: chosen.map(labelOf), wallSeconds: (Date.now() - started) / 1000, date: new Date().toISOString() },
+  meta: { samples: sampleCount, directions: 64, backend, schedule: { betaStart: 1e-4, betaEnd: 0.02, numTrainTimesteps: 1000 }, sigmaMin, sigmaMax, evaluationSeed, tuningSeed, floor, floors, samplers: chosen.map(labelOf), plugins: args.plugin, wallSeconds: (Date.now() - started) / 1000, date: new Date().toISOString() },
   results,
   tunedLadders,
 };
 const markdown = renderReport(report);
 console.log(`\n${markdown}`);
-mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'latest.md'), `${markdown}\n`);
-writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 1)}\n`);
+const outDir = args.out === undefined ? join(here, 'results') : resolve(process.env.INIT_CWD ?? process.cwd(), args.out);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'latest.md'), `${markdown}\n`);
+writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 1)}\n`);
