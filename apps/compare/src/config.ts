@@ -110,7 +110,7 @@ export function parseConfig(input: unknown): CompareConfig {
     const { name } = parseSamplerEntry(entry.name, `samplers[${index}].name`);
     return samplerLabel({ name, ...(entry.options === undefined ? {} : { options: entry.options }) });
   });
-    const defaults = result.data.dataset === 'mnist' || (result.data.data !== undefined && isImageFolder(result.data.data)) ? datasetDefaults.images : datasetDefaults.points;
+  const defaults = result.data.dataset === 'mnist' || (result.data.data !== undefined && isImageFolder(result.data.data)) ? datasetDefaults.images : datasetDefaults.points;
   const filled = { ...defaults };
   for (const key of Object.keys(defaults) as Array<keyof DatasetDefaults>) {
     const value = result.data[key];
