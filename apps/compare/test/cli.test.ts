@@ -86,7 +86,7 @@ describe('diffusion-compare (built CLI, end to end)', () => {
   it('exits 2 naming a plugin module that does not exist', () => {
     const result = runCli({ ...tinyConfig }, ['--plugin', 'diffusion-sampler-nope']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/--plugin: cannot load module "diffusion-sampler-nope"/);
+    expect(result.stderr).toMatch(/--plugin "diffusion-sampler-nope": cannot find it/);
   });
 
   it('trains a U-Net on MNIST and reports classifier Fréchet distance, confidence, bits/dim and sample PNGs', () => {
