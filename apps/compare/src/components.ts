@@ -1,6 +1,6 @@
 import { createRegistry, type LossWeighting, type Registry, type Sampler, type Schedule, type TimeDensity } from '@diffusion/core';
-import { createLossWeightingForSchedule, createTimeDensity, lossWeightingNames, timeDensityNames, type LossWeightingName, type TimeDensityName } from '@diffusion/loss-weightings';
-import { builtinParameterisations, isDiscreteSchedule } from '@diffusion/parameterisations';
+import { createLossWeightingForSchedule, createTimeDensityForSchedule, lossWeightingNames, timeDensityNames, type LossWeightingName, type TimeDensityName } from '@diffusion/loss-weightings';
+import { builtinParameterisations } from '@diffusion/parameterisations';
 import { builtinSchedules } from '@diffusion/schedules';
 import { ConfigError } from './config';
 
@@ -27,15 +27,7 @@ export function weightingByName(name: string, schedule: Schedule): LossWeighting
 /** A training-time density by name. */
 export function timeDensityByName(name: string, schedule: Schedule): TimeDensity {
   if (!(timeDensityNames as readonly string[]).includes(name)) throw unknown('timeDensity', name, timeDensityNames);
-  const densityName = name as TimeDensityName;
-  const numTrainTimesteps = isDiscreteSchedule(schedule) ? schedule.numTrainTimesteps : undefined;
-  if (densityName === 'uniform') return createTimeDensity('uniform', numTrainTimesteps === undefined ? {} : { numTrainTimesteps });
-  if (densityName === 'log-normal') return createTimeDensity('log-normal', { schedule });
-  if (densityName === 'importance') {
-    if (numTrainTimesteps === undefined) throw new ConfigError('timeDensity: "importance" needs a discrete schedule (linear, scaled-linear, cosine, sigmoid)');
-    return createTimeDensity('importance', { numTrainTimesteps });
-  }
-  return createTimeDensity(densityName, {});
+  return createTimeDensityForSchedule(name as TimeDensityName, schedule);
 }
 
 /** Checks every name of a config up front, so a typo fails before any training. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { sigmaLadderNames } from '@diffusion/schedules';
 import { z } from 'zod';
 import { isImageFolder } from './file-setup';
 import { parseSamplerEntry, samplerLabel } from './sampler-specs';
@@ -6,7 +7,7 @@ import { parseSamplerEntry, samplerLabel } from './sampler-specs';
 /** The datasets the app knows by name. */
 export const datasetNames = ['mixture', 'swiss-roll', 'two-moons', 'eight-gaussians', 'checkerboard', 'rings', 'mnist'] as const;
 /** The ladders a sampler can run on. */
-export const ladderNames = ['karras', 'log-snr-uniform', 'exponential', 'trailing', 'leading', 'linspace'] as const;
+export const ladderNames = sigmaLadderNames;
 /** Backends: wasm by default in Node; `tensorflow` needs `@tensorflow/tfjs-node` installed. */
 export const backendNames = ['wasm', 'cpu', 'tensorflow'] as const;
 

@@ -1,6 +1,6 @@
 import { createRegistry, type LossWeighting, type Registry, type Sampler, type Schedule, type TimeDensity } from '@diffusion/core';
-import { createLossWeightingForSchedule, createTimeDensity, lossWeightingNames, timeDensityNames } from '@diffusion/loss-weightings';
-import { builtinParameterisations, isDiscreteSchedule } from '@diffusion/parameterisations';
+import { createLossWeightingForSchedule, createTimeDensityForSchedule, lossWeightingNames, timeDensityNames } from '@diffusion/loss-weightings';
+import { builtinParameterisations } from '@diffusion/parameterisations';
 import { builtinSamplers } from '@diffusion/samplers';
 import { builtinSchedules } from '@diffusion/schedules';
 
@@ -39,16 +39,10 @@ function weightingsFor(schedule: Schedule, unavailable: UnavailableChoice[]): Lo
 
 /** Every built-in time density that can be built for `schedule` (discrete ones on the schedule's grid). */
 function densitiesFor(schedule: Schedule, unavailable: UnavailableChoice[]): TimeDensity[] {
-  const numTrainTimesteps = isDiscreteSchedule(schedule) ? schedule.numTrainTimesteps : undefined;
   const densities: TimeDensity[] = [];
   for (const name of timeDensityNames) {
     try {
-      if (name === 'uniform') densities.push(createTimeDensity('uniform', numTrainTimesteps === undefined ? {} : { numTrainTimesteps }));
-      else if (name === 'log-normal') densities.push(createTimeDensity('log-normal', { schedule }));
-      else if (name === 'importance') {
-        if (numTrainTimesteps === undefined) throw new Error('needs a discrete schedule (linear, scaled-linear, cosine, sigmoid)');
-        densities.push(createTimeDensity('importance', { numTrainTimesteps }));
-      } else densities.push(createTimeDensity(name, {}));
+      densities.push(createTimeDensityForSchedule(name, schedule));
     } catch (error) {
       unavailable.push({ kind: 'timeDensities', name, reason: reasonOf(error) });
     }

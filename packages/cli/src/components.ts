@@ -1,7 +1,7 @@
-import { createRegistry, type Backbone, type DiscreteSchedule, type LossWeighting, type Parameterisation, type Registry, type Schedule, type TimeDensity } from '@diffusion/core';
+import { createRegistry, type Backbone, type LossWeighting, type Parameterisation, type Registry, type Schedule, type TimeDensity } from '@diffusion/core';
 import { builtinBackboneFactories } from '@diffusion/backbones';
-import { createLossWeighting, createTimeDensity, lossWeightingNames, timeDensityNames, type LossWeightingName, type TimeDensityName } from '@diffusion/loss-weightings';
-import { builtinParameterisations, isDiscreteSchedule } from '@diffusion/parameterisations';
+import { createLossWeightingForSchedule, createTimeDensityForSchedule, lossWeightingNames, timeDensityNames, type LossWeightingName, type TimeDensityName } from '@diffusion/loss-weightings';
+import { builtinParameterisations } from '@diffusion/parameterisations';
 import { builtinSamplers } from '@diffusion/samplers';
 import { builtinSchedules } from '@diffusion/schedules';
 import { CliError } from './cli-error';
@@ -21,27 +21,13 @@ function unknown(field: string, value: string, known: readonly string[]): CliErr
 export function weightingByName(name: string, schedule: Schedule): LossWeighting | undefined {
   if (name === 'natural') return undefined;
   if (!(lossWeightingNames as readonly string[]).includes(name) || name === 'density-weighted') throw unknown('weighting', name, ['natural', ...lossWeightingNames.filter((known) => known !== 'density-weighted')]);
-  const weightingName = name as LossWeightingName;
-  if (weightingName === 'elbo') {
-    if (!isDiscreteSchedule(schedule)) throw new CliError('weighting: "elbo" needs a discrete schedule (linear, scaled-linear, cosine, sigmoid)');
-    return createLossWeighting('elbo', { schedule: schedule as DiscreteSchedule });
-  }
-  if (weightingName === 'sigmoid') return createLossWeighting('sigmoid', { schedule });
-  return createLossWeighting(weightingName as Exclude<LossWeightingName, 'elbo' | 'sigmoid' | 'density-weighted'>);
+  return createLossWeightingForSchedule(name as LossWeightingName, schedule);
 }
 
 /** A training-time density by name. */
 export function timeDensityByName(name: string, schedule: Schedule): TimeDensity {
   if (!(timeDensityNames as readonly string[]).includes(name)) throw unknown('timeDensity', name, timeDensityNames);
-  const densityName = name as TimeDensityName;
-  const numTrainTimesteps = isDiscreteSchedule(schedule) ? schedule.numTrainTimesteps : undefined;
-  if (densityName === 'uniform') return createTimeDensity('uniform', numTrainTimesteps === undefined ? {} : { numTrainTimesteps });
-  if (densityName === 'log-normal') return createTimeDensity('log-normal', { schedule });
-  if (densityName === 'importance') {
-    if (numTrainTimesteps === undefined) throw new CliError('timeDensity: "importance" needs a discrete schedule (linear, scaled-linear, cosine, sigmoid)');
-    return createTimeDensity('importance', { numTrainTimesteps });
-  }
-  return createTimeDensity(densityName, {});
+  return createTimeDensityForSchedule(name as TimeDensityName, schedule);
 }
 
 /** The model parts a run's settings name, checked before any work. */

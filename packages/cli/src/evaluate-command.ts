@@ -6,7 +6,7 @@ import { startBackend } from './backend';
 import { CliError, exitCodes } from './cli-error';
 import { buildRegistry } from './components';
 import { digitQuality, digitsApply, nllFigures, pointQuality } from './evaluate-metrics';
-import type { LadderName } from './ladder';
+import type { SigmaLadderName } from '@diffusion/schedules';
 import { loadRunModel } from './load-model';
 import { readRun, writeAtomic } from './run-folder';
 import { sampleModel } from './sample-command';
@@ -19,7 +19,7 @@ export interface EvaluateFlags {
   readonly data: string;
   readonly sampler?: string;
   readonly steps?: number;
-  readonly ladder?: LadderName;
+  readonly ladder?: SigmaLadderName;
   readonly num?: number;
   readonly nllCount?: number;
   readonly seed?: number;

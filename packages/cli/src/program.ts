@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DiffusionError } from '@diffusion/core';
+import { sigmaLadderNames } from '@diffusion/schedules';
 import { CliError, exitCodeOf, exitCodes } from './cli-error';
 import { parseColumns } from './named-spec';
 import { backendNames } from './run-settings';
@@ -64,7 +65,7 @@ function sampleVerb(run: (action: () => Promise<number>) => void, io: CommandIo)
     .requiredOption('--model <run dir>', 'a run folder (its model.safetensors, or its newest checkpoint while it trains)')
     .option('--sampler <name[{options}]>', 'euler | euler-ancestral | heun | ddim | ddpm | dpmpp-2m | dpmpp-3m | dpmpp-2m-sde | dpmpp-3m-sde | unipc | lms, with JSON options (default dpmpp-2m)')
     .option('--steps <n>', 'sampler steps (default 25)', positiveInteger)
-    .addOption(new Option('--ladder <name>', 'sigma ladder (default trailing for discrete schedules, karras otherwise)').choices(['karras', 'log-snr-uniform', 'exponential', 'trailing', 'leading', 'linspace']))
+    .addOption(new Option('--ladder <name>', 'sigma ladder (default trailing for discrete schedules, karras otherwise)').choices(sigmaLadderNames))
     .option('--num <k>', 'number of samples (default 1000 points, 64 images)', positiveInteger)
     .option('--seed <n>', 'seed of the initial noise and the sampler\'s noise (default 0)', integer)
     .option('--batch <n>', 'samples per network batch (default 1000 points, 64 images)', positiveInteger)
@@ -81,7 +82,7 @@ function evaluateVerb(run: (action: () => Promise<number>) => void, io: CommandI
     .requiredOption('--data <held-out>', 'held-out data in the format the run was trained on')
     .option('--sampler <name[{options}]>', 'sampler of the sample-based metrics (default dpmpp-2m)')
     .option('--steps <n>', 'sampler steps (default 50)', positiveInteger)
-    .addOption(new Option('--ladder <name>', 'sigma ladder').choices(['karras', 'log-snr-uniform', 'exponential', 'trailing', 'leading', 'linspace']))
+    .addOption(new Option('--ladder <name>', 'sigma ladder').choices(sigmaLadderNames))
     .option('--num <k>', 'samples drawn for the sample metrics (default 2000 points, 500 images)', positiveInteger)
     .option('--nll-count <n>', 'held-out examples of the NLL bound (default 2000 points, 200 images)', positiveInteger)
     .option('--seed <n>', 'seed (default 0)', integer)

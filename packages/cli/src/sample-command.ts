@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { denormalisePoints } from '@diffusion/data';
+import { sigmaLadderByName, type SigmaLadderName } from '@diffusion/schedules';
 import { startBackend } from './backend';
 import { CliError, exitCodes } from './cli-error';
 import { buildRegistry } from './components';
 import { drawSamples } from './draw-samples';
-import { ladderFor, type LadderName } from './ladder';
 import { loadRunModel, type LoadedModel } from './load-model';
 import { readRun, writeAtomic } from './run-folder';
 import { imageGridPng, pointsCsv, samplesNpy, scatterSvg, toPixelUnits } from './sample-files';
@@ -18,7 +18,7 @@ export interface SampleFlags {
   readonly model: string;
   readonly sampler?: string;
   readonly steps?: number;
-  readonly ladder?: LadderName;
+  readonly ladder?: SigmaLadderName;
   readonly num?: number;
   readonly seed?: number;
   readonly batch?: number;
@@ -36,7 +36,7 @@ export function beside(path: string, extension: string): string {
 export async function sampleModel(model: LoadedModel, flags: Omit<SampleFlags, 'model' | 'out' | 'checkpoint' | 'ema'>, defaults: { steps: number; num: number }, signal?: AbortSignal) {
   const sampler = samplerFromSpec(flags.sampler ?? 'dpmpp-2m');
   const steps = flags.steps ?? defaults.steps;
-  const sigmas = ladderFor(model.schedule, flags.ladder, steps);
+  const sigmas = sigmaLadderByName(model.schedule, flags.ladder, steps);
   const { data } = model.record;
   const count = flags.num ?? defaults.num;
   const shape = data.kind === 'points' ? [data.sampleShape.reduce((product, size) => product * size, 1)] : data.sampleShape;

@@ -26,4 +26,5 @@ export type { LogitNormalTimeDensityOptions } from './logit-normal-time-density'
 export { createImportanceTimeDensity } from './importance-time-density';
 export type { ImportanceTimeDensity, ImportanceTimeDensityOptions, ImportanceTimeDensityState } from './importance-time-density';
 export { createTimeDensity, timeDensityNames } from './time-density-by-name';
+export { createTimeDensityForSchedule } from './time-density-for-schedule';
 export type { TimeDensityName, TimeDensityOptionsByName } from './time-density-by-name';

@@ -19,6 +19,8 @@ export { createVpLinearSchedule } from './vp-linear-schedule';
 export type { VpLinearScheduleOptions } from './vp-linear-schedule';
 export { createEdmSchedule } from './edm-schedule';
 export { trainingSigmaRange } from './training-sigma-range';
+export { sigmaLadderByName, sigmaLadderNames } from './sigma-ladder-by-name';
+export type { SigmaLadderName } from './sigma-ladder-by-name';
 export type { EdmSchedule, EdmScheduleOptions } from './edm-schedule';
 export { createVpScheduleFromLogSnr, bisectLogSnr } from './vp-schedule';
 export type { VpScheduleDefinition } from './vp-schedule';

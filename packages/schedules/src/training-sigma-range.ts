@@ -1,9 +1,5 @@
-import type { DiscreteSchedule, Schedule } from '@diffusion/core/errors';
-
-function isDiscrete(schedule: Schedule): schedule is DiscreteSchedule {
-  const candidate = schedule as Partial<DiscreteSchedule>;
-  return typeof candidate.numTrainTimesteps === 'number' && typeof candidate.sigmaAtTimestep === 'function';
-}
+import type { Schedule } from '@diffusion/core/errors';
+import { isDiscrete } from './is-discrete-schedule';
 
 /**
  * The variance-exploding noise range, sigma = sigma_t / alpha_t (Karras et al. 2022, Sec. 2), that a

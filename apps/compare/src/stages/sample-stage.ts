@@ -1,5 +1,5 @@
 import type { Denoiser } from '@diffusion/core';
-import { ladderFor } from '../ladders';
+import { sigmaLadderByName } from '@diffusion/schedules';
 import type { SampleResult } from '../results';
 import { runSampler, stepsForBudget } from '../sampling';
 import type { ExperimentContext } from './experiment-context';
@@ -16,7 +16,7 @@ export function sampleStage(context: ExperimentContext, id: string, denoise: Den
     const sampler = registry.samplers.get(samplerName);
     for (const nfe of config.nfe) {
       const steps = stepsForBudget(sampler, nfe);
-      const sigmas = ladderFor(schedule, config.ladder, steps);
+      const sigmas = sigmaLadderByName(schedule, config.ladder, steps);
       const recordTrajectory = samplerName === config.samplers[0] && nfe === maxNfe;
       const started = performance.now();
       const run = runSampler(sampler, denoise, context.sampleNoise, sigmas, { seed: config.seed, ...(recordTrajectory ? { frames: 6, picture: setup.picture } : {}) });
