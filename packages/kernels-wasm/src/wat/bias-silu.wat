@@ -6,7 +6,7 @@
 ;;   backward: dz = dy s (1 + h e s) with e = e^-h, s = sigmoid(h) = 1 / (1 + e) (so e s = 1 - s
 ;;             without its cancellation near s = 1),  dbias += dz over the rows
 ;;
-;; sigmoid(h) = 1 / (1 + e^-h) with the exponential of group-norm-simd-code.ts. Exports (byte
+;; sigmoid(h) = 1 / (1 + e^-h) with the exponential of exponential.wat, inlined. Exports (byte
 ;; offsets, `rowBytes = 4 C` with C a multiple of 4):
 ;; `forward(z, bias, y, rowBytes, rowStart, rowEnd, counter)` and
 ;; `backward(z, bias, dy, dz, dbias, rowBytes, rowStart, rowEnd, counter)`; dbias (C float32 sums)
@@ -19,7 +19,7 @@
   (type $backward (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32)))
   (import "env" "memory" (memory $memory 0)) ;; plain, or shared in the threaded build (scripts/build-kernels.mjs)
   (func $forward (export "forward") (type $forward) (param $z i32) (param $bias i32) (param $y i32) (param $rowBytes i32) (param $rowStart i32) (param $rowEnd i32) (param $counter i32)
-    (local $row i32) (local $base i32) (local $c i32) (local $end i32) (local $chunkEnd i32) (local $h v128) (local $sigmoid v128) (local $exponentArgument v128) (local $exponentK v128) (local $exponentR v128) (local $negativeExponential v128) (local $one v128) (local $inverseFactorial2 v128) (local $inverseFactorial3 v128) (local $inverseFactorial4 v128) (local $inverseFactorial5 v128) (local $inverseFactorial6 v128) (local $inverseFactorial7 v128) (local $exponentMax v128) (local $exponentMin v128) (local $log2e v128) (local $ln2High v128) (local $ln2Low v128) (local $roundingShift v128)
+    (local $row i32) (local $rowByte i32) (local $elementByte i32) (local $rowEndByte i32) (local $chunkEnd i32) (local $h v128) (local $sigmoid v128) (local $exponentArgument v128) (local $exponentK v128) (local $exponentR v128) (local $reducedSquared v128) (local $negativeExponential v128) (local $one v128) (local $inverseFactorial2 v128) (local $inverseFactorial3 v128) (local $inverseFactorial4 v128) (local $inverseFactorial5 v128) (local $inverseFactorial6 v128) (local $inverseFactorial7 v128) (local $exponentMax v128) (local $exponentMin v128) (local $log2e v128) (local $ln2High v128) (local $ln2Low v128) (local $roundingShift v128)
     (local.set $one
       (v128.const f32x4 1 1 1 1))
     (local.set $inverseFactorial2
@@ -46,15 +46,15 @@
       (v128.const f32x4 -0.00021219444 -0.00021219444 -0.00021219444 -0.00021219444))
     (local.set $roundingShift
       (v128.const f32x4 12582912 12582912 12582912 12582912))
-    (block $exit0
-      (loop $repeat1
+    (block $chunksDone
+      (loop $nextChunk
         (local.set $row
           (i32.add
             (local.get $rowStart)
             (i32.atomic.rmw.add
               (local.get $counter)
               (i32.const 16))))
-        (br_if $exit0
+        (br_if $chunksDone
           (i32.ge_u
             (local.get $row)
             (local.get $rowEnd)))
@@ -69,40 +69,40 @@
             (i32.lt_s
               (local.get $chunkEnd)
               (local.get $rowEnd))))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $rowDone
+          (loop $rowLoop
+            (br_if $rowDone
               (i32.ge_u
                 (local.get $row)
                 (local.get $chunkEnd)))
-            (local.set $base
+            (local.set $rowByte
               (i32.mul
                 (local.get $row)
                 (local.get $rowBytes)))
-            (local.set $end
+            (local.set $rowEndByte
               (i32.add
-                (local.get $base)
+                (local.get $rowByte)
                 (local.get $rowBytes)))
-            (local.set $c
-              (local.get $base))
-            (block $exit4
-              (loop $repeat5
-                (br_if $exit4
+            (local.set $elementByte
+              (local.get $rowByte))
+            (block $elementByteDone
+              (loop $elementByteLoop
+                (br_if $elementByteDone
                   (i32.ge_u
-                    (local.get $c)
-                    (local.get $end)))
+                    (local.get $elementByte)
+                    (local.get $rowEndByte)))
                 (local.set $h
                   (f32x4.add
                     (v128.load
                       (i32.add
                         (local.get $z)
-                        (local.get $c)))
+                        (local.get $elementByte)))
                     (v128.load
                       (i32.add
                         (local.get $bias)
                         (i32.sub
-                          (local.get $c)
-                          (local.get $base))))))
+                          (local.get $elementByte)
+                          (local.get $rowByte))))))
                 (local.set $exponentArgument
                   (f32x4.pmax
                     (f32x4.pmin
@@ -125,7 +125,7 @@
                     (f32x4.mul
                       (local.get $exponentK)
                       (local.get $ln2Low))))
-                (local.set $exponentArgument
+                (local.set $reducedSquared
                   (f32x4.mul
                     (local.get $exponentR)
                     (local.get $exponentR)))
@@ -136,7 +136,7 @@
                       (f32x4.add
                         (local.get $exponentR)
                         (f32x4.mul
-                          (local.get $exponentArgument)
+                          (local.get $reducedSquared)
                           (f32x4.add
                             (f32x4.add
                               (f32x4.add
@@ -145,7 +145,7 @@
                                   (local.get $exponentR)
                                   (local.get $inverseFactorial3)))
                               (f32x4.mul
-                                (local.get $exponentArgument)
+                                (local.get $reducedSquared)
                                 (f32x4.add
                                   (local.get $inverseFactorial4)
                                   (f32x4.mul
@@ -153,8 +153,8 @@
                                     (local.get $inverseFactorial5)))))
                             (f32x4.mul
                               (f32x4.mul
-                                (local.get $exponentArgument)
-                                (local.get $exponentArgument))
+                                (local.get $reducedSquared)
+                                (local.get $reducedSquared))
                               (f32x4.add
                                 (local.get $inverseFactorial6)
                                 (f32x4.mul
@@ -174,23 +174,23 @@
                 (v128.store
                   (i32.add
                     (local.get $y)
-                    (local.get $c))
+                    (local.get $elementByte))
                   (f32x4.mul
                     (local.get $h)
                     (local.get $sigmoid)))
-                (local.set $c
+                (local.set $elementByte
                   (i32.add
-                    (local.get $c)
+                    (local.get $elementByte)
                     (i32.const 16)))
-                (br $repeat5)))
+                (br $elementByteLoop)))
             (local.set $row
               (i32.add
                 (local.get $row)
                 (i32.const 1)))
-            (br $repeat3)))
-        (br $repeat1))))
+            (br $rowLoop)))
+        (br $nextChunk))))
   (func $backward (export "backward") (type $backward) (param $z i32) (param $bias i32) (param $dy i32) (param $dz i32) (param $dbias i32) (param $rowBytes i32) (param $rowStart i32) (param $rowEnd i32) (param $counter i32)
-    (local $row i32) (local $base i32) (local $c i32) (local $end i32) (local $chunkEnd i32) (local $column i32) (local $h v128) (local $sigmoid v128) (local $exponentArgument v128) (local $exponentK v128) (local $exponentR v128) (local $dzValue v128) (local $negativeExponential v128) (local $one v128) (local $inverseFactorial2 v128) (local $inverseFactorial3 v128) (local $inverseFactorial4 v128) (local $inverseFactorial5 v128) (local $inverseFactorial6 v128) (local $inverseFactorial7 v128) (local $exponentMax v128) (local $exponentMin v128) (local $log2e v128) (local $ln2High v128) (local $ln2Low v128) (local $roundingShift v128)
+    (local $row i32) (local $rowByte i32) (local $elementByte i32) (local $rowEndByte i32) (local $chunkEnd i32) (local $columnByte i32) (local $h v128) (local $sigmoid v128) (local $exponentArgument v128) (local $exponentK v128) (local $exponentR v128) (local $reducedSquared v128) (local $dzValue v128) (local $negativeExponential v128) (local $one v128) (local $inverseFactorial2 v128) (local $inverseFactorial3 v128) (local $inverseFactorial4 v128) (local $inverseFactorial5 v128) (local $inverseFactorial6 v128) (local $inverseFactorial7 v128) (local $exponentMax v128) (local $exponentMin v128) (local $log2e v128) (local $ln2High v128) (local $ln2Low v128) (local $roundingShift v128)
     (local.set $one
       (v128.const f32x4 1 1 1 1))
     (local.set $inverseFactorial2
@@ -217,15 +217,15 @@
       (v128.const f32x4 -0.00021219444 -0.00021219444 -0.00021219444 -0.00021219444))
     (local.set $roundingShift
       (v128.const f32x4 12582912 12582912 12582912 12582912))
-    (block $exit0
-      (loop $repeat1
+    (block $chunksDone
+      (loop $nextChunk
         (local.set $row
           (i32.add
             (local.get $rowStart)
             (i32.atomic.rmw.add
               (local.get $counter)
               (i32.const 16))))
-        (br_if $exit0
+        (br_if $chunksDone
           (i32.ge_u
             (local.get $row)
             (local.get $rowEnd)))
@@ -240,42 +240,42 @@
             (i32.lt_s
               (local.get $chunkEnd)
               (local.get $rowEnd))))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $rowDone
+          (loop $rowLoop
+            (br_if $rowDone
               (i32.ge_u
                 (local.get $row)
                 (local.get $chunkEnd)))
-            (local.set $base
+            (local.set $rowByte
               (i32.mul
                 (local.get $row)
                 (local.get $rowBytes)))
-            (local.set $end
+            (local.set $rowEndByte
               (i32.add
-                (local.get $base)
+                (local.get $rowByte)
                 (local.get $rowBytes)))
-            (local.set $c
-              (local.get $base))
-            (block $exit4
-              (loop $repeat5
-                (br_if $exit4
+            (local.set $elementByte
+              (local.get $rowByte))
+            (block $elementByteDone
+              (loop $elementByteLoop
+                (br_if $elementByteDone
                   (i32.ge_u
-                    (local.get $c)
-                    (local.get $end)))
-                (local.set $column
+                    (local.get $elementByte)
+                    (local.get $rowEndByte)))
+                (local.set $columnByte
                   (i32.sub
-                    (local.get $c)
-                    (local.get $base)))
+                    (local.get $elementByte)
+                    (local.get $rowByte)))
                 (local.set $h
                   (f32x4.add
                     (v128.load
                       (i32.add
                         (local.get $z)
-                        (local.get $c)))
+                        (local.get $elementByte)))
                     (v128.load
                       (i32.add
                         (local.get $bias)
-                        (local.get $column)))))
+                        (local.get $columnByte)))))
                 (local.set $exponentArgument
                   (f32x4.pmax
                     (f32x4.pmin
@@ -298,7 +298,7 @@
                     (f32x4.mul
                       (local.get $exponentK)
                       (local.get $ln2Low))))
-                (local.set $exponentArgument
+                (local.set $reducedSquared
                   (f32x4.mul
                     (local.get $exponentR)
                     (local.get $exponentR)))
@@ -309,7 +309,7 @@
                       (f32x4.add
                         (local.get $exponentR)
                         (f32x4.mul
-                          (local.get $exponentArgument)
+                          (local.get $reducedSquared)
                           (f32x4.add
                             (f32x4.add
                               (f32x4.add
@@ -318,7 +318,7 @@
                                   (local.get $exponentR)
                                   (local.get $inverseFactorial3)))
                               (f32x4.mul
-                                (local.get $exponentArgument)
+                                (local.get $reducedSquared)
                                 (f32x4.add
                                   (local.get $inverseFactorial4)
                                   (f32x4.mul
@@ -326,8 +326,8 @@
                                     (local.get $inverseFactorial5)))))
                             (f32x4.mul
                               (f32x4.mul
-                                (local.get $exponentArgument)
-                                (local.get $exponentArgument))
+                                (local.get $reducedSquared)
+                                (local.get $reducedSquared))
                               (f32x4.add
                                 (local.get $inverseFactorial6)
                                 (f32x4.mul
@@ -350,7 +350,7 @@
                       (v128.load
                         (i32.add
                           (local.get $dy)
-                          (local.get $c)))
+                          (local.get $elementByte)))
                       (local.get $sigmoid))
                     (f32x4.add
                       (local.get $one)
@@ -362,26 +362,26 @@
                 (v128.store
                   (i32.add
                     (local.get $dz)
-                    (local.get $c))
+                    (local.get $elementByte))
                   (local.get $dzValue))
                 (v128.store
                   (i32.add
                     (local.get $dbias)
-                    (local.get $column))
+                    (local.get $columnByte))
                   (f32x4.add
                     (v128.load
                       (i32.add
                         (local.get $dbias)
-                        (local.get $column)))
+                        (local.get $columnByte)))
                     (local.get $dzValue)))
-                (local.set $c
+                (local.set $elementByte
                   (i32.add
-                    (local.get $c)
+                    (local.get $elementByte)
                     (i32.const 16)))
-                (br $repeat5)))
+                (br $elementByteLoop)))
             (local.set $row
               (i32.add
                 (local.get $row)
                 (i32.const 1)))
-            (br $repeat3)))
-        (br $repeat1)))))
+            (br $rowLoop)))
+        (br $nextChunk)))))

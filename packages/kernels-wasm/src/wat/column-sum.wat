@@ -26,9 +26,9 @@
         (i32.const 2)))
     (local.set $offset
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $offsetDone
+      (loop $offsetLoop
+        (br_if $offsetDone
           (i32.ge_u
             (local.get $offset)
             (local.get $end)))
@@ -41,14 +41,14 @@
           (i32.add
             (local.get $offset)
             (i32.const 16)))
-        (br $repeat1)))
+        (br $offsetLoop)))
     (local.set $rowPointer
       (local.get $x))
     (local.set $row
       (i32.const 0))
-    (block $exit2
-      (loop $repeat3
-        (br_if $exit2
+    (block $rowDone
+      (loop $rowLoop
+        (br_if $rowDone
           (i32.ge_u
             (local.get $row)
             (local.get $rows)))
@@ -71,9 +71,9 @@
             (i32.const 2)))
         (local.set $offset
           (i32.const 0))
-        (block $exit4
-          (loop $repeat5
-            (br_if $exit4
+        (block $offset2Done
+          (loop $offset2Loop
+            (br_if $offset2Done
               (i32.ge_u
                 (local.get $offset)
                 (local.get $end)))
@@ -86,10 +86,10 @@
               (i32.add
                 (local.get $offset)
                 (i32.const 16)))
-            (br $repeat5)))
-        (block $exit6
-          (loop $repeat7
-            (br_if $exit6
+            (br $offset2Loop)))
+        (block $row2Done
+          (loop $row2Loop
+            (br_if $row2Done
               (i32.ge_u
                 (local.get $row)
                 (local.get $blockEnd)))
@@ -101,9 +101,9 @@
                 (i32.const 2)))
             (local.set $offset
               (i32.const 0))
-            (block $exit8
-              (loop $repeat9
-                (br_if $exit8
+            (block $offset3Done
+              (loop $offset3Loop
+                (br_if $offset3Done
                   (i32.ge_u
                     (local.get $offset)
                     (local.get $end)))
@@ -124,7 +124,7 @@
                   (i32.add
                     (local.get $offset)
                     (i32.const 16)))
-                (br $repeat9)))
+                (br $offset3Loop)))
             (local.set $rowPointer
               (i32.add
                 (local.get $rowPointer)
@@ -133,7 +133,7 @@
               (i32.add
                 (local.get $row)
                 (i32.const 1)))
-            (br $repeat7)))
+            (br $row2Loop)))
         (local.set $end
           (i32.shl
             (i32.and
@@ -142,9 +142,9 @@
             (i32.const 2)))
         (local.set $offset
           (i32.const 0))
-        (block $exit10
-          (loop $repeat11
-            (br_if $exit10
+        (block $offset4Done
+          (loop $offset4Loop
+            (br_if $offset4Done
               (i32.ge_u
                 (local.get $offset)
                 (local.get $end)))
@@ -165,5 +165,5 @@
               (i32.add
                 (local.get $offset)
                 (i32.const 16)))
-            (br $repeat11)))
-        (br $repeat3)))))
+            (br $offset4Loop)))
+        (br $rowLoop)))))

@@ -22,7 +22,7 @@
   (type $pixels (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
   (import "env" "memory" (memory $memory 0)) ;; plain, or shared in the threaded build (scripts/build-kernels.mjs)
   (func $pixels (export "pixels") (type $pixels) (param $x i32) (param $w i32) (param $y i32) (param $inHeight i32) (param $inWidth i32) (param $inChannels i32) (param $outHeight i32) (param $outWidth i32) (param $outChannels i32) (param $filterHeight i32) (param $filterWidth i32) (param $strideHeight i32) (param $strideWidth i32) (param $pixelStart i32) (param $pixelEnd i32) (param $chunk i32)
-    (local $chunkStart i32) (local $chunkEnd i32) (local $output i32) (local $pixel i32) (local $tapRow i32) (local $channel i32) (local $runLength i32) (local $weightPointer i32) (local $rowBytes i32) (local $outPixels i32) (local $decoded i32) (local $image i32) (local $rest i32) (local $row i32) (local $column i32) (local $base0 i32) (local $base1 i32) (local $base2 i32) (local $base3 i32) (local $pointer0 i32) (local $pointer1 i32) (local $pointer2 i32) (local $pointer3 i32) (local $accumulator0_0 v128) (local $accumulator0_1 v128) (local $accumulator1_0 v128) (local $accumulator1_1 v128) (local $accumulator2_0 v128) (local $accumulator2_1 v128) (local $accumulator3_0 v128) (local $accumulator3_1 v128) (local $weights0 v128) (local $weights1 v128) (local $inputSplat v128)
+    (local $chunkStart i32) (local $chunkEnd i32) (local $output i32) (local $pixel i32) (local $tapRow i32) (local $channel i32) (local $runLength i32) (local $weightPointer i32) (local $rowBytes i32) (local $outPixels i32) (local $tilePixel i32) (local $image i32) (local $pixelInImage i32) (local $row i32) (local $column i32) (local $window0 i32) (local $window1 i32) (local $window2 i32) (local $window3 i32) (local $input0 i32) (local $input1 i32) (local $input2 i32) (local $input3 i32) (local $accumulator0_0 v128) (local $accumulator0_1 v128) (local $accumulator1_0 v128) (local $accumulator1_1 v128) (local $accumulator2_0 v128) (local $accumulator2_1 v128) (local $accumulator3_0 v128) (local $accumulator3_1 v128) (local $weights0 v128) (local $weights1 v128) (local $inputSplat v128)
     (local.set $outPixels
       (i32.mul
         (local.get $outHeight)
@@ -39,9 +39,9 @@
         (i32.const 4)))
     (local.set $chunkStart
       (local.get $pixelStart))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $chunkStartDone
+      (loop $chunkStartLoop
+        (br_if $chunkStartDone
           (i32.ge_u
             (local.get $chunkStart)
             (local.get $pixelEnd)))
@@ -58,56 +58,56 @@
               (local.get $pixelEnd))))
         (local.set $output
           (i32.const 0))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $outputDone
+          (loop $outputLoop
+            (br_if $outputDone
               (i32.ge_u
                 (local.get $output)
                 (local.get $outChannels)))
             (local.set $pixel
               (local.get $chunkStart))
-            (block $exit4
-              (loop $repeat5
-                (br_if $exit4
+            (block $pixelDone
+              (loop $pixelLoop
+                (br_if $pixelDone
                   (i32.ge_u
                     (local.get $pixel)
                     (local.get $chunkEnd)))
-                (local.set $decoded
+                (local.set $tilePixel
                   (i32.add
                     (local.get $pixel)
                     (i32.const 0)))
-                (local.set $decoded
+                (local.set $tilePixel
                   (select
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (i32.sub
                       (local.get $chunkEnd)
                       (i32.const 1))
                     (i32.lt_s
-                      (local.get $decoded)
+                      (local.get $tilePixel)
                       (i32.sub
                         (local.get $chunkEnd)
                         (i32.const 1)))))
                 (local.set $image
                   (i32.div_u
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (local.get $outPixels)))
-                (local.set $rest
+                (local.set $pixelInImage
                   (i32.sub
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (i32.mul
                       (local.get $image)
                       (local.get $outPixels))))
                 (local.set $row
                   (i32.div_u
-                    (local.get $rest)
+                    (local.get $pixelInImage)
                     (local.get $outWidth)))
                 (local.set $column
                   (i32.sub
-                    (local.get $rest)
+                    (local.get $pixelInImage)
                     (i32.mul
                       (local.get $row)
                       (local.get $outWidth))))
-                (local.set $base0
+                (local.set $window0
                   (i32.add
                     (i32.mul
                       (i32.mul
@@ -127,42 +127,42 @@
                         (local.get $inChannels))
                       (i32.const 4))
                     (local.get $x)))
-                (local.set $decoded
+                (local.set $tilePixel
                   (i32.add
                     (local.get $pixel)
                     (i32.const 1)))
-                (local.set $decoded
+                (local.set $tilePixel
                   (select
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (i32.sub
                       (local.get $chunkEnd)
                       (i32.const 1))
                     (i32.lt_s
-                      (local.get $decoded)
+                      (local.get $tilePixel)
                       (i32.sub
                         (local.get $chunkEnd)
                         (i32.const 1)))))
                 (local.set $image
                   (i32.div_u
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (local.get $outPixels)))
-                (local.set $rest
+                (local.set $pixelInImage
                   (i32.sub
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (i32.mul
                       (local.get $image)
                       (local.get $outPixels))))
                 (local.set $row
                   (i32.div_u
-                    (local.get $rest)
+                    (local.get $pixelInImage)
                     (local.get $outWidth)))
                 (local.set $column
                   (i32.sub
-                    (local.get $rest)
+                    (local.get $pixelInImage)
                     (i32.mul
                       (local.get $row)
                       (local.get $outWidth))))
-                (local.set $base1
+                (local.set $window1
                   (i32.add
                     (i32.mul
                       (i32.mul
@@ -182,42 +182,42 @@
                         (local.get $inChannels))
                       (i32.const 4))
                     (local.get $x)))
-                (local.set $decoded
+                (local.set $tilePixel
                   (i32.add
                     (local.get $pixel)
                     (i32.const 2)))
-                (local.set $decoded
+                (local.set $tilePixel
                   (select
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (i32.sub
                       (local.get $chunkEnd)
                       (i32.const 1))
                     (i32.lt_s
-                      (local.get $decoded)
+                      (local.get $tilePixel)
                       (i32.sub
                         (local.get $chunkEnd)
                         (i32.const 1)))))
                 (local.set $image
                   (i32.div_u
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (local.get $outPixels)))
-                (local.set $rest
+                (local.set $pixelInImage
                   (i32.sub
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (i32.mul
                       (local.get $image)
                       (local.get $outPixels))))
                 (local.set $row
                   (i32.div_u
-                    (local.get $rest)
+                    (local.get $pixelInImage)
                     (local.get $outWidth)))
                 (local.set $column
                   (i32.sub
-                    (local.get $rest)
+                    (local.get $pixelInImage)
                     (i32.mul
                       (local.get $row)
                       (local.get $outWidth))))
-                (local.set $base2
+                (local.set $window2
                   (i32.add
                     (i32.mul
                       (i32.mul
@@ -237,42 +237,42 @@
                         (local.get $inChannels))
                       (i32.const 4))
                     (local.get $x)))
-                (local.set $decoded
+                (local.set $tilePixel
                   (i32.add
                     (local.get $pixel)
                     (i32.const 3)))
-                (local.set $decoded
+                (local.set $tilePixel
                   (select
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (i32.sub
                       (local.get $chunkEnd)
                       (i32.const 1))
                     (i32.lt_s
-                      (local.get $decoded)
+                      (local.get $tilePixel)
                       (i32.sub
                         (local.get $chunkEnd)
                         (i32.const 1)))))
                 (local.set $image
                   (i32.div_u
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (local.get $outPixels)))
-                (local.set $rest
+                (local.set $pixelInImage
                   (i32.sub
-                    (local.get $decoded)
+                    (local.get $tilePixel)
                     (i32.mul
                       (local.get $image)
                       (local.get $outPixels))))
                 (local.set $row
                   (i32.div_u
-                    (local.get $rest)
+                    (local.get $pixelInImage)
                     (local.get $outWidth)))
                 (local.set $column
                   (i32.sub
-                    (local.get $rest)
+                    (local.get $pixelInImage)
                     (i32.mul
                       (local.get $row)
                       (local.get $outWidth))))
-                (local.set $base3
+                (local.set $window3
                   (i32.add
                     (i32.mul
                       (i32.mul
@@ -320,41 +320,41 @@
                     (local.get $w)))
                 (local.set $tapRow
                   (i32.const 0))
-                (block $exit6
-                  (loop $repeat7
-                    (br_if $exit6
+                (block $tapRowDone
+                  (loop $tapRowLoop
+                    (br_if $tapRowDone
                       (i32.ge_u
                         (local.get $tapRow)
                         (local.get $filterHeight)))
-                    (local.set $pointer0
+                    (local.set $input0
                       (i32.add
-                        (local.get $base0)
+                        (local.get $window0)
                         (i32.mul
                           (local.get $tapRow)
                           (local.get $rowBytes))))
-                    (local.set $pointer1
+                    (local.set $input1
                       (i32.add
-                        (local.get $base1)
+                        (local.get $window1)
                         (i32.mul
                           (local.get $tapRow)
                           (local.get $rowBytes))))
-                    (local.set $pointer2
+                    (local.set $input2
                       (i32.add
-                        (local.get $base2)
+                        (local.get $window2)
                         (i32.mul
                           (local.get $tapRow)
                           (local.get $rowBytes))))
-                    (local.set $pointer3
+                    (local.set $input3
                       (i32.add
-                        (local.get $base3)
+                        (local.get $window3)
                         (i32.mul
                           (local.get $tapRow)
                           (local.get $rowBytes))))
                     (local.set $channel
                       (i32.const 0))
-                    (block $exit8
-                      (loop $repeat9
-                        (br_if $exit8
+                    (block $channelDone
+                      (loop $channelLoop
+                        (br_if $channelDone
                           (i32.ge_u
                             (local.get $channel)
                             (local.get $runLength)))
@@ -366,7 +366,7 @@
                             (local.get $weightPointer)))
                         (local.set $inputSplat
                           (v128.load32_splat
-                            (local.get $pointer0)))
+                            (local.get $input0)))
                         (local.set $accumulator0_0
                           (f32x4.relaxed_madd
                             (local.get $inputSplat)
@@ -379,7 +379,7 @@
                             (local.get $accumulator0_1)))
                         (local.set $inputSplat
                           (v128.load32_splat
-                            (local.get $pointer1)))
+                            (local.get $input1)))
                         (local.set $accumulator1_0
                           (f32x4.relaxed_madd
                             (local.get $inputSplat)
@@ -392,7 +392,7 @@
                             (local.get $accumulator1_1)))
                         (local.set $inputSplat
                           (v128.load32_splat
-                            (local.get $pointer2)))
+                            (local.get $input2)))
                         (local.set $accumulator2_0
                           (f32x4.relaxed_madd
                             (local.get $inputSplat)
@@ -405,7 +405,7 @@
                             (local.get $accumulator2_1)))
                         (local.set $inputSplat
                           (v128.load32_splat
-                            (local.get $pointer3)))
+                            (local.get $input3)))
                         (local.set $accumulator3_0
                           (f32x4.relaxed_madd
                             (local.get $inputSplat)
@@ -416,21 +416,21 @@
                             (local.get $inputSplat)
                             (local.get $weights1)
                             (local.get $accumulator3_1)))
-                        (local.set $pointer0
+                        (local.set $input0
                           (i32.add
-                            (local.get $pointer0)
+                            (local.get $input0)
                             (i32.const 4)))
-                        (local.set $pointer1
+                        (local.set $input1
                           (i32.add
-                            (local.get $pointer1)
+                            (local.get $input1)
                             (i32.const 4)))
-                        (local.set $pointer2
+                        (local.set $input2
                           (i32.add
-                            (local.get $pointer2)
+                            (local.get $input2)
                             (i32.const 4)))
-                        (local.set $pointer3
+                        (local.set $input3
                           (i32.add
-                            (local.get $pointer3)
+                            (local.get $input3)
                             (i32.const 4)))
                         (local.set $weightPointer
                           (i32.add
@@ -440,13 +440,13 @@
                           (i32.add
                             (local.get $channel)
                             (i32.const 1)))
-                        (br $repeat9)))
+                        (br $channelLoop)))
                     (local.set $tapRow
                       (i32.add
                         (local.get $tapRow)
                         (i32.const 1)))
-                    (br $repeat7)))
-                (if $when10
+                    (br $tapRowLoop)))
+                (if
                   (i32.lt_u
                     (i32.add
                       (local.get $pixel)
@@ -479,7 +479,7 @@
                           (i32.const 4))
                         (local.get $y))
                       (local.get $accumulator0_1))))
-                (if $when11
+                (if
                   (i32.lt_u
                     (i32.add
                       (local.get $pixel)
@@ -512,7 +512,7 @@
                           (i32.const 4))
                         (local.get $y))
                       (local.get $accumulator1_1))))
-                (if $when12
+                (if
                   (i32.lt_u
                     (i32.add
                       (local.get $pixel)
@@ -545,7 +545,7 @@
                           (i32.const 4))
                         (local.get $y))
                       (local.get $accumulator2_1))))
-                (if $when13
+                (if
                   (i32.lt_u
                     (i32.add
                       (local.get $pixel)
@@ -582,12 +582,12 @@
                   (i32.add
                     (local.get $pixel)
                     (i32.const 4)))
-                (br $repeat5)))
+                (br $pixelLoop)))
             (local.set $output
               (i32.add
                 (local.get $output)
                 (i32.const 8)))
-            (br $repeat3)))
+            (br $outputLoop)))
         (local.set $chunkStart
           (local.get $chunkEnd))
-        (br $repeat1)))))
+        (br $chunkStartLoop)))))

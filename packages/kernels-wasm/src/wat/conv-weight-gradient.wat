@@ -42,9 +42,9 @@
         (i32.const 4)))
     (local.set $tapRow
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $tapRowDone
+      (loop $tapRowLoop
+        (br_if $tapRowDone
           (i32.ge_u
             (local.get $tapRow)
             (local.get $filterHeight)))
@@ -52,7 +52,7 @@
           (i32.sub
             (local.get $padTop)
             (local.get $tapRow)))
-        (if $when2
+        (if
           (i32.gt_s
             (local.get $rowFirst)
             (i32.const 0))
@@ -110,9 +110,9 @@
               (local.get $rowEnd))))
         (local.set $tapColumn
           (i32.const 0))
-        (block $exit3
-          (loop $repeat4
-            (br_if $exit3
+        (block $tapColumnDone
+          (loop $tapColumnLoop
+            (br_if $tapColumnDone
               (i32.ge_u
                 (local.get $tapColumn)
                 (local.get $filterWidth)))
@@ -120,7 +120,7 @@
               (i32.sub
                 (local.get $padLeft)
                 (local.get $tapColumn)))
-            (if $when5
+            (if
               (i32.gt_s
                 (local.get $columnFirst)
                 (i32.const 0))
@@ -172,17 +172,17 @@
                 (local.get $padLeft)))
             (local.set $channel
               (i32.const 0))
-            (block $exit6
-              (loop $repeat7
-                (br_if $exit6
+            (block $channelDone
+              (loop $channelLoop
+                (br_if $channelDone
                   (i32.ge_u
                     (local.get $channel)
                     (local.get $inChannels)))
                 (local.set $output
                   (i32.const 0))
-                (block $exit8
-                  (loop $repeat9
-                    (br_if $exit8
+                (block $outputDone
+                  (loop $outputLoop
+                    (br_if $outputDone
                       (i32.ge_u
                         (local.get $output)
                         (local.get $outChannels)))
@@ -262,9 +262,9 @@
                             (i32.const 12)))))
                     (local.set $row
                       (local.get $rowFirst))
-                    (block $exit10
-                      (loop $repeat11
-                        (br_if $exit10
+                    (block $rowDone
+                      (loop $rowLoop
+                        (br_if $rowDone
                           (i32.ge_u
                             (local.get $row)
                             (local.get $bandRowEnd)))
@@ -304,9 +304,9 @@
                             (local.get $dy)))
                         (local.set $column
                           (local.get $columnFirst))
-                        (block $exit12
-                          (loop $repeat13
-                            (br_if $exit12
+                        (block $columnDone
+                          (loop $columnLoop
+                            (br_if $columnDone
                               (i32.ge_u
                                 (local.get $column)
                                 (local.get $columnEnd)))
@@ -380,12 +380,12 @@
                               (i32.add
                                 (local.get $column)
                                 (i32.const 1)))
-                            (br $repeat13)))
+                            (br $columnLoop)))
                         (local.set $row
                           (i32.add
                             (local.get $row)
                             (i32.const 1)))
-                        (br $repeat11)))
+                        (br $rowLoop)))
                     (v128.store
                       (i32.add
                         (local.get $weightPointer)
@@ -446,29 +446,29 @@
                       (i32.add
                         (local.get $output)
                         (i32.const 8)))
-                    (br $repeat9)))
+                    (br $outputLoop)))
                 (local.set $channel
                   (i32.add
                     (local.get $channel)
                     (i32.const 4)))
-                (br $repeat7)))
+                (br $channelLoop)))
             (local.set $tapColumn
               (i32.add
                 (local.get $tapColumn)
                 (i32.const 1)))
-            (br $repeat4)))
+            (br $tapColumnLoop)))
         (local.set $tapRow
           (i32.add
             (local.get $tapRow)
             (i32.const 1)))
-        (br $repeat1))))
+        (br $tapRowLoop))))
   (func $images (export "images") (type $images) (param $x i32) (param $dy i32) (param $dw i32) (param $inHeight i32) (param $inWidth i32) (param $inChannels i32) (param $outHeight i32) (param $outWidth i32) (param $outChannels i32) (param $filterHeight i32) (param $filterWidth i32) (param $strideHeight i32) (param $strideWidth i32) (param $padTop i32) (param $padLeft i32) (param $imageStart i32) (param $imageEnd i32) (param $bandRows i32)
     (local $image i32) (local $row i32) (local $bandEnd i32) (local $imageInput i32) (local $imageGradient i32)
     (local.set $image
       (local.get $imageStart))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $imageDone
+      (loop $imageLoop
+        (br_if $imageDone
           (i32.ge_u
             (local.get $image)
             (local.get $imageEnd)))
@@ -498,9 +498,9 @@
             (local.get $dy)))
         (local.set $row
           (i32.const 0))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $rowDone
+          (loop $rowLoop
+            (br_if $rowDone
               (i32.ge_u
                 (local.get $row)
                 (local.get $outHeight)))
@@ -535,12 +535,12 @@
               (local.get $bandEnd))
             (local.set $row
               (local.get $bandEnd))
-            (br $repeat3)))
+            (br $rowLoop)))
         (local.set $image
           (i32.add
             (local.get $image)
             (i32.const 1)))
-        (br $repeat1))))
+        (br $imageLoop))))
   (func $clear (export "clear") (type $clear) (param $dw i32) (param $count i32)
     (local $offset i32) (local $end i32)
     (local.set $end
@@ -551,9 +551,9 @@
         (i32.const 2)))
     (local.set $offset
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $offsetDone
+      (loop $offsetLoop
+        (br_if $offsetDone
           (i32.ge_u
             (local.get $offset)
             (local.get $end)))
@@ -566,7 +566,7 @@
           (i32.add
             (local.get $offset)
             (i32.const 16)))
-        (br $repeat1))))
+        (br $offsetLoop))))
   (func $accumulate (export "accumulate") (type $accumulate) (param $dw i32) (param $partial i32) (param $count i32)
     (local $offset i32) (local $end i32)
     (local.set $end
@@ -577,9 +577,9 @@
         (i32.const 2)))
     (local.set $offset
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $offsetDone
+      (loop $offsetLoop
+        (br_if $offsetDone
           (i32.ge_u
             (local.get $offset)
             (local.get $end)))
@@ -600,4 +600,4 @@
           (i32.add
             (local.get $offset)
             (i32.const 16)))
-        (br $repeat1)))))
+        (br $offsetLoop)))))

@@ -41,9 +41,9 @@
       (local.get $packed))
     (local.set $panel
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $panelDone
+      (loop $panelLoop
+        (br_if $panelDone
           (i32.ge_u
             (local.get $panel)
             (local.get $wholePanels)))
@@ -57,13 +57,13 @@
               (local.get $nStride))))
         (local.set $k
           (i32.const 0))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone
               (i32.ge_u
                 (local.get $k)
                 (local.get $depth)))
-            (if $when4
+            (if
               (i32.eq
                 (local.get $nStride)
                 (i32.const 4))
@@ -153,12 +153,12 @@
               (i32.add
                 (local.get $k)
                 (i32.const 1)))
-            (br $repeat3)))
+            (br $kLoop)))
         (local.set $panel
           (i32.add
             (local.get $panel)
             (i32.const 1)))
-        (br $repeat1))))
+        (br $panelLoop))))
   (func $rowTiles (export "rowTiles") (type $rowTiles) (param $a i32) (param $mStride i32) (param $kStride i32) (param $sliver i32) (param $packed i32) (param $c i32) (param $rows i32) (param $columns i32) (param $depth i32) (param $tileStart i32) (param $tileEnd i32) (param $counter i32)
     (local $chunkStart i32) (local $chunkEnd i32) (local $sliverBase i32) (local $tile i32) (local $sliverEnd i32) (local $panel i32) (local $panelEnd i32) (local $fullPanels i32) (local $sliverPointer i32) (local $sliverBytes i32) (local $panelPointer i32) (local $row i32) (local $rowBytes i32) (local $target i32) (local $source0 i32) (local $source1 i32) (local $source2 i32) (local $source3 i32) (local $accumulator0_0 v128) (local $accumulator0_1 v128) (local $accumulator1_0 v128) (local $accumulator1_1 v128) (local $accumulator2_0 v128) (local $accumulator2_1 v128) (local $accumulator3_0 v128) (local $accumulator3_1 v128) (local $panel0 v128) (local $panel1 v128) (local $splat v128)
     (local.set $rowBytes
@@ -179,15 +179,15 @@
       (i32.mul
         (local.get $depth)
         (i32.const 16)))
-    (block $exit0
-      (loop $repeat1
+    (block $chunksDone
+      (loop $nextChunk
         (local.set $chunkStart
           (i32.add
             (local.get $tileStart)
             (i32.atomic.rmw.add
               (local.get $counter)
               (i32.const 4))))
-        (br_if $exit0
+        (br_if $chunksDone
           (i32.ge_u
             (local.get $chunkStart)
             (local.get $tileEnd)))
@@ -206,9 +206,9 @@
           (local.get $sliver))
         (local.set $tile
           (local.get $chunkStart))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $tileDone
+          (loop $tileLoop
+            (br_if $tileDone
               (i32.ge_u
                 (local.get $tile)
                 (local.get $chunkEnd)))
@@ -308,9 +308,9 @@
               (local.get $sliverBase))
             (local.set $sliverEnd
               (i32.const 0))
-            (block $exit4
-              (loop $repeat5
-                (br_if $exit4
+            (block $sliverEndDone
+              (loop $sliverEndLoop
+                (br_if $sliverEndDone
                   (i32.ge_u
                     (local.get $sliverEnd)
                     (local.get $depth)))
@@ -354,7 +354,7 @@
                   (i32.add
                     (local.get $sliverEnd)
                     (i32.const 1)))
-                (br $repeat5)))
+                (br $sliverEndLoop)))
             (local.set $sliverBase
               (i32.add
                 (local.get $sliverBase)
@@ -363,12 +363,12 @@
               (i32.add
                 (local.get $tile)
                 (i32.const 1)))
-            (br $repeat3)))
+            (br $tileLoop)))
         (local.set $panel
           (i32.const 0))
-        (block $exit6
-          (loop $repeat7
-            (br_if $exit6
+        (block $panelDone
+          (loop $panelLoop
+            (br_if $panelDone
               (i32.ge_u
                 (local.get $panel)
                 (local.get $panelEnd)))
@@ -376,9 +376,9 @@
               (local.get $sliver))
             (local.set $tile
               (local.get $chunkStart))
-            (block $exit8
-              (loop $repeat9
-                (br_if $exit8
+            (block $tile2Done
+              (loop $tile2Loop
+                (br_if $tile2Done
                   (i32.ge_u
                     (local.get $tile)
                     (local.get $chunkEnd)))
@@ -412,9 +412,9 @@
                   (i32.add
                     (local.get $sliverBase)
                     (local.get $sliverBytes)))
-                (block $exit10
-                  (loop $repeat11
-                    (br_if $exit10
+                (block $sliverPointerDone
+                  (loop $sliverPointerLoop
+                    (br_if $sliverPointerDone
                       (i32.ge_u
                         (local.get $sliverPointer)
                         (local.get $sliverEnd)))
@@ -484,8 +484,8 @@
                       (i32.add
                         (local.get $panelPointer)
                         (i32.const 32)))
-                    (br $repeat11)))
-                (if $when12
+                    (br $sliverPointerLoop)))
+                (if
                   (i32.lt_u
                     (i32.add
                       (i32.mul
@@ -508,7 +508,7 @@
                         (i32.mul
                           (local.get $panel)
                           (i32.const 32))))
-                    (if $when13
+                    (if
                       (i32.lt_u
                         (local.get $panel)
                         (local.get $fullPanels))
@@ -520,7 +520,7 @@
                           (local.get $target)
                           (local.get $accumulator0_1)))
                       (else
-                        (if $when14
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -533,7 +533,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 0
                                 (local.get $accumulator0_0)))))
-                        (if $when15
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -546,7 +546,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 1
                                 (local.get $accumulator0_0)))))
-                        (if $when16
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -559,7 +559,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 2
                                 (local.get $accumulator0_0)))))
-                        (if $when17
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -572,7 +572,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 3
                                 (local.get $accumulator0_0)))))
-                        (if $when18
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -585,7 +585,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 0
                                 (local.get $accumulator0_1)))))
-                        (if $when19
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -598,7 +598,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 1
                                 (local.get $accumulator0_1)))))
-                        (if $when20
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -611,7 +611,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 2
                                 (local.get $accumulator0_1)))))))))
-                (if $when21
+                (if
                   (i32.lt_u
                     (i32.add
                       (i32.mul
@@ -634,7 +634,7 @@
                         (i32.mul
                           (local.get $panel)
                           (i32.const 32))))
-                    (if $when22
+                    (if
                       (i32.lt_u
                         (local.get $panel)
                         (local.get $fullPanels))
@@ -646,7 +646,7 @@
                           (local.get $target)
                           (local.get $accumulator1_1)))
                       (else
-                        (if $when23
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -659,7 +659,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 0
                                 (local.get $accumulator1_0)))))
-                        (if $when24
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -672,7 +672,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 1
                                 (local.get $accumulator1_0)))))
-                        (if $when25
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -685,7 +685,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 2
                                 (local.get $accumulator1_0)))))
-                        (if $when26
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -698,7 +698,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 3
                                 (local.get $accumulator1_0)))))
-                        (if $when27
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -711,7 +711,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 0
                                 (local.get $accumulator1_1)))))
-                        (if $when28
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -724,7 +724,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 1
                                 (local.get $accumulator1_1)))))
-                        (if $when29
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -737,7 +737,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 2
                                 (local.get $accumulator1_1)))))))))
-                (if $when30
+                (if
                   (i32.lt_u
                     (i32.add
                       (i32.mul
@@ -760,7 +760,7 @@
                         (i32.mul
                           (local.get $panel)
                           (i32.const 32))))
-                    (if $when31
+                    (if
                       (i32.lt_u
                         (local.get $panel)
                         (local.get $fullPanels))
@@ -772,7 +772,7 @@
                           (local.get $target)
                           (local.get $accumulator2_1)))
                       (else
-                        (if $when32
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -785,7 +785,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 0
                                 (local.get $accumulator2_0)))))
-                        (if $when33
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -798,7 +798,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 1
                                 (local.get $accumulator2_0)))))
-                        (if $when34
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -811,7 +811,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 2
                                 (local.get $accumulator2_0)))))
-                        (if $when35
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -824,7 +824,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 3
                                 (local.get $accumulator2_0)))))
-                        (if $when36
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -837,7 +837,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 0
                                 (local.get $accumulator2_1)))))
-                        (if $when37
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -850,7 +850,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 1
                                 (local.get $accumulator2_1)))))
-                        (if $when38
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -863,7 +863,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 2
                                 (local.get $accumulator2_1)))))))))
-                (if $when39
+                (if
                   (i32.lt_u
                     (i32.add
                       (i32.mul
@@ -886,7 +886,7 @@
                         (i32.mul
                           (local.get $panel)
                           (i32.const 32))))
-                    (if $when40
+                    (if
                       (i32.lt_u
                         (local.get $panel)
                         (local.get $fullPanels))
@@ -898,7 +898,7 @@
                           (local.get $target)
                           (local.get $accumulator3_1)))
                       (else
-                        (if $when41
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -911,7 +911,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 0
                                 (local.get $accumulator3_0)))))
-                        (if $when42
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -924,7 +924,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 1
                                 (local.get $accumulator3_0)))))
-                        (if $when43
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -937,7 +937,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 2
                                 (local.get $accumulator3_0)))))
-                        (if $when44
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -950,7 +950,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 3
                                 (local.get $accumulator3_0)))))
-                        (if $when45
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -963,7 +963,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 0
                                 (local.get $accumulator3_1)))))
-                        (if $when46
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -976,7 +976,7 @@
                               (local.get $target)
                               (f32x4.extract_lane 1
                                 (local.get $accumulator3_1)))))
-                        (if $when47
+                        (if
                           (i32.lt_u
                             (i32.add
                               (i32.mul
@@ -997,10 +997,10 @@
                   (i32.add
                     (local.get $tile)
                     (i32.const 1)))
-                (br $repeat9)))
+                (br $tile2Loop)))
             (local.set $panel
               (i32.add
                 (local.get $panel)
                 (i32.const 1)))
-            (br $repeat7)))
-        (br $repeat1)))))
+            (br $panelLoop)))
+        (br $nextChunk)))))

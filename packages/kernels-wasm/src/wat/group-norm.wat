@@ -7,6 +7,19 @@
 ;; arrays of C at `params + 8 rowBytes` and `params + 10 rowBytes` (the two per-channel sums that
 ;; `stats` and `backwardSums` write): 12 rowBytes in all.
 ;;
+;; Every export takes `(three heap pointers, parameters, rowBytes, sampleBytes)` and walks the channel
+;; quads of one image (`channelByte`, 16 bytes a step) and, for each, its pixels (`pixelByte`, one
+;; row of C floats a step):
+;;  - `stats(x, -, -, ...)`: per channel, sum (x - shift) and sum (x - shift)^2 into the two float64
+;;    arrays (Chan, Golub & LeVeque 1983 shifted sums; the JavaScript side makes mean and rstd);
+;;  - `forward(x, y, -, ...)`: y = (x - meanHigh - meanLow) scale + bias (Wu & He 2018, eq. 1-3, in
+;;    scale/bias form); `forwardSilu` then y = n sigmoid(n) on the normalised n (Elfwing et al. 2018);
+;;  - `backwardSums(x, dy, -, ...)`: sum dn (x - mu) and sum dn into the float64 arrays, dn = dy;
+;;    `backwardSumsSilu(x, dy, dnTarget, ...)` takes dn = dy silu'(n), with the normalised n
+;;    recomputed, and also stores dn at `dnTarget` (the dx buffer) for `backwardApply`;
+;;  - `backwardApply(x, dn, dx, ...)`: dx = alpha dn + beta (x - mu) + gamma (Ioffe & Szegedy 2015,
+;;    §3, folded into three per-channel coefficients by group-norm-simd.ts).
+;; A pointer marked `-` is not read.
 ;;
 ;; Assembled by wabt at build time (scripts/build-kernels.mjs), which also derives the shared-memory
 ;; variant.
@@ -17,17 +30,17 @@
   (type $backwardSumsSilu (func (param i32 i32 i32 i32 i32 i32)))
   (type $backwardApply (func (param i32 i32 i32 i32 i32 i32)))
   (import "env" "memory" (memory $memory 0)) ;; plain, or shared in the threaded build (scripts/build-kernels.mjs)
-  (func $stats (export "stats") (type $stats) (param $pointer0 i32) (param $pointer1 i32) (param $pointer2 i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
-    (local $c i32) (local $p i32) (local $end i32) (local $address i32) (local $sixteen i32) (local $shift v128) (local $shiftLow v128) (local $shiftHigh v128) (local $sum0 v128) (local $sum1 v128) (local $squares0 v128) (local $squares1 v128) (local $value v128) (local $difference0 v128) (local $difference1 v128)
-    (local.set $sixteen
+  (func $stats (export "stats") (type $stats) (param $x i32) (param $unusedSecond i32) (param $unusedThird i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
+    (local $channelByte i32) (local $pixelByte i32) (local $imageEnd i32) (local $sumsAddress i32) (local $quadBytes i32) (local $shift v128) (local $shiftLow v128) (local $shiftHigh v128) (local $sum0 v128) (local $sum1 v128) (local $squares0 v128) (local $squares1 v128) (local $value v128) (local $difference0 v128) (local $difference1 v128)
+    (local.set $quadBytes
       (i32.const 16))
-    (local.set $c
+    (local.set $channelByte
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $channelByteDone
+      (loop $channelByteLoop
+        (br_if $channelByteDone
           (i32.ge_u
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $rowBytes)))
         (local.set $shift
           (v128.load align=1
@@ -37,7 +50,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 7)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $shiftLow
           (f64x2.promote_low_f32x4
             (local.get $shift)))
@@ -54,23 +67,23 @@
           (v128.const f32x4 0 0 0 0))
         (local.set $squares1
           (v128.const f32x4 0 0 0 0))
-        (local.set $p
-          (local.get $c))
-        (local.set $end
+        (local.set $pixelByte
+          (local.get $channelByte))
+        (local.set $imageEnd
           (i32.add
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $sampleBytes)))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $pixelByteDone
+          (loop $pixelByteLoop
+            (br_if $pixelByteDone
               (i32.ge_u
-                (local.get $p)
-                (local.get $end)))
+                (local.get $pixelByte)
+                (local.get $imageEnd)))
             (local.set $value
               (v128.load align=1
                 (i32.add
-                  (local.get $pointer0)
-                  (local.get $p))))
+                  (local.get $x)
+                  (local.get $pixelByte))))
             (local.set $difference0
               (f64x2.sub
                 (f64x2.promote_low_f32x4
@@ -103,12 +116,12 @@
                 (f64x2.mul
                   (local.get $difference1)
                   (local.get $difference1))))
-            (local.set $p
+            (local.set $pixelByte
               (i32.add
-                (local.get $p)
+                (local.get $pixelByte)
                 (local.get $rowBytes)))
-            (br $repeat3)))
-        (local.set $address
+            (br $pixelByteLoop)))
+        (local.set $sumsAddress
           (i32.add
             (i32.add
               (local.get $parameters)
@@ -116,15 +129,15 @@
                 (local.get $rowBytes)
                 (i32.const 8)))
             (i32.add
-              (local.get $c)
-              (local.get $c))))
+              (local.get $channelByte)
+              (local.get $channelByte))))
         (v128.store align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $sum0))
         (v128.store offset=16 align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $sum1))
-        (local.set $address
+        (local.set $sumsAddress
           (i32.add
             (i32.add
               (local.get $parameters)
@@ -132,30 +145,30 @@
                 (local.get $rowBytes)
                 (i32.const 10)))
             (i32.add
-              (local.get $c)
-              (local.get $c))))
+              (local.get $channelByte)
+              (local.get $channelByte))))
         (v128.store align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $squares0))
         (v128.store offset=16 align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $squares1))
-        (local.set $c
+        (local.set $channelByte
           (i32.add
-            (local.get $c)
-            (local.get $sixteen)))
-        (br $repeat1))))
-  (func $forward (export "forward") (type $forward) (param $pointer0 i32) (param $pointer1 i32) (param $pointer2 i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
-    (local $c i32) (local $p i32) (local $end i32) (local $address i32) (local $sixteen i32) (local $meanHigh v128) (local $meanLow v128) (local $scale v128) (local $bias v128) (local $n v128) (local $exponentArgument v128) (local $exponentK v128) (local $exponentR v128) (local $sigmoid v128) (local $t v128) (local $centred v128) (local $dn v128)
-    (local.set $sixteen
+            (local.get $channelByte)
+            (local.get $quadBytes)))
+        (br $channelByteLoop))))
+  (func $forward (export "forward") (type $forward) (param $x i32) (param $y i32) (param $unusedThird i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
+    (local $channelByte i32) (local $pixelByte i32) (local $imageEnd i32) (local $quadBytes i32) (local $meanHigh v128) (local $meanLow v128) (local $scale v128) (local $bias v128) (local $normalised v128)
+    (local.set $quadBytes
       (i32.const 16))
-    (local.set $c
+    (local.set $channelByte
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $channelByteDone
+      (loop $channelByteLoop
+        (br_if $channelByteDone
           (i32.ge_u
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $rowBytes)))
         (local.set $meanHigh
           (v128.load align=1
@@ -165,7 +178,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 0)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $meanLow
           (v128.load align=1
             (i32.add
@@ -174,7 +187,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 1)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $scale
           (v128.load align=1
             (i32.add
@@ -183,7 +196,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 2)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $bias
           (v128.load align=1
             (i32.add
@@ -192,49 +205,49 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 3)))
-              (local.get $c))))
-        (local.set $p
-          (local.get $c))
-        (local.set $end
+              (local.get $channelByte))))
+        (local.set $pixelByte
+          (local.get $channelByte))
+        (local.set $imageEnd
           (i32.add
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $sampleBytes)))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $pixelByteDone
+          (loop $pixelByteLoop
+            (br_if $pixelByteDone
               (i32.ge_u
-                (local.get $p)
-                (local.get $end)))
-            (local.set $n
+                (local.get $pixelByte)
+                (local.get $imageEnd)))
+            (local.set $normalised
               (f32x4.add
                 (f32x4.mul
                   (f32x4.sub
                     (f32x4.sub
                       (v128.load align=1
                         (i32.add
-                          (local.get $pointer0)
-                          (local.get $p)))
+                          (local.get $x)
+                          (local.get $pixelByte)))
                       (local.get $meanHigh))
                     (local.get $meanLow))
                   (local.get $scale))
                 (local.get $bias)))
             (v128.store align=1
               (i32.add
-                (local.get $pointer1)
-                (local.get $p))
-              (local.get $n))
-            (local.set $p
+                (local.get $y)
+                (local.get $pixelByte))
+              (local.get $normalised))
+            (local.set $pixelByte
               (i32.add
-                (local.get $p)
+                (local.get $pixelByte)
                 (local.get $rowBytes)))
-            (br $repeat3)))
-        (local.set $c
+            (br $pixelByteLoop)))
+        (local.set $channelByte
           (i32.add
-            (local.get $c)
-            (local.get $sixteen)))
-        (br $repeat1))))
-  (func $forwardSilu (export "forwardSilu") (type $forwardSilu) (param $pointer0 i32) (param $pointer1 i32) (param $pointer2 i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
-    (local $c i32) (local $p i32) (local $end i32) (local $address i32) (local $sixteen i32) (local $meanHigh v128) (local $meanLow v128) (local $scale v128) (local $bias v128) (local $n v128) (local $exponentArgument v128) (local $exponentK v128) (local $exponentR v128) (local $sigmoid v128) (local $t v128) (local $centred v128) (local $dn v128) (local $one v128) (local $inverseFactorial2 v128) (local $inverseFactorial3 v128) (local $inverseFactorial4 v128) (local $inverseFactorial5 v128) (local $inverseFactorial6 v128) (local $inverseFactorial7 v128) (local $exponentMax v128) (local $exponentMin v128) (local $log2e v128) (local $ln2High v128) (local $ln2Low v128) (local $roundingShift v128)
+            (local.get $channelByte)
+            (local.get $quadBytes)))
+        (br $channelByteLoop))))
+  (func $forwardSilu (export "forwardSilu") (type $forwardSilu) (param $x i32) (param $y i32) (param $unusedThird i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
+    (local $channelByte i32) (local $pixelByte i32) (local $imageEnd i32) (local $quadBytes i32) (local $meanHigh v128) (local $meanLow v128) (local $scale v128) (local $bias v128) (local $normalised v128) (local $exponentArgument v128) (local $exponentK v128) (local $exponentR v128) (local $reducedSquared v128) (local $one v128) (local $inverseFactorial2 v128) (local $inverseFactorial3 v128) (local $inverseFactorial4 v128) (local $inverseFactorial5 v128) (local $inverseFactorial6 v128) (local $inverseFactorial7 v128) (local $exponentMax v128) (local $exponentMin v128) (local $log2e v128) (local $ln2High v128) (local $ln2Low v128) (local $roundingShift v128)
     (local.set $one
       (v128.const f32x4 1 1 1 1))
     (local.set $inverseFactorial2
@@ -261,15 +274,15 @@
       (v128.const f32x4 -0.00021219444 -0.00021219444 -0.00021219444 -0.00021219444))
     (local.set $roundingShift
       (v128.const f32x4 12582912 12582912 12582912 12582912))
-    (local.set $sixteen
+    (local.set $quadBytes
       (i32.const 16))
-    (local.set $c
+    (local.set $channelByte
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $channelByteDone
+      (loop $channelByteLoop
+        (br_if $channelByteDone
           (i32.ge_u
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $rowBytes)))
         (local.set $meanHigh
           (v128.load align=1
@@ -279,7 +292,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 0)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $meanLow
           (v128.load align=1
             (i32.add
@@ -288,7 +301,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 1)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $scale
           (v128.load align=1
             (i32.add
@@ -297,7 +310,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 2)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $bias
           (v128.load align=1
             (i32.add
@@ -306,42 +319,42 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 3)))
-              (local.get $c))))
-        (local.set $p
-          (local.get $c))
-        (local.set $end
+              (local.get $channelByte))))
+        (local.set $pixelByte
+          (local.get $channelByte))
+        (local.set $imageEnd
           (i32.add
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $sampleBytes)))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $pixelByteDone
+          (loop $pixelByteLoop
+            (br_if $pixelByteDone
               (i32.ge_u
-                (local.get $p)
-                (local.get $end)))
-            (local.set $n
+                (local.get $pixelByte)
+                (local.get $imageEnd)))
+            (local.set $normalised
               (f32x4.add
                 (f32x4.mul
                   (f32x4.sub
                     (f32x4.sub
                       (v128.load align=1
                         (i32.add
-                          (local.get $pointer0)
-                          (local.get $p)))
+                          (local.get $x)
+                          (local.get $pixelByte)))
                       (local.get $meanHigh))
                     (local.get $meanLow))
                   (local.get $scale))
                 (local.get $bias)))
             (i32.add
-              (local.get $pointer1)
-              (local.get $p))
-            (local.get $n)
+              (local.get $y)
+              (local.get $pixelByte))
+            (local.get $normalised)
             (local.get $one)
             (local.set $exponentArgument
               (f32x4.pmax
                 (f32x4.pmin
                   (f32x4.neg
-                    (local.get $n))
+                    (local.get $normalised))
                   (local.get $exponentMax))
                 (local.get $exponentMin)))
             (local.set $exponentK
@@ -359,7 +372,7 @@
                 (f32x4.mul
                   (local.get $exponentK)
                   (local.get $ln2Low))))
-            (local.set $exponentArgument
+            (local.set $reducedSquared
               (f32x4.mul
                 (local.get $exponentR)
                 (local.get $exponentR)))
@@ -370,7 +383,7 @@
                   (f32x4.add
                     (local.get $exponentR)
                     (f32x4.mul
-                      (local.get $exponentArgument)
+                      (local.get $reducedSquared)
                       (f32x4.add
                         (f32x4.add
                           (f32x4.add
@@ -379,7 +392,7 @@
                               (local.get $exponentR)
                               (local.get $inverseFactorial3)))
                           (f32x4.mul
-                            (local.get $exponentArgument)
+                            (local.get $reducedSquared)
                             (f32x4.add
                               (local.get $inverseFactorial4)
                               (f32x4.mul
@@ -387,8 +400,8 @@
                                 (local.get $inverseFactorial5)))))
                         (f32x4.mul
                           (f32x4.mul
-                            (local.get $exponentArgument)
-                            (local.get $exponentArgument))
+                            (local.get $reducedSquared)
+                            (local.get $reducedSquared))
                           (f32x4.add
                             (local.get $inverseFactorial6)
                             (f32x4.mul
@@ -401,27 +414,27 @@
                   (i32.const 23)))
               (f32x4.add))
             (v128.store align=1)
-            (local.set $p
+            (local.set $pixelByte
               (i32.add
-                (local.get $p)
+                (local.get $pixelByte)
                 (local.get $rowBytes)))
-            (br $repeat3)))
-        (local.set $c
+            (br $pixelByteLoop)))
+        (local.set $channelByte
           (i32.add
-            (local.get $c)
-            (local.get $sixteen)))
-        (br $repeat1))))
-  (func $backwardSums (export "backwardSums") (type $backwardSums) (param $pointer0 i32) (param $pointer1 i32) (param $pointer2 i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
-    (local $c i32) (local $p i32) (local $end i32) (local $address i32) (local $sixteen i32) (local $meanHigh v128) (local $meanLow v128) (local $scale v128) (local $bias v128) (local $n v128) (local $exponentArgument v128) (local $exponentK v128) (local $exponentR v128) (local $sigmoid v128) (local $t v128) (local $centred v128) (local $dn v128) (local $sum0 v128) (local $sum1 v128) (local $sum2 v128) (local $sum3 v128)
-    (local.set $sixteen
+            (local.get $channelByte)
+            (local.get $quadBytes)))
+        (br $channelByteLoop))))
+  (func $backwardSums (export "backwardSums") (type $backwardSums) (param $x i32) (param $dy i32) (param $unusedThird i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
+    (local $channelByte i32) (local $pixelByte i32) (local $imageEnd i32) (local $sumsAddress i32) (local $quadBytes i32) (local $meanHigh v128) (local $meanLow v128) (local $scale v128) (local $bias v128) (local $dnCentred v128) (local $centred v128) (local $dn v128) (local $sum0 v128) (local $sum1 v128) (local $sum2 v128) (local $sum3 v128)
+    (local.set $quadBytes
       (i32.const 16))
-    (local.set $c
+    (local.set $channelByte
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $channelByteDone
+      (loop $channelByteLoop
+        (br_if $channelByteDone
           (i32.ge_u
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $rowBytes)))
         (local.set $meanHigh
           (v128.load align=1
@@ -431,7 +444,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 0)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $meanLow
           (v128.load align=1
             (i32.add
@@ -440,7 +453,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 1)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $scale
           (v128.load align=1
             (i32.add
@@ -449,7 +462,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 2)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $bias
           (v128.load align=1
             (i32.add
@@ -458,7 +471,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 3)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $sum0
           (v128.const f32x4 0 0 0 0))
         (local.set $sum1
@@ -467,33 +480,33 @@
           (v128.const f32x4 0 0 0 0))
         (local.set $sum3
           (v128.const f32x4 0 0 0 0))
-        (local.set $p
-          (local.get $c))
-        (local.set $end
+        (local.set $pixelByte
+          (local.get $channelByte))
+        (local.set $imageEnd
           (i32.add
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $sampleBytes)))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $pixelByteDone
+          (loop $pixelByteLoop
+            (br_if $pixelByteDone
               (i32.ge_u
-                (local.get $p)
-                (local.get $end)))
+                (local.get $pixelByte)
+                (local.get $imageEnd)))
             (local.set $centred
               (f32x4.sub
                 (f32x4.sub
                   (v128.load align=1
                     (i32.add
-                      (local.get $pointer0)
-                      (local.get $p)))
+                      (local.get $x)
+                      (local.get $pixelByte)))
                   (local.get $meanHigh))
                 (local.get $meanLow)))
             (local.set $dn
               (v128.load align=1
                 (i32.add
-                  (local.get $pointer1)
-                  (local.get $p))))
-            (local.set $t
+                  (local.get $dy)
+                  (local.get $pixelByte))))
+            (local.set $dnCentred
               (f32x4.mul
                 (local.get $dn)
                 (local.get $centred)))
@@ -501,14 +514,14 @@
               (f64x2.add
                 (local.get $sum0)
                 (f64x2.promote_low_f32x4
-                  (local.get $t))))
+                  (local.get $dnCentred))))
             (local.set $sum1
               (f64x2.add
                 (local.get $sum1)
                 (f64x2.promote_low_f32x4
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
-                    (local.get $t)
-                    (local.get $t)))))
+                    (local.get $dnCentred)
+                    (local.get $dnCentred)))))
             (local.set $sum2
               (f64x2.add
                 (local.get $sum2)
@@ -521,12 +534,12 @@
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
                     (local.get $dn)
                     (local.get $dn)))))
-            (local.set $p
+            (local.set $pixelByte
               (i32.add
-                (local.get $p)
+                (local.get $pixelByte)
                 (local.get $rowBytes)))
-            (br $repeat3)))
-        (local.set $address
+            (br $pixelByteLoop)))
+        (local.set $sumsAddress
           (i32.add
             (i32.add
               (local.get $parameters)
@@ -534,15 +547,15 @@
                 (local.get $rowBytes)
                 (i32.const 8)))
             (i32.add
-              (local.get $c)
-              (local.get $c))))
+              (local.get $channelByte)
+              (local.get $channelByte))))
         (v128.store align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $sum0))
         (v128.store offset=16 align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $sum1))
-        (local.set $address
+        (local.set $sumsAddress
           (i32.add
             (i32.add
               (local.get $parameters)
@@ -550,21 +563,21 @@
                 (local.get $rowBytes)
                 (i32.const 10)))
             (i32.add
-              (local.get $c)
-              (local.get $c))))
+              (local.get $channelByte)
+              (local.get $channelByte))))
         (v128.store align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $sum2))
         (v128.store offset=16 align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $sum3))
-        (local.set $c
+        (local.set $channelByte
           (i32.add
-            (local.get $c)
-            (local.get $sixteen)))
-        (br $repeat1))))
-  (func $backwardSumsSilu (export "backwardSumsSilu") (type $backwardSumsSilu) (param $pointer0 i32) (param $pointer1 i32) (param $pointer2 i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
-    (local $c i32) (local $p i32) (local $end i32) (local $address i32) (local $sixteen i32) (local $meanHigh v128) (local $meanLow v128) (local $scale v128) (local $bias v128) (local $n v128) (local $exponentArgument v128) (local $exponentK v128) (local $exponentR v128) (local $sigmoid v128) (local $t v128) (local $centred v128) (local $dn v128) (local $sum0 v128) (local $sum1 v128) (local $sum2 v128) (local $sum3 v128) (local $one v128) (local $inverseFactorial2 v128) (local $inverseFactorial3 v128) (local $inverseFactorial4 v128) (local $inverseFactorial5 v128) (local $inverseFactorial6 v128) (local $inverseFactorial7 v128) (local $exponentMax v128) (local $exponentMin v128) (local $log2e v128) (local $ln2High v128) (local $ln2Low v128) (local $roundingShift v128)
+            (local.get $channelByte)
+            (local.get $quadBytes)))
+        (br $channelByteLoop))))
+  (func $backwardSumsSilu (export "backwardSumsSilu") (type $backwardSumsSilu) (param $x i32) (param $dy i32) (param $dnTarget i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
+    (local $channelByte i32) (local $pixelByte i32) (local $imageEnd i32) (local $sumsAddress i32) (local $quadBytes i32) (local $meanHigh v128) (local $meanLow v128) (local $scale v128) (local $bias v128) (local $normalised v128) (local $exponentArgument v128) (local $exponentK v128) (local $exponentR v128) (local $reducedSquared v128) (local $sigmoid v128) (local $dnCentred v128) (local $centred v128) (local $dn v128) (local $sum0 v128) (local $sum1 v128) (local $sum2 v128) (local $sum3 v128) (local $one v128) (local $inverseFactorial2 v128) (local $inverseFactorial3 v128) (local $inverseFactorial4 v128) (local $inverseFactorial5 v128) (local $inverseFactorial6 v128) (local $inverseFactorial7 v128) (local $exponentMax v128) (local $exponentMin v128) (local $log2e v128) (local $ln2High v128) (local $ln2Low v128) (local $roundingShift v128)
     (local.set $one
       (v128.const f32x4 1 1 1 1))
     (local.set $inverseFactorial2
@@ -591,15 +604,15 @@
       (v128.const f32x4 -0.00021219444 -0.00021219444 -0.00021219444 -0.00021219444))
     (local.set $roundingShift
       (v128.const f32x4 12582912 12582912 12582912 12582912))
-    (local.set $sixteen
+    (local.set $quadBytes
       (i32.const 16))
-    (local.set $c
+    (local.set $channelByte
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $channelByteDone
+      (loop $channelByteLoop
+        (br_if $channelByteDone
           (i32.ge_u
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $rowBytes)))
         (local.set $meanHigh
           (v128.load align=1
@@ -609,7 +622,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 0)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $meanLow
           (v128.load align=1
             (i32.add
@@ -618,7 +631,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 1)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $scale
           (v128.load align=1
             (i32.add
@@ -627,7 +640,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 2)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $bias
           (v128.load align=1
             (i32.add
@@ -636,7 +649,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 3)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $sum0
           (v128.const f32x4 0 0 0 0))
         (local.set $sum1
@@ -645,33 +658,33 @@
           (v128.const f32x4 0 0 0 0))
         (local.set $sum3
           (v128.const f32x4 0 0 0 0))
-        (local.set $p
-          (local.get $c))
-        (local.set $end
+        (local.set $pixelByte
+          (local.get $channelByte))
+        (local.set $imageEnd
           (i32.add
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $sampleBytes)))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $pixelByteDone
+          (loop $pixelByteLoop
+            (br_if $pixelByteDone
               (i32.ge_u
-                (local.get $p)
-                (local.get $end)))
+                (local.get $pixelByte)
+                (local.get $imageEnd)))
             (local.set $centred
               (f32x4.sub
                 (f32x4.sub
                   (v128.load align=1
                     (i32.add
-                      (local.get $pointer0)
-                      (local.get $p)))
+                      (local.get $x)
+                      (local.get $pixelByte)))
                   (local.get $meanHigh))
                 (local.get $meanLow)))
             (local.set $dn
               (v128.load align=1
                 (i32.add
-                  (local.get $pointer1)
-                  (local.get $p))))
-            (local.set $n
+                  (local.get $dy)
+                  (local.get $pixelByte))))
+            (local.set $normalised
               (f32x4.add
                 (f32x4.mul
                   (local.get $centred)
@@ -683,7 +696,7 @@
               (f32x4.pmax
                 (f32x4.pmin
                   (f32x4.neg
-                    (local.get $n))
+                    (local.get $normalised))
                   (local.get $exponentMax))
                 (local.get $exponentMin)))
             (local.set $exponentK
@@ -701,7 +714,7 @@
                 (f32x4.mul
                   (local.get $exponentK)
                   (local.get $ln2Low))))
-            (local.set $exponentArgument
+            (local.set $reducedSquared
               (f32x4.mul
                 (local.get $exponentR)
                 (local.get $exponentR)))
@@ -713,7 +726,7 @@
                     (f32x4.add
                       (local.get $exponentR)
                       (f32x4.mul
-                        (local.get $exponentArgument)
+                        (local.get $reducedSquared)
                         (f32x4.add
                           (f32x4.add
                             (f32x4.add
@@ -722,7 +735,7 @@
                                 (local.get $exponentR)
                                 (local.get $inverseFactorial3)))
                             (f32x4.mul
-                              (local.get $exponentArgument)
+                              (local.get $reducedSquared)
                               (f32x4.add
                                 (local.get $inverseFactorial4)
                                 (f32x4.mul
@@ -730,8 +743,8 @@
                                   (local.get $inverseFactorial5)))))
                           (f32x4.mul
                             (f32x4.mul
-                              (local.get $exponentArgument)
-                              (local.get $exponentArgument))
+                              (local.get $reducedSquared)
+                              (local.get $reducedSquared))
                             (f32x4.add
                               (local.get $inverseFactorial6)
                               (f32x4.mul
@@ -751,16 +764,16 @@
                 (f32x4.add
                   (local.get $one)
                   (f32x4.mul
-                    (local.get $n)
+                    (local.get $normalised)
                     (f32x4.sub
                       (local.get $one)
                       (local.get $sigmoid))))))
             (v128.store align=1
               (i32.add
-                (local.get $pointer2)
-                (local.get $p))
+                (local.get $dnTarget)
+                (local.get $pixelByte))
               (local.get $dn))
-            (local.set $t
+            (local.set $dnCentred
               (f32x4.mul
                 (local.get $dn)
                 (local.get $centred)))
@@ -768,14 +781,14 @@
               (f64x2.add
                 (local.get $sum0)
                 (f64x2.promote_low_f32x4
-                  (local.get $t))))
+                  (local.get $dnCentred))))
             (local.set $sum1
               (f64x2.add
                 (local.get $sum1)
                 (f64x2.promote_low_f32x4
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
-                    (local.get $t)
-                    (local.get $t)))))
+                    (local.get $dnCentred)
+                    (local.get $dnCentred)))))
             (local.set $sum2
               (f64x2.add
                 (local.get $sum2)
@@ -788,12 +801,12 @@
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15
                     (local.get $dn)
                     (local.get $dn)))))
-            (local.set $p
+            (local.set $pixelByte
               (i32.add
-                (local.get $p)
+                (local.get $pixelByte)
                 (local.get $rowBytes)))
-            (br $repeat3)))
-        (local.set $address
+            (br $pixelByteLoop)))
+        (local.set $sumsAddress
           (i32.add
             (i32.add
               (local.get $parameters)
@@ -801,15 +814,15 @@
                 (local.get $rowBytes)
                 (i32.const 8)))
             (i32.add
-              (local.get $c)
-              (local.get $c))))
+              (local.get $channelByte)
+              (local.get $channelByte))))
         (v128.store align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $sum0))
         (v128.store offset=16 align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $sum1))
-        (local.set $address
+        (local.set $sumsAddress
           (i32.add
             (i32.add
               (local.get $parameters)
@@ -817,30 +830,30 @@
                 (local.get $rowBytes)
                 (i32.const 10)))
             (i32.add
-              (local.get $c)
-              (local.get $c))))
+              (local.get $channelByte)
+              (local.get $channelByte))))
         (v128.store align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $sum2))
         (v128.store offset=16 align=1
-          (local.get $address)
+          (local.get $sumsAddress)
           (local.get $sum3))
-        (local.set $c
+        (local.set $channelByte
           (i32.add
-            (local.get $c)
-            (local.get $sixteen)))
-        (br $repeat1))))
-  (func $backwardApply (export "backwardApply") (type $backwardApply) (param $pointer0 i32) (param $pointer1 i32) (param $pointer2 i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
-    (local $c i32) (local $p i32) (local $end i32) (local $address i32) (local $sixteen i32) (local $meanHigh v128) (local $meanLow v128) (local $alpha v128) (local $beta v128) (local $gamma v128)
-    (local.set $sixteen
+            (local.get $channelByte)
+            (local.get $quadBytes)))
+        (br $channelByteLoop))))
+  (func $backwardApply (export "backwardApply") (type $backwardApply) (param $x i32) (param $dn i32) (param $dx i32) (param $parameters i32) (param $rowBytes i32) (param $sampleBytes i32)
+    (local $channelByte i32) (local $pixelByte i32) (local $imageEnd i32) (local $quadBytes i32) (local $meanHigh v128) (local $meanLow v128) (local $alpha v128) (local $beta v128) (local $gamma v128)
+    (local.set $quadBytes
       (i32.const 16))
-    (local.set $c
+    (local.set $channelByte
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $channelByteDone
+      (loop $channelByteLoop
+        (br_if $channelByteDone
           (i32.ge_u
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $rowBytes)))
         (local.set $meanHigh
           (v128.load align=1
@@ -850,7 +863,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 0)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $meanLow
           (v128.load align=1
             (i32.add
@@ -859,7 +872,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 1)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $alpha
           (v128.load align=1
             (i32.add
@@ -868,7 +881,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 4)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $beta
           (v128.load align=1
             (i32.add
@@ -877,7 +890,7 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 5)))
-              (local.get $c))))
+              (local.get $channelByte))))
         (local.set $gamma
           (v128.load align=1
             (i32.add
@@ -886,49 +899,49 @@
                 (i32.mul
                   (local.get $rowBytes)
                   (i32.const 6)))
-              (local.get $c))))
-        (local.set $p
-          (local.get $c))
-        (local.set $end
+              (local.get $channelByte))))
+        (local.set $pixelByte
+          (local.get $channelByte))
+        (local.set $imageEnd
           (i32.add
-            (local.get $c)
+            (local.get $channelByte)
             (local.get $sampleBytes)))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $pixelByteDone
+          (loop $pixelByteLoop
+            (br_if $pixelByteDone
               (i32.ge_u
-                (local.get $p)
-                (local.get $end)))
+                (local.get $pixelByte)
+                (local.get $imageEnd)))
             (v128.store align=1
               (i32.add
-                (local.get $pointer2)
-                (local.get $p))
+                (local.get $dx)
+                (local.get $pixelByte))
               (f32x4.add
                 (f32x4.add
                   (f32x4.mul
                     (local.get $alpha)
                     (v128.load align=1
                       (i32.add
-                        (local.get $pointer1)
-                        (local.get $p))))
+                        (local.get $dn)
+                        (local.get $pixelByte))))
                   (f32x4.mul
                     (local.get $beta)
                     (f32x4.sub
                       (f32x4.sub
                         (v128.load align=1
                           (i32.add
-                            (local.get $pointer0)
-                            (local.get $p)))
+                            (local.get $x)
+                            (local.get $pixelByte)))
                         (local.get $meanHigh))
                       (local.get $meanLow))))
                 (local.get $gamma)))
-            (local.set $p
+            (local.set $pixelByte
               (i32.add
-                (local.get $p)
+                (local.get $pixelByte)
                 (local.get $rowBytes)))
-            (br $repeat3)))
-        (local.set $c
+            (br $pixelByteLoop)))
+        (local.set $channelByte
           (i32.add
-            (local.get $c)
-            (local.get $sixteen)))
-        (br $repeat1)))))
+            (local.get $channelByte)
+            (local.get $quadBytes)))
+        (br $channelByteLoop)))))

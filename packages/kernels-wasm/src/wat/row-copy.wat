@@ -15,9 +15,9 @@
     (local $offset i32) (local $end i32) (local $row i32)
     (local.set $row
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $rowDone
+      (loop $rowLoop
+        (br_if $rowDone
           (i32.ge_u
             (local.get $row)
             (local.get $rows)))
@@ -29,9 +29,9 @@
             (i32.const 2)))
         (local.set $offset
           (i32.const 0))
-        (block $exit2
-          (loop $repeat3
-            (br_if $exit2
+        (block $offsetDone
+          (loop $offsetLoop
+            (br_if $offsetDone
               (i32.ge_u
                 (local.get $offset)
                 (local.get $end)))
@@ -47,7 +47,7 @@
               (i32.add
                 (local.get $offset)
                 (i32.const 16)))
-            (br $repeat3)))
+            (br $offsetLoop)))
         (local.set $source
           (i32.add
             (local.get $source)
@@ -60,4 +60,4 @@
           (i32.add
             (local.get $row)
             (i32.const 1)))
-        (br $repeat1)))))
+        (br $rowLoop)))))

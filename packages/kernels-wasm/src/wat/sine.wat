@@ -24,9 +24,9 @@
         (i32.const 2)))
     (local.set $offset
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $offsetDone
+      (loop $offsetLoop
+        (br_if $offsetDone
           (i32.ge_u
             (local.get $offset)
             (local.get $end)))
@@ -122,4 +122,4 @@
           (i32.add
             (local.get $offset)
             (i32.const 16)))
-        (br $repeat1)))))
+        (br $offsetLoop)))))

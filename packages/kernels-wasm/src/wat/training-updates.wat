@@ -3,8 +3,19 @@
 ;; memory (byte offsets of its tensors), four float32 lanes at a time. Each lane does the same IEEE
 ;; float32 operations in the same order as the JavaScript loops (and the composed tfjs ops), so the
 ;; results are bit-equal; elements past the last multiple of 4 are left to the JavaScript loop.
-;; The generic assembler pieces are core's `wasm-simd-module.ts`.
+;; Pointers are byte offsets into the heap; `count` is in elements.
 ;;
+;; `adam(weight, gradient, firstMoment, secondMoment, nextWeight, nextFirstMoment, nextSecondMoment,
+;; count, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, stepSize, secondScale, decay,
+;; gradientScale)`: AdamW (Kingma & Ba 2015, Algorithm 1, with the bias corrections folded into
+;; `stepSize = learningRate / (1 - beta1^t)` and `secondScale = 1 / sqrt(1 - beta2^t)`; decoupled
+;; weight decay `decay = 1 - learningRate weightDecay`, Loshchilov & Hutter 2019, Algorithm 2):
+;;   g = gradientScale gradient,  m' = beta1 m + (1 - beta1) g,  v' = beta2 v + (1 - beta2) g^2,
+;;   w' = decay w - stepSize m' / (sqrt(v') secondScale + epsilon).
+;; `ema(average, weight, nextAverage, count, keepShare, newShare)`: the exponential moving average
+;;   of the weights, average' = keepShare average + newShare weight (keepShare = the EMA decay).
+;; `sumSquares(x, count, sums)`: adds sum x^2, in float64 lanes, to the f64x2 at `sums` (the
+;;   gradient norm of clipping, summed over every tensor).
 ;;
 ;; Assembled by wabt at build time (scripts/build-kernels.mjs), which also derives the shared-memory
 ;; variant.
@@ -49,9 +60,9 @@
         (i32.const 2)))
     (local.set $offset
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $offsetDone
+      (loop $offsetLoop
+        (br_if $offsetDone
           (i32.ge_u
             (local.get $offset)
             (local.get $end)))
@@ -121,7 +132,7 @@
           (i32.add
             (local.get $offset)
             (i32.const 16)))
-        (br $repeat1))))
+        (br $offsetLoop))))
   (func $ema (export "ema") (type $ema) (param $average i32) (param $weight i32) (param $nextAverage i32) (param $count i32) (param $keepShare f32) (param $newShare f32)
     (local $offset i32) (local $end i32) (local $keepShares v128) (local $newShares v128)
     (local.set $keepShares
@@ -138,9 +149,9 @@
         (i32.const 2)))
     (local.set $offset
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $offsetDone
+      (loop $offsetLoop
+        (br_if $offsetDone
           (i32.ge_u
             (local.get $offset)
             (local.get $end)))
@@ -165,7 +176,7 @@
           (i32.add
             (local.get $offset)
             (i32.const 16)))
-        (br $repeat1))))
+        (br $offsetLoop))))
   (func $sumSquares (export "sumSquares") (type $sumSquares) (param $x i32) (param $count i32) (param $sums i32)
     (local $offset i32) (local $end i32) (local $value v128) (local $low v128) (local $high v128) (local $part v128)
     (local.set $low
@@ -180,9 +191,9 @@
         (i32.const 2)))
     (local.set $offset
       (i32.const 0))
-    (block $exit0
-      (loop $repeat1
-        (br_if $exit0
+    (block $offsetDone
+      (loop $offsetLoop
+        (br_if $offsetDone
           (i32.ge_u
             (local.get $offset)
             (local.get $end)))
@@ -215,7 +226,7 @@
           (i32.add
             (local.get $offset)
             (i32.const 16)))
-        (br $repeat1)))
+        (br $offsetLoop)))
     (v128.store
       (local.get $sums)
       (f64x2.add
