@@ -22,13 +22,15 @@ export interface SmallMlpOptions {
   readonly seed: number;
   /** When set, `apply` returns NaN from this call (1-based) on: a network that diverges. */
   readonly nanFromCall?: number;
+  /** When set, `apply` multiplies its output by `factor` from call `call` (1-based) on: a network that explodes with finite values. */
+  readonly scaleFromCall?: { readonly call: number; readonly factor: number };
 }
 
-/** `@diffusion/backbones`' MLP on 2-D points with two hidden layers, optionally turned to NaN after some calls. */
+/** `@diffusion/backbones`' MLP on 2-D points with two hidden layers, optionally turned to NaN (or scaled up) after some calls. */
 export function createSmallMlp(options: SmallMlpOptions): Backbone {
   const backbone = createMlpBackbone({ dimension: 2, hiddenWidths: [options.hiddenWidth, options.hiddenWidth], embeddingDimension: 16, seed: options.seed });
-  const { nanFromCall } = options;
-  if (nanFromCall === undefined) return backbone;
+  const { nanFromCall, scaleFromCall } = options;
+  if (nanFromCall === undefined && scaleFromCall === undefined) return backbone;
   let calls = 0;
   return {
     name: backbone.name,
@@ -39,7 +41,8 @@ export function createSmallMlp(options: SmallMlpOptions): Backbone {
     apply(x, noiseLevel) {
       calls += 1;
       const output = backbone.apply(x, noiseLevel);
-      if (calls < nanFromCall) return output;
+      if (scaleFromCall !== undefined) return calls < scaleFromCall.call ? output : tf.tidy(() => tf.mul(output, scaleFromCall.factor));
+      if (calls < nanFromCall!) return output;
       return tf.tidy(() => tf.mul(output, Number.NaN));
     },
     variables: () => backbone.variables(),

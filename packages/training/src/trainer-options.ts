@@ -31,7 +31,7 @@ export interface TrainerOptions {
   readonly timeDensity?: TimeDensity;
   /** Adam hyper-parameters. */
   readonly optimizer?: {
-    /** Peak learning rate; default 1e-3. */
+    /** Peak learning rate, in (0, 1]; default 1e-3. */
     readonly learningRate?: number;
     /** Default 0.9. */
     readonly beta1?: number;
@@ -39,7 +39,7 @@ export interface TrainerOptions {
     readonly beta2?: number;
     /** Default 1e-8. */
     readonly epsilon?: number;
-    /** Decoupled (AdamW) weight decay; default 0. */
+    /** Decoupled (AdamW) weight decay, below 1 / learningRate; default 0. */
     readonly weightDecay?: number;
   };
   /** Steps of linear learning-rate warm-up; default 0. */
@@ -110,6 +110,20 @@ function checkPlugin(field: string, value: unknown, methods: readonly string[], 
   if (!ok) throw invalidOption(field, value, `a ${kind} (an object with ${methods.join(', ')})`, 'invalid-argument');
 }
 
+/**
+ * The peak learning rate, in (0, 1]. Adam's step is scale-free: each weight moves by about the
+ * learning rate per step whatever the gradient's size (Kingma & Ba 2015, section 2.1, |Delta| <~ alpha).
+ * Weights of these networks are O(0.01-1), so a rate above 1 moves every weight by more than its
+ * whole size each step: it only ever diverges (1e6 without clipping ran at loss 4.7e34; 1e40 made
+ * every weight infinite in step 1). Diffusion models train at 1e-5 to 1e-2.
+ */
+function checkLearningRate(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 1) {
+    throw invalidOption('createTrainer.optimizer.learningRate', value, 'a number in (0, 1] (Adam moves each weight by about the learning rate per step; diffusion models train at 1e-5 to 1e-2)');
+  }
+  return value;
+}
+
 /** Checks the options of `createTrainer` and fills in defaults; throws a DiffusionError naming the field. */
 export function checkTrainerOptions(options: TrainerOptions): TrainerConfig {
   const given = checkOptions('createTrainer', options, topLevel) as TrainerOptions;
@@ -133,13 +147,20 @@ export function checkTrainerOptions(options: TrainerOptions): TrainerConfig {
   const decay = checkOneOf('createTrainer.decay', given.decay ?? 'constant', ['cosine', 'constant']);
   if (decay === 'cosine' && warmupSteps >= totalSteps) throw invalidOption('createTrainer.warmupSteps', warmupSteps, `fewer steps than totalSteps (${totalSteps}) with the cosine decay`);
   const classes = resolveClassConditioning(given.backbone, given.numClasses, given.pUncond);
+  const learningRate = checkLearningRate(optimizer.learningRate ?? 1e-3);
+  const weightDecay = checkNonNegative('createTrainer.optimizer.weightDecay', optimizer.weightDecay ?? 0);
+  // AdamW multiplies each weight by 1 - lr * weightDecay per step (Loshchilov & Hutter 2019, Algorithm 2):
+  // at lr * weightDecay >= 1 that factor is <= 0, flipping or zeroing every weight each step.
+  if (learningRate * weightDecay >= 1) {
+    throw invalidOption('createTrainer.optimizer.weightDecay', weightDecay, `a decay below 1 / learningRate = ${1 / learningRate} (each step scales the weights by 1 - learningRate * weightDecay, which must stay in (0, 1])`);
+  }
   return {
     optimizer: {
-      learningRate: checkPositive('createTrainer.optimizer.learningRate', optimizer.learningRate ?? 1e-3),
+      learningRate,
       beta1: checkInRange('createTrainer.optimizer.beta1', optimizer.beta1 ?? 0.9, 0, 1, '[)'),
       beta2: checkInRange('createTrainer.optimizer.beta2', optimizer.beta2 ?? 0.999, 0, 1, '[)'),
       epsilon: checkPositive('createTrainer.optimizer.epsilon', optimizer.epsilon ?? 1e-8),
-      weightDecay: checkNonNegative('createTrainer.optimizer.weightDecay', optimizer.weightDecay ?? 0),
+      weightDecay,
     },
     warmupSteps,
     decay,

@@ -1,6 +1,7 @@
 import { DiffusionError, createRandomSource, describeValue, type RandomState, type TimeDensity } from '@diffusion/core';
 import { tensor, tidy, type Variable } from '@tensorflow/tfjs-core';
 import type { CheckpointTensor } from './checkpoint-format';
+import { checkSavable } from './divergence-guard';
 import type { TrainerCore } from './trainer-core';
 import { decodeTrainerSnapshot, encodeTrainerSnapshot, firstDifference } from './trainer-checkpoint';
 
@@ -44,7 +45,11 @@ function tensorGroups(core: TrainerCore): Array<[string, ReadonlyMap<string, Var
 export function snapshotTrainer(core: TrainerCore): Uint8Array {
   const tensors = new Map<string, CheckpointTensor>();
   for (const [prefix, group] of tensorGroups(core)) {
-    for (const [name, value] of group) tensors.set(`${prefix}/${name}`, { shape: value.shape, values: Float32Array.from(value.dataSync() as Float32Array) });
+    for (const [name, value] of group) {
+      const values = Float32Array.from(value.dataSync() as Float32Array);
+      checkSavable(`${prefix}/${name}`, values, core.completed);
+      tensors.set(`${prefix}/${name}`, { shape: value.shape, values });
+    }
   }
   const density = core.timeDensity as StatefulTimeDensity;
   return encodeTrainerSnapshot({

@@ -13,6 +13,7 @@ import { applyAdamStep, createAdamState, disposeAdamState } from './adam-optimiz
 import { dropLabels, readLabels } from './class-conditioning';
 import { emaDecayAt } from './ema-decay';
 import { applyEmaUpdate } from './ema-update';
+import { maximumGradientNorm, momentOverflowError } from './divergence-guard';
 import { clippingFactor, globalGradientNorm } from './gradient-clipping';
 import { learningRateAt } from './learning-rate-schedule';
 import { restoreTrainerState, snapshotTrainer } from './trainer-state';
@@ -154,6 +155,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
     let values = new Float64Array(0);
     let loss = Number.NaN;
     let gradNorm = Number.NaN;
+    let gradientScale = 1;
     let applied = false;
     try {
       tidy(() => {
@@ -174,8 +176,10 @@ export function createTrainer(options: TrainerOptions): Trainer {
         loss = summary[batch]!;
         gradNorm = summary[batch + 1]!;
         if (!Number.isFinite(loss) || !values.every(Number.isFinite) || !Number.isFinite(gradNorm)) return;
+        gradientScale = clippingFactor(gradNorm, config.gradientClipNorm);
+        if (gradNorm * gradientScale >= maximumGradientNorm) return;
         // Clipping is folded into the update (no scaled copies of the gradients).
-        applyAdamStep(weights, gradients, core.adam, config.optimizer, lr, stepIndex + 1, { gradientScale: clippingFactor(gradNorm, config.gradientClipNorm), fused });
+        applyAdamStep(weights, gradients, core.adam, config.optimizer, lr, stepIndex + 1, { gradientScale, fused });
         applyEmaUpdate(core.ema, weights, emaDecayAt(stepIndex, config.ema), fused);
         applied = true;
       });
@@ -185,6 +189,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
     }
     if (!applied) {
       checkFiniteData(field, batchX0, stepIndex + 1);
+      if (Number.isFinite(loss) && Number.isFinite(gradNorm)) throw momentOverflowError(stepIndex + 1, gradNorm, gradientScale, loss);
       const value = { step: stepIndex + 1, times: [...times], losses: [...values], gradNorm };
       throw new DiffusionError(
         'non-finite',
