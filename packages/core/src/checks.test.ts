@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkInRange, checkOneOf, checkOptions, checkPositiveInteger, checkSigmaLadder } from './checks';
+import { checkFiniteArray, checkInRange, checkOneOf, checkOptions, checkPositiveInteger, checkSigmaLadder } from './checks';
 import { DiffusionError } from './errors';
 
 describe('argument checks', () => {
@@ -15,6 +15,14 @@ describe('argument checks', () => {
     expect(() => checkSigmaLadder('sigmas', [3, 3, 0])).toThrow(/sigmas\[1\]: got 3; expected a value below/);
     expect(() => checkSigmaLadder('sigmas', [3, 2, 1])).toThrow(/ends in 0/);
     expect(() => checkSigmaLadder('sigmas', [3, Number.POSITIVE_INFINITY, 0])).toThrow(DiffusionError);
+  });
+
+  it('reject array entries that are not numbers instead of coercing them (null → 0, "3" → 3, true → 1)', () => {
+    expect(Array.from(checkFiniteArray('losses', [0.5, 2]))).toEqual([0.5, 2]);
+    for (const entry of [null, '3', true, [4], {}]) {
+      expect(() => checkFiniteArray('losses', [0.5, entry])).toThrow(/losses\[1\]: got .*; expected a finite number/);
+    }
+    expect(() => checkSigmaLadder('sigmas', [3, '2', 0])).toThrow(/sigmas\[1\]/);
   });
 
   it('reject unknown option keys', () => {

@@ -62,6 +62,11 @@ export function checkBoolean(field: string, value: unknown): boolean {
 export function checkFiniteArray(field: string, value: unknown, minLength = 1): Float64Array {
   const isArrayLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
   if (!isArrayLike) throw invalidOption(field, value, `an array of at least ${minLength} finite numbers`);
+  // A plain array's entries must be numbers: Float64Array.from would turn null into 0, "3" into 3, true into 1.
+  if (Array.isArray(value)) {
+    const index = value.findIndex((entry) => typeof entry !== 'number');
+    if (index >= 0) throw invalidOption(`${field}[${index}]`, value[index], 'a finite number');
+  }
   const array = Float64Array.from(value as ArrayLike<number>);
   if (array.length < minLength) throw invalidOption(field, value, `an array of at least ${minLength} finite numbers`);
   array.forEach((entry, index) => {

@@ -1,4 +1,5 @@
 import { DiffusionError } from '@diffusion/core';
+import { createMlpBackbone } from '@diffusion/backbones';
 import { encodeSafetensors } from '@diffusion/safetensors';
 import { createEpsParameterisation } from '@diffusion/parameterisations';
 import { createLinearSchedule } from '@diffusion/schedules';
@@ -108,6 +109,23 @@ describe('checkpoint damage (issue #19)', () => {
     expectCheckpointError(caught(() => fresh.restoreCheckpoint(altered(saved, poison('adam/v/', -1)))), /^checkpoint\.adam\/v\//, /negative/);
     expect(fresh.completedSteps).toBe(0);
     expect([...fresh.emaWeights().values()].map((weight) => [...weight.dataSync()])).toEqual(weightsBefore);
+  });
+
+  it('refuses a checkpoint of a backbone built differently where the shapes do not show it (time scale, residual), not one of another initialisation seed', () => {
+    const mlp = (overrides: Record<string, unknown>) => createTrainer({
+      backbone: createMlpBackbone({ dimension: 2, hiddenWidths: [4, 4], embeddingDimension: 16, seed: 4, ...overrides }),
+      schedule: createLinearSchedule({ numTrainTimesteps: 100 }),
+      parameterisation: createEpsParameterisation(),
+      batchSize: 4,
+      seed: 3,
+    });
+    const bytes = mlp({}).serializeCheckpoint();
+    expectCheckpointError(caught(() => mlp({ timeScale: 1 }).restoreCheckpoint(bytes)), 'checkpoint.config.backbone.config.timeScale');
+    expectCheckpointError(caught(() => mlp({ residual: true }).restoreCheckpoint(bytes)), 'checkpoint.config.backbone.config.residual');
+    const other = mlp({ seed: 9 });
+    other.restoreCheckpoint(bytes);
+    expect(Buffer.from(other.serializeCheckpoint()).equals(Buffer.from(bytes))).toBe(false);
+    expect(decodeCheckpointFile(other.serializeCheckpoint()).tensors).toEqual(decodeCheckpointFile(bytes).tensors);
   });
 
   it('names the file, and the place in it, in every damage error of loadCheckpoint', async () => {

@@ -104,13 +104,15 @@ describe('checkpoints', () => {
 
   it('names what does not fit: tensor shapes, parameterisation, hyper-parameters', () => {
     const bytes = makeTrainer().serializeCheckpoint();
-    expectCheckpointError(() => makeTrainer({}, 16).restoreCheckpoint(bytes), 'checkpoint.weights/layers.0.weight');
+    expectCheckpointError(() => makeTrainer({}, 16).restoreCheckpoint(bytes), 'checkpoint.config.backbone.config.hiddenWidths.0');
     expectCheckpointError(() => makeTrainer({ parameterisation: createVParameterisation() }).restoreCheckpoint(bytes), 'checkpoint.config.parameterisation.name');
     expectCheckpointError(() => makeTrainer({ optimizer: { learningRate: 0.5 } }).restoreCheckpoint(bytes), 'checkpoint.config.trainer.optimizer.learningRate');
     expectCheckpointError(() => makeTrainer({ seed: 4 }).restoreCheckpoint(bytes), 'checkpoint.config.trainer.seed');
     const { tensors, metadata } = decodeCheckpointFile(bytes);
     const extra = new Map(tensors).set('weights/extra/bias', { shape: [2], values: new Float32Array(2) });
     expectCheckpointError(() => makeTrainer().restoreCheckpoint(encodeCheckpointFile({ tensors: extra, metadata })), 'checkpoint.weights/extra/bias');
+    const reshaped = new Map(tensors).set('weights/layers.0.weight', { shape: [1, tensors.get('weights/layers.0.weight')!.values.length], values: tensors.get('weights/layers.0.weight')!.values });
+    expectCheckpointError(() => makeTrainer().restoreCheckpoint(encodeCheckpointFile({ tensors: reshaped, metadata })), 'checkpoint.weights/layers.0.weight');
     const missing = new Map(tensors);
     missing.delete('adam/v/output.bias');
     expectCheckpointError(() => makeTrainer().restoreCheckpoint(encodeCheckpointFile({ tensors: missing, metadata })), 'checkpoint.adam/v/output.bias');

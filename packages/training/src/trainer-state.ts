@@ -90,11 +90,13 @@ function mismatch(field: string, message: string, value?: unknown): DiffusionErr
 /** Checks a checkpoint against the trainer (config, names, shapes) and, only if all fits, restores it. */
 export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void {
   const snapshot = decodeTrainerSnapshot(bytes);
-  // The backbone's own config (its initialisation seed, say) need not match: its weights come from
-  // the file, and their names and shapes are checked one by one below.
+  // The backbone's initialisation seed need not match: its weights come from the file, and their
+  // names and shapes are checked one by one below. Every other setting of the backbone must: a time
+  // scale, an embedding kind or a residual switch changes what the same weights compute.
   const withoutBackboneConfig = (config: unknown) => {
     const copy = JSON.parse(JSON.stringify(config ?? null)) as { backbone?: { config?: unknown } } | null;
-    if (copy?.backbone !== undefined) delete copy.backbone.config;
+    const backboneConfig = copy?.backbone?.config;
+    if (typeof backboneConfig === 'object' && backboneConfig !== null) delete (backboneConfig as Record<string, unknown>).seed;
     return copy;
   };
   const difference = firstDifference(withoutBackboneConfig(snapshot.config), withoutBackboneConfig(describeRun(core)));
@@ -120,21 +122,32 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
   if (snapshot.timeDensity !== null && typeof density.restore !== 'function') {
     throw mismatch('checkpoint.timeDensity', `the checkpoint holds a time-density state but "${core.timeDensity.name}" cannot restore one.`);
   }
-  let random: { data: RandomState; time: RandomState; noise: RandomState; condition?: RandomState };
-  try {
-    random = snapshot.random;
-    for (const state of [random.data, random.time, random.noise]) createRandomSource(state);
-    if (random.condition !== undefined) createRandomSource(random.condition);
-  } catch (error) {
-    throw new DiffusionError('checkpoint', 'checkpoint: the random-stream states are invalid.', { field: 'checkpoint.random', value: snapshot.random, cause: error });
+  const random = snapshot.random as { data: RandomState; time: RandomState; noise: RandomState; condition?: RandomState };
+  // A checkpoint from before label dropout had no condition stream; an unconditional run never draws from it.
+  const names = random.condition === undefined ? (['data', 'time', 'noise'] as const) : (['data', 'time', 'noise', 'condition'] as const);
+  for (const name of names) {
+    const saved = (random as Record<string, unknown>)[name];
+    try {
+      createRandomSource(saved as RandomState);
+    } catch (error) {
+      throw new DiffusionError('checkpoint', `checkpoint: the "${name}" random-stream state ${describeValue(saved)} is invalid (${error instanceof Error ? error.message : String(error)}).`, { field: `checkpoint.trainer.random.${name}`, value: saved, cause: error });
+    }
+    // The streams are forks of the configured seed: only their position (counter) may differ.
+    const own = core.random[name].state();
+    for (const key of ['seed', 'stream'] as const) {
+      if ((saved as RandomState)[key] !== own[key]) {
+        throw mismatch(`checkpoint.trainer.random.${name}.${key}`, `the "${name}" random stream has ${key} ${describeValue((saved as RandomState)[key])} in the checkpoint but ${own[key]} in this trainer (the streams are forks of config.trainer.seed).`, (saved as RandomState)[key]);
+      }
+    }
   }
   // Everything fits: restore (the density first: it checks its own state and may still refuse).
   if (snapshot.timeDensity !== null) {
     try {
       density.restore!(snapshot.timeDensity);
     } catch (error) {
-      if (error instanceof DiffusionError) throw error;
-      throw new DiffusionError('checkpoint', `checkpoint: "${core.timeDensity.name}" could not restore the time-density state (${error instanceof Error ? error.message : String(error)}).`, { field: 'checkpoint.timeDensity', value: snapshot.timeDensity, cause: error });
+      // The density checks its own state (and changes nothing when it refuses); its error, whatever its code, is a damaged checkpoint here.
+      if (error instanceof DiffusionError && error.code === 'checkpoint' && error.field?.startsWith('checkpoint') === true) throw error;
+      throw new DiffusionError('checkpoint', `checkpoint: "${core.timeDensity.name}" could not restore the time-density state (${error instanceof Error ? error.message : String(error)}).`, { field: 'checkpoint.trainer.timeDensity', value: snapshot.timeDensity, cause: error });
     }
   }
   tidy(() => {
@@ -146,7 +159,6 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
     }
   });
   core.completed = snapshot.step;
-  // A checkpoint from before label dropout had no condition stream; an unconditional run never draws from it.
   const condition = random.condition === undefined ? core.random.condition : createRandomSource(random.condition);
   core.random = { data: createRandomSource(random.data), time: createRandomSource(random.time), noise: createRandomSource(random.noise), condition };
 }
