@@ -120,7 +120,10 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
   if (unknown.length > 0) throw mismatch(`checkpoint.${unknown[0]}`, `the checkpoint holds tensors this backbone does not have: ${unknown.join(', ')}.`, unknown);
   const density = core.timeDensity as StatefulTimeDensity;
   if (snapshot.timeDensity !== null && typeof density.restore !== 'function') {
-    throw mismatch('checkpoint.timeDensity', `the checkpoint holds a time-density state but "${core.timeDensity.name}" cannot restore one.`);
+    throw mismatch('checkpoint.trainer.timeDensity', `the checkpoint holds a time-density state but "${core.timeDensity.name}" cannot restore one.`);
+  }
+  if (snapshot.timeDensity === null && typeof density.state === 'function') {
+    throw mismatch('checkpoint.trainer.timeDensity', `the checkpoint holds no time-density state but "${core.timeDensity.name}" keeps one (it would go on from its current state, not the saved one).`);
   }
   const random = snapshot.random as { data: RandomState; time: RandomState; noise: RandomState; condition?: RandomState };
   // A checkpoint from before label dropout had no condition stream; an unconditional run never draws from it.
