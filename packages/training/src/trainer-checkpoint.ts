@@ -55,7 +55,7 @@ export function decodeTrainerSnapshot(bytes: Uint8Array): TrainerSnapshot {
 
 /** Path of the first difference between two JSON values, or undefined when equal. */
 export function firstDifference(saved: unknown, current: unknown, path = ''): { path: string; saved: unknown; current: unknown } | undefined {
-  if (typeof saved !== 'object' || typeof current !== 'object' || saved === null || current === null) {
+  if (typeof saved !== 'object' || typeof current !== 'object' || saved === null || current === null || Array.isArray(saved) !== Array.isArray(current)) {
     return Object.is(saved, current) ? undefined : { path, saved, current };
   }
   const keys = new Set([...Object.keys(saved), ...Object.keys(current)]);
