@@ -1,10 +1,11 @@
-import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { DiffusionError } from '@diffusion/core';
 import { startBackend } from './backend';
 import { buildRegistry, checkNames } from './components';
 import { ConfigError, loadConfig, type CompareConfig } from './config';
-import { runExperiment, type ExperimentOutcome } from './experiment';
+import { exitCodeOf, parseArguments } from './exit-codes';
+import { plannedRunIds, runExperiment, type ExperimentOutcome } from './experiment';
+import { interruptCount, onInterrupt } from './interrupt';
+import { prepareOutputFolder } from './output-folder';
 import { loadPlugins, samplerCatalogue } from './plugins';
 import { chooseSamplers, parseSamplerEntry, splitTopLevel } from './sampler-specs';
 import { createProgressBars } from './progress';
@@ -77,7 +78,8 @@ function resumeConfig(flags: Record<string, unknown>): CompareConfig {
 }
 
 async function main(): Promise<number> {
-  program.parse();
+  const parseFailure = parseArguments(program);
+  if (parseFailure !== undefined) return parseFailure;
   const flags = program.opts();
   const log = (line: string): void => console.error(line);
   let config: CompareConfig;
@@ -117,20 +119,20 @@ async function main(): Promise<number> {
   }
   const controller = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
-    interrupts += 1;
+  onInterrupt((count) => {
+    interrupts = count;
     if (interrupts > 1) process.exit(130);
     log('\ninterrupted: finishing the report of the completed runs (Ctrl-C again to quit now)');
     controller.abort();
   });
   const started = new Date();
   try {
+    const outDir = prepareOutputFolder(config.out);
     const chosen = chooseSamplers(config.samplers.map((label) => parseSamplerEntry(label)), samplerCatalogue(await loadPlugins(config.plugins, log)));
     const registry = buildRegistry(chosen.map((entry) => entry.sampler));
     checkNames(registry, config);
     const backend = await startBackend(config.backend, log, config.threads);
-    const outDir = resolve(config.out);
-    const base = { config, started, backend, outDir, samplers: chosen.map((entry) => entry.record) };
+    const base = { config, started, backend, outDir, samplers: chosen.map((entry) => entry.record), planned: plannedRunIds(config) };
     const resume = createResumeStore(outDir);
     if (flags.resume === undefined) resume.saveConfig(config);
     const outcome = await runExperiment(config, registry, {
@@ -140,18 +142,15 @@ async function main(): Promise<number> {
       resume,
       onRunFinished: (runs, visuals) => writeReport({ ...base, runs, visuals, complete: false, nllUnit: '' }),
     });
-    const written = writeReport({ ...base, runs: outcome.runs, visuals: outcome.visuals, complete: outcome.complete, ...outcomeFigures(outcome) });
+    const written = writeReport({ ...base, runs: outcome.runs, visuals: outcome.visuals, complete: outcome.complete, ...outcomeFigures(outcome), ...(outcome.interrupted === undefined ? {} : { interrupted: outcome.interrupted }) });
     printSummary(written.results);
     console.log(`\nreport: ${written.reportPath}\nresults: ${written.resultsPath}`);
     if (!outcome.complete) log(`interrupted; continue where it stopped with: pnpm compare --resume ${config.out}`);
-    return outcome.complete ? 0 : 130;
+    return outcome.complete && interruptCount() === 0 ? 0 : 130;
   } catch (error) {
-    if (error instanceof ConfigError || (error instanceof DiffusionError && (error.code === 'unknown-name' || error.code === 'invalid-option'))) {
-      log(`diffusion-compare: ${error.message}`);
-      return 2;
-    }
-    log(`diffusion-compare: ${(error as Error).stack ?? String(error)}`);
-    return 1;
+    const { code, message } = exitCodeOf(error);
+    log(`diffusion-compare: ${message}`);
+    return code;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { LossWeighting, Parameterisation, Registry } from '@diffusion/core';
+import type { Denoiser, LossWeighting, Parameterisation, Registry } from '@diffusion/core';
 import { weightingByName } from './components';
 import type { CompareConfig } from './config';
 import type { ProgressBars } from './progress';
@@ -6,6 +6,8 @@ import type { ReportVisuals } from './report/html';
 import type { RunResult } from './results';
 import type { ResumeStore } from './resume-store';
 import type { SampleQuality } from './setup';
+import { InterruptedError, throwIfInterrupted } from './interrupt';
+import { createStageTracker, type StagePosition, type StageTracker } from './stage-log';
 import { evaluateStage, nllBoundOf } from './stages/evaluate-stage';
 import { createExperimentContext, disposeExperimentContext, type ExperimentContext } from './stages/experiment-context';
 import { sampleStage } from './stages/sample-stage';
@@ -31,6 +33,16 @@ export interface ExperimentOutcome {
   readonly exactNllBound?: number;
   readonly nllUnit: string;
   readonly referenceQuality?: SampleQuality;
+  /** Where the run stood when an interrupt stopped it (absent when none came). */
+  readonly interrupted?: StagePosition;
+}
+
+/** A denoiser that throws InterruptedError at the first call after Ctrl-C: sampling and evaluation stop within a step. */
+function interruptible(denoise: Denoiser): Denoiser {
+  return (x, sigma) => {
+    throwIfInterrupted();
+    return denoise(x, sigma);
+  };
 }
 
 /** Exponential moving average of the losses, downsampled to at most `points` (step, loss) pairs. */
@@ -57,6 +69,11 @@ interface PlannedRun {
   readonly weightingName: string;
 }
 
+/** The ids of the runs a config asks for, in the order they run (`<parameterisation>-<weighting>`). */
+export function plannedRunIds(config: CompareConfig): string[] {
+  return plannedRuns(config).map((run) => run.id);
+}
+
 function plannedRuns(config: CompareConfig): PlannedRun[] {
   return config.parameterisations.flatMap((parameterisationName) =>
     config.weightings.map((weightingName) => ({ id: `${parameterisationName}-${weightingName}`, parameterisationName, weightingName })),
@@ -64,12 +81,15 @@ function plannedRuns(config: CompareConfig): PlannedRun[] {
 }
 
 /** Trains, evaluates and samples one run; `undefined` when interrupted during training. */
-async function trainEvaluateSample(context: ExperimentContext, planned: PlannedRun, model: { parameterisation: Parameterisation; weighting: LossWeighting | undefined }, hooks: ExperimentHooks): Promise<RunResult | undefined> {
+async function trainEvaluateSample(context: ExperimentContext, planned: PlannedRun, model: { parameterisation: Parameterisation; weighting: LossWeighting | undefined }, hooks: ExperimentHooks, stages: StageTracker): Promise<RunResult | undefined> {
+  stages.enter('training', planned.id);
   const trained = await trainStage(context, { id: planned.id, label: `${planned.parameterisationName} · ${planned.weightingName}`, ...model }, hooks);
   if (trained === undefined) return undefined;
   try {
-    const denoise = trained.trainer.denoiser({ ema: true });
+    const denoise = interruptible(trained.trainer.denoiser({ ema: true }));
+    stages.enter('evaluating', planned.id);
     const { profile, nllBound } = evaluateStage(context, denoise);
+    stages.enter('sampling', planned.id);
     const samples = sampleStage(context, planned.id, denoise);
     const lossCurve = smoothCurve(trained.losses);
     return {
@@ -97,7 +117,8 @@ async function trainEvaluateSample(context: ExperimentContext, planned: PlannedR
 export async function runExperiment(config: CompareConfig, registry: Registry, hooks: ExperimentHooks): Promise<ExperimentOutcome> {
   const context = await createExperimentContext(config, registry);
   const { schedule, setup, samples, trajectories, visuals } = context;
-  const exactNllBound = setup.exactDenoiser === undefined ? undefined : nllBoundOf(context, setup.exactDenoiser);
+  const stages = createStageTracker();
+  let exactNllBound: number | undefined;
   const runs: RunResult[] = [];
   const trainedRuns = new Map<string, RunResult>();
   let complete = true;
@@ -107,6 +128,10 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
   for (const [id, picture] of finished?.samples ?? []) samples.set(id, picture);
   for (const [id, picture] of finished?.trajectories ?? []) trajectories.set(id, picture);
   try {
+    if (setup.exactDenoiser !== undefined) {
+      stages.enter('evaluating');
+      exactNllBound = nllBoundOf(context, interruptible(setup.exactDenoiser));
+    }
     for (const planned of plannedRuns(config)) {
       const done = runs.find((run) => run.id === planned.id);
       if (done !== undefined) {
@@ -114,6 +139,7 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
         continue;
       }
       if (hooks.signal.aborted) {
+        stages.enter('training', planned.id);
         complete = false;
         break;
       }
@@ -127,7 +153,7 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
         runs.push({ ...twin, id: planned.id, weighting: planned.weightingName, sameAs: twin.id });
         for (const map of [samples, trajectories] as Array<Map<string, unknown>>) if (map.has(twin.id)) map.set(planned.id, map.get(twin.id));
       } else {
-        const result = await trainEvaluateSample(context, planned, { parameterisation, weighting }, hooks);
+        const result = await trainEvaluateSample(context, planned, { parameterisation, weighting }, hooks, stages);
         if (result === undefined) {
           complete = false;
           break;
@@ -139,6 +165,9 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
       hooks.resume?.saveFinished(runs, visuals);
       hooks.onRunFinished?.(runs, visuals);
     }
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    complete = false;
   } finally {
     hooks.progress.stop();
     disposeExperimentContext(context);
@@ -151,5 +180,6 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
     ...(setup.dataNll === undefined ? {} : { dataNll: setup.dataNll }),
     ...(exactNllBound === undefined ? {} : { exactNllBound }),
     ...(setup.referenceQuality === undefined ? {} : { referenceQuality: setup.referenceQuality }),
+    ...(!complete && stages.current !== undefined ? { interrupted: stages.current } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { DiffusionError } from '@diffusion/core';
 import { builtinSamplerFactories } from '@diffusion/samplers';
 import { loadSamplerPlugin, tfjsCoreFrom, type LoadedPlugin } from '@diffusion/sampler-kit/node';
 import { ConfigError } from './config';
+import { checkPluginSamplers } from './plugin-checks';
 import type { SamplerSource } from './sampler-specs';
 
 /** The `@tensorflow/tfjs-core` compare itself runs on. */
@@ -33,6 +34,7 @@ export async function loadPlugins(specifiers: readonly string[], log: (line: str
   for (const specifier of specifiers) {
     try {
       const plugin = await loadSamplerPlugin(specifier, { cwd: process.cwd(), fallbackFrom: import.meta.url });
+      checkPluginSamplers(specifier, plugin.samplers.map((entry) => entry.sampler));
       const warning = secondTfjsWarning(plugin);
       if (warning !== undefined) log(`warning: ${warning}`);
       plugins.push(plugin);

@@ -65,4 +65,8 @@ export interface CompareResults {
   readonly referenceQuality?: { readonly frechetDistance?: number; readonly classifierConfidence?: number; readonly slicedWasserstein?: number };
   readonly wallClockSeconds: number;
   readonly runs: readonly RunResult[];
+  /** When `complete` is false: the ids of the planned runs that did not finish (never started, or stopped part-way), in run order. */
+  readonly notRun?: readonly string[];
+  /** Where an interrupt (Ctrl-C) stopped the run: the stage and the run it was working on. */
+  readonly interrupted?: { readonly stage: string; readonly run?: string };
 }

@@ -4,6 +4,7 @@ import type { CompareConfig } from './config';
 import { renderReport, type ReportVisuals } from './report/html';
 import type { CompareResults, RunResult } from './results';
 import type { SamplerRecord } from './sampler-specs';
+import { logStage } from './stage-log';
 
 /** Writes results.json and report.html (atomically) for the runs finished so far. */
 export function writeReport(options: {
@@ -19,7 +20,11 @@ export function writeReport(options: {
   nllUnit: string;
   referenceQuality?: CompareResults['referenceQuality'];
   samplers?: readonly SamplerRecord[];
+  /** Ids of every planned run, in run order: those not finished are listed as `notRun` while incomplete. */
+  planned?: readonly string[];
+  interrupted?: CompareResults['interrupted'];
 }): { results: CompareResults; reportPath: string; resultsPath: string } {
+  logStage('writing report');
   const finished = new Date();
   const results: CompareResults = {
     tool: 'diffusion-compare',
@@ -36,6 +41,8 @@ export function writeReport(options: {
     ...(options.referenceQuality === undefined ? {} : { referenceQuality: options.referenceQuality }),
     wallClockSeconds: (finished.getTime() - options.started.getTime()) / 1000,
     runs: options.runs,
+    ...(options.complete || options.planned === undefined ? {} : { notRun: options.planned.filter((id) => !options.runs.some((run) => run.id === id)) }),
+    ...(options.interrupted === undefined ? {} : { interrupted: options.interrupted }),
   };
   const resultsPath = join(options.outDir, 'results.json');
   const reportPath = join(options.outDir, 'report.html');
