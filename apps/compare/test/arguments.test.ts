@@ -8,7 +8,7 @@ import { cliPath, ensureBuilt, tinyConfig } from './cli-helpers';
 /** Runs the built CLI (optionally as another user) and times it. */
 function run(args: string[], options: { uid?: number; gid?: number; timeout?: number } = {}) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', timeout: options.timeout ?? 120_000, env: { ...process.env, DIFFUSION_COMPARE_STAGES: '1' }, ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }) });
+  const result = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', timeout: options.timeout ?? 120_000, killSignal: 'SIGKILL', env: { ...process.env, DIFFUSION_COMPARE_STAGES: '1' }, ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }) });
   return { status: result.status, signal: result.signal, stderr: result.stderr, stdout: result.stdout, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -39,6 +39,6 @@ export function runCli(config: Record<string, unknown> | undefined, flags: strin
     writeFileSync(file, JSON.stringify(config));
     args.push('--config', file);
   }
-  const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 240_000 });
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 240_000, killSignal: 'SIGKILL' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, outDir };
 }

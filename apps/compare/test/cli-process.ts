@@ -17,11 +17,17 @@ export interface CliProcess {
 }
 
 /** Starts the built CLI with a config file in a fresh output folder, stages logged on stderr. */
-export function startCli(config: Record<string, unknown>, flags: string[] = [], options: { outDir?: string } = {}): CliProcess {
+export function startCli(config: Record<string, unknown>, flags: string[] = [], options: { outDir?: string; lifetimeMs?: number } = {}): CliProcess {
   const outDir = options.outDir ?? mkdtempSync(join(tmpdir(), 'compare-signal-'));
   const configPath = join(mkdtempSync(join(tmpdir(), 'compare-config-')), 'config.json');
   writeFileSync(configPath, JSON.stringify(config));
-  const child = spawn(process.execPath, [cliPath, '--config', configPath, '--out', outDir, ...flags], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DIFFUSION_COMPARE_STAGES: '1' } });
+  const child = spawn(process.execPath, [cliPath, '--config', configPath, '--out', outDir, ...flags], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DIFFUSION_COMPARE_STAGES: '1' },
+    // Every child is bounded in time: a test that fails (or waits for a line that never comes) cannot leave it running.
+    timeout: options.lifetimeMs ?? 300_000,
+    killSignal: 'SIGKILL',
+  });
   let stderr = '';
   let stdout = '';
   const watchers = new Set<() => void>();

@@ -11,7 +11,7 @@ const csv = join(folder, 'points.csv');
 
 /** Runs the built CLI with exactly these flags. */
 function runRaw(flags: string[]): { status: number | null; stderr: string } {
-  const result = spawnSync(process.execPath, [cliPath, ...flags], { encoding: 'utf8', timeout: 240_000 });
+  const result = spawnSync(process.execPath, [cliPath, ...flags], { encoding: 'utf8', timeout: 240_000, killSignal: 'SIGKILL' });
   return { status: result.status, stderr: result.stderr };
 }
 
@@ -47,7 +47,7 @@ describe('compare --data and --resume', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'compare-resume-'));
     const configFile = join(outDir, 'config.json');
     writeFileSync(configFile, JSON.stringify(config));
-    const child = spawn(process.execPath, [cliPath, '--config', configFile, '--data', csv, '--out', outDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, '--config', configFile, '--data', csv, '--out', outDir], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000, killSignal: 'SIGKILL' });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -13,7 +13,7 @@ describe('interrupting diffusion-compare', () => {
     const configPath = join(outDir, 'config.json');
     // Four runs; the later ones are long, so the interrupt lands after the first finished.
     writeFileSync(configPath, JSON.stringify({ ...tinyConfig, steps: 60, parameterisations: ['eps', 'x0'], weightings: ['natural', 'uniform'] }));
-    const child = spawn(process.execPath, [cliPath, '--config', configPath, '--out', outDir, '--steps', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, '--config', configPath, '--out', outDir, '--steps', '3000'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000, killSignal: 'SIGKILL' });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const resultsPath = join(outDir, 'results.json');
