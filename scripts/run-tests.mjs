@@ -13,7 +13,9 @@ if (buildStatus !== 0) {
 }
 const report = 'test-results.json';
 rmSync(report, { force: true });
-const extra = process.argv.slice(2);
+// --wasm: every test on tfjs-backend-wasm with @diffusion/kernels-wasm's kernels (test/setup-test-backend.ts).
+const extra = process.argv.slice(2).filter((argument) => argument !== '--wasm');
+if (process.argv.includes('--wasm')) process.env.DIFFUSION_TEST_BACKEND = 'wasm';
 const testStatus = run(pnpm[0], [...pnpm[1], 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra]);
 if (existsSync(report)) {
   const results = JSON.parse(readFileSync(report, 'utf8'));

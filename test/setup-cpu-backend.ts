@@ -1,5 +1,5 @@
-// Vitest setup shared by the packages that use tensors: run on tfjs's plain `cpu` backend,
-// which is exact float32 and needs no wasm files.
+// Vitest setup of the kernels package: its tests compare wasm kernels against tfjs's plain `cpu`
+// backend, which is exact float32, so they start on cpu whatever DIFFUSION_TEST_BACKEND says.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -1,3 +1,3 @@
 import { defineDiffusionTestConfig } from '../../vitest.shared';
 
-export default defineDiffusionTestConfig({ setupFiles: ['../../test/setup-cpu-backend.ts'], testTimeout: 120_000 });
+export default defineDiffusionTestConfig({ setupFiles: ['../../test/setup-test-backend.ts'], testTimeout: 120_000 });

@@ -1,3 +1,3 @@
 import { defineDiffusionTestConfig } from '../../vitest.shared';
 
-export default defineDiffusionTestConfig({ setupFiles: ['../../test/setup-cpu-backend.ts'] });
+export default defineDiffusionTestConfig({ setupFiles: ['../../test/setup-test-backend.ts'] });
