@@ -41,12 +41,18 @@ describe('argument errors exit 2 (issue #19)', () => {
     expectUsageError(run(['--config', config, '--out', out(), ...flags]), pattern);
   });
 
-  it('a plugin whose sampler is malformed', () => {
+  // A sampler without sample() (the kit's loader refuses it too); one declaring 0 evaluations per step
+  // (compare hung on it, > 120 s); one of another contract version (a raw stack, exit 1).
+  it.each([
+    ["{ name: 'broken', specificationVersion: 'v1', options: {}, evaluationsPerStep: 1, stochastic: false }", /samplers\[0\].*sample/],
+    ["{ name: 'broken', specificationVersion: 'v1', evaluationsPerStep: 0, stochastic: false, sample: (denoise, noise) => noise.clone() }", /samplers\[0\].*evaluationsPerStep is 0; expected a positive integer/],
+    ["{ name: 'broken', specificationVersion: 'v2', evaluationsPerStep: 1, stochastic: false, sample: (denoise, noise) => noise.clone() }", /samplers\[0\].*specificationVersion is "v2"; expected "v1"/],
+  ])('a plugin whose sampler is malformed: %s', (sampler, pattern) => {
     const folder = mkdtempSync(join(tmpdir(), 'compare-plugin-'));
     const plugin = join(folder, 'broken-plugin.mjs');
-    writeFileSync(plugin, "export const plugin = { samplers: [{ name: 'broken', specificationVersion: 'v1', options: {}, evaluationsPerStep: 1, stochastic: false }] };\n");
-    const result = run(['--config', configFile({ ...tinyConfig, parameterisations: ['eps'], weightings: ['natural'], samplers: ['broken'] }), '--out', out(), '--plugin', plugin]);
-    expectUsageError(result, /--plugin.*broken-plugin\.mjs.*samplers\[0\].*sample/);
+    writeFileSync(plugin, `export const plugin = { samplers: [${sampler}] };\n`);
+    const result = run(['--config', configFile({ ...tinyConfig, parameterisations: ['eps'], weightings: ['natural'], samplers: ['broken'] }), '--out', out(), '--plugin', plugin], { timeout: 60_000 });
+    expectUsageError(result, new RegExp(`--plugin.*broken-plugin\\.mjs.*${pattern.source}`));
   });
 });
 

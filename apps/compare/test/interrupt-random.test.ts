@@ -22,10 +22,10 @@ const config = {
   weightings: ['natural'],
   samplers: ['euler', 'dpmpp-2m'],
   nfe: [8, 16],
-  steps: 80,
+  steps: 40,
   batch: 64,
-  hiddenWidths: [64, 64],
-  samples: 2000,
+  hiddenWidths: [32, 32],
+  samples: 1000,
   profileBins: 4,
   quiet: true,
 };
@@ -51,7 +51,7 @@ describe('SIGINT at random moments (issue #19)', () => {
       const target = moment === 'writing report' ? `stage: writing report` : `stage: ${moment} ${runIds[Math.floor(random() * runIds.length)]}`;
       // Report writes: one after each finished run (2) and the final one, which follows the 2nd at once.
       const occurrence = moment === 'writing report' ? 1 + Math.floor(random() * 3) : 1;
-      const delay = moment === 'training' ? random() * 1500 : moment === 'sampling' ? random() * 300 : random() * 5;
+      const delay = moment === 'training' ? random() * 600 : moment === 'sampling' ? random() * 300 : random() * 5;
       const cli = startCli(config);
       const pattern = new RegExp(`(${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n[^]*){${occurrence}}`);
       await cli.waitFor(pattern, 240_000);
