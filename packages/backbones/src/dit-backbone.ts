@@ -1,4 +1,4 @@
-import { checkOptions, checkPositive, checkPositiveInteger, checkShape, invalidOption, type Backbone } from '@diffusion/core';
+import { checkBackend, checkOptions, checkPositive, checkPositiveInteger, checkShape, invalidOption, type Backbone } from '@diffusion/core';
 import { add, tensor, tidy } from '@tensorflow/tfjs-core';
 import { silu } from './activation-functions';
 import { checkApplyInputs, checkNoCondition, checkEvenPositiveInteger, checkNotDisposed, checkSeed } from './backbone-options';
@@ -70,6 +70,7 @@ function resolveOptions(options: DitBackboneOptions) {
  */
 export function createDitBackbone(options: DitBackboneOptions): Backbone {
   const config = resolveOptions(options);
+  checkBackend('createDitBackbone');
   const { imageSize, channels, patchSize, hiddenSize, numClasses } = config;
   const store = createParameterStore(config.seed);
   const patchFeatures = patchSize * patchSize * channels;

@@ -1,4 +1,4 @@
-import { checkBoolean, checkOneOf, checkOptions, checkPositive, checkPositiveInteger, checkShape, invalidOption, type Backbone } from '@diffusion/core';
+import { checkBackend, checkBoolean, checkOneOf, checkOptions, checkPositive, checkPositiveInteger, checkShape, invalidOption, type Backbone } from '@diffusion/core';
 import { add, cast, concat, tensor1d, tidy, zeros, type Tensor } from '@tensorflow/tfjs-core';
 import { silu } from './activation-functions';
 import { checkApplyInputs, checkEvenPositiveInteger, checkNoCondition, checkNotDisposed, checkPositiveIntegerArray, checkSeed } from './backbone-options';
@@ -69,6 +69,7 @@ function resolveOptions(options: MlpBackboneOptions): Required<Omit<MlpBackboneO
  */
 export function createMlpBackbone(options: MlpBackboneOptions): Backbone {
   const config = resolveOptions(options);
+  checkBackend('createMlpBackbone');
   const { dimension, hiddenWidths, embeddingDimension, timeInjection, conditionDimension = 0, numClasses } = config;
   const store = createParameterStore(config.seed);
   const concatenated = timeInjection === 'concatenate';

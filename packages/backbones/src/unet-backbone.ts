@@ -1,4 +1,4 @@
-import { checkShape, type Backbone, type RandomSource } from '@diffusion/core';
+import { checkBackend, checkShape, type Backbone, type RandomSource } from '@diffusion/core';
 import { add, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { silu } from './activation-functions';
 import { checkApplyInputs, checkNoCondition, checkNotDisposed } from './backbone-options';
@@ -32,6 +32,7 @@ interface Stage {
  */
 export function createUnetBackbone(options: UnetBackboneOptions): UnetBackbone {
   const config = resolveUnetOptions(options);
+  checkBackend('createUnetBackbone');
   const { imageSize, channels, baseChannels, channelMultipliers, numResBlocks, groups, embeddingDimension, numClasses } = config;
   const fusedKernels = config.fusedKernels ?? true;
   const store = createParameterStore(config.seed);

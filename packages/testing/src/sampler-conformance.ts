@@ -1,5 +1,5 @@
-import { describe, it } from 'vitest';
-import type { Sampler } from '@diffusion/core';
+import { beforeAll, describe, it } from 'vitest';
+import { checkBackend, type Sampler } from '@diffusion/core';
 import {
   checkContract,
   checkDeterministicWithoutNoise,
@@ -31,6 +31,8 @@ export function describeSamplerConformance<FactoryOptions>(createSampler: (optio
   const sampler = build();
   const timeout = settings.timeout;
   describe(settings.title ?? `sampler conformance: ${sampler.name}`, () => {
+    // No backend set up (a test setup file that imports and starts one): say so once, not as tfjs' "No backend found in registry" in every check.
+    beforeAll(() => void checkBackend('describeSamplerConformance'));
     it('declares the v1 contract (kebab-case name, positive evaluationsPerStep, JSON options)', () => checkContract(build()));
     it('returns a float32 tensor of the noise shape', () => checkOutputShape(build(), settings), timeout);
     it('gives the same output for the same seed', () => checkSeedDeterminism(build(), settings), timeout);

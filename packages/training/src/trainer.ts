@@ -1,5 +1,6 @@
 import {
   DiffusionError,
+  checkBackend,
   checkShape,
   describeValue,
   createRandomSource,
@@ -95,6 +96,7 @@ function checkGradientsRegistered(): void {
  */
 export function createTrainer(options: TrainerOptions): Trainer {
   const config = checkTrainerOptions(options);
+  checkBackend('createTrainer');
   checkGradientsRegistered();
   const { backbone, schedule, parameterisation, weighting } = options;
   const timeDensity = options.timeDensity ?? createDefaultTimeDensity(schedule);
