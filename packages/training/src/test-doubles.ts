@@ -3,7 +3,11 @@
 // exact denoiser. Schedules, parameterisations, weightings and backbones are the real packages.
 import { createMlpBackbone } from '@diffusion/backbones';
 import type { Backbone, RandomSource, TimeDensity } from '@diffusion/core';
+import { createImportanceTimeDensity } from '@diffusion/loss-weightings';
+import { createEpsParameterisation } from '@diffusion/parameterisations';
+import { createLinearSchedule } from '@diffusion/schedules';
 import * as tf from '@tensorflow/tfjs-core';
+import { createTrainer, type Trainer } from './trainer';
 
 /** Continuous density p(t) = 0.5 + t on [0, 1], sampled by inverting F(t) = t/2 + t^2/2. */
 export function createLinearDensityDouble(): TimeDensity {
@@ -64,3 +68,15 @@ export const gaussianMixtureDataset = {
     return tf.tensor(values, [count, 2]);
   },
 };
+
+/** The checkpoint tests' small trainer with a stateful time density (importance sampling), so a checkpoint carries density state too. */
+export function createStatefulDensityTrainer(): Trainer {
+  return createTrainer({
+    backbone: createSmallMlp({ hiddenWidth: 4, seed: 4 }),
+    schedule: createLinearSchedule({ numTrainTimesteps: 20 }),
+    parameterisation: createEpsParameterisation(),
+    timeDensity: createImportanceTimeDensity({ numTrainTimesteps: 20, historyLength: 2 }),
+    batchSize: 4,
+    seed: 3,
+  });
+}

@@ -126,7 +126,12 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
     throw mismatch('checkpoint.trainer.timeDensity', `the checkpoint holds no time-density state but "${core.timeDensity.name}" keeps one (it would go on from its current state, not the saved one).`);
   }
   const random = snapshot.random as { data: RandomState; time: RandomState; noise: RandomState; condition?: RandomState };
-  // A checkpoint from before label dropout had no condition stream; an unconditional run never draws from it.
+  // A checkpoint from before label dropout had no condition stream; an unconditional run never draws
+  // from it (it stays at counter 0). A class-conditional run always saves it: without it the label
+  // dropout would go on from this trainer's position, not the saved one.
+  if (random.condition === undefined && core.config.classes !== undefined) {
+    throw mismatch('checkpoint.trainer.random.condition', 'the checkpoint holds no "condition" random stream but this trainer drops class labels from it (pUncond); a class-conditional run always saves it.');
+  }
   const names = random.condition === undefined ? (['data', 'time', 'noise'] as const) : (['data', 'time', 'noise', 'condition'] as const);
   for (const name of names) {
     const saved = (random as Record<string, unknown>)[name];
@@ -162,6 +167,6 @@ export function restoreTrainerState(core: TrainerCore, bytes: Uint8Array): void 
     }
   });
   core.completed = snapshot.step;
-  const condition = random.condition === undefined ? core.random.condition : createRandomSource(random.condition);
+  const condition = createRandomSource(random.condition ?? { ...core.random.condition.state(), counter: 0 });
   core.random = { data: createRandomSource(random.data), time: createRandomSource(random.time), noise: createRandomSource(random.noise), condition };
 }
