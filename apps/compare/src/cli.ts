@@ -46,7 +46,7 @@ const program = new Command('diffusion-compare')
   .option('-o, --out <dir>', 'output folder')
   .option(
     '--plugin <module>',
-    'load the samplers of an outside plugin (repeatable): a package name, found as Node would from the current folder (its node_modules or a folder above, entry from "exports"/"main"), else a path to the plugin\'s folder (with a package.json) or module file',
+    'load the samplers of an outside plugin (repeatable): a package name, found as Node would from the current folder (the one you ran `pnpm --dir <repo> compare` from; its node_modules or a folder above, entry from "exports"/"main"), else a path to the plugin\'s folder (with a package.json) or module file',
     (value: string, previous: string[] = []) => [...previous, value],
   )
   .option('--data <path>', 'your own data instead of --dataset: points (.csv, .tsv, .txt, .npy) or a folder of PNG/JPEG images')

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { userWorkingFolder } from './user-folder';
 
 /**
  * The `diffusion-compare` command: runs the app (compare-run.js, built from src/cli.ts) in a worker
@@ -6,6 +7,8 @@ import { Worker } from 'node:worker_threads';
  * counter + message, see src/interrupt.ts): the run stops within a denoiser call or a training step,
  * writes what finished and exits 130. A second Ctrl-C quits at once (exit 130).
  */
+// Run as a package script (pnpm --dir <repo> compare …), work in the folder the user ran it from (workers cannot chdir).
+process.chdir(userWorkingFolder(process.env, process.cwd()));
 const interruptFlag = new SharedArrayBuffer(4);
 const counter = new Int32Array(interruptFlag);
 const worker = new Worker(new URL('./compare-run.js', import.meta.url), { argv: process.argv.slice(2), workerData: { interruptFlag } });
