@@ -34,6 +34,8 @@ export type { DiffusersStepEvent } from './scheduler/loop-context';
 export type { DiffusersNetwork } from './scheduler/model-output';
 export { processX0 } from './scheduler/x0-processing';
 export { createDiffusersPipeline } from './pipeline/diffusers-pipeline';
+export { diffusersLadderNames, diffusersNamedLadder } from './pipeline/named-ladders';
+export type { DiffusersLadderName } from './pipeline/named-ladders';
 export type { DiffusersPipeline, DiffusersSampleOptions } from './pipeline/diffusers-pipeline';
 export { loadDiffusersPipeline } from './pipeline/load-diffusers-pipeline';
 export type { LoadDiffusersPipelineOptions } from './pipeline/load-diffusers-pipeline';

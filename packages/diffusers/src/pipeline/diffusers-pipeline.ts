@@ -3,6 +3,7 @@ import { DiffusionError, checkPositiveInteger, checkSigmaLadder, describeValue, 
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { createDiffusersDenoiser } from '../scheduler/diffusers-denoiser';
+import { diffusersNamedLadder, type DiffusersLadderName } from './named-ladders';
 import type { DiffusersStepEvent } from '../scheduler/loop-context';
 import type { DiffusersNetwork } from '../scheduler/model-output';
 import type { DiffusersScheduler } from '../scheduler/read-diffusers-scheduler-config';
@@ -19,8 +20,12 @@ export interface DiffusersSampleOptions {
   readonly sampler?: Sampler;
   /** int32 class labels `[batch]` (a tensor or numbers) for a class-conditional model (`num_class_embeds`). */
   readonly classLabels?: Tensor | ArrayLike<number>;
-  /** A falling VE sigma ladder ending in 0 for `sampler` (e.g. `karrasSigmas(…)`); default the scheduler's own for `steps`. */
-  readonly ladder?: ArrayLike<number>;
+  /**
+   * A falling VE sigma ladder ending in 0 for `sampler` (e.g. `karrasSigmas(…)`), or a named one
+   * (`'ays-stable-diffusion-1.5'`, `'ays-stable-diffusion-xl'`: diffusers' AYS timesteps on this
+   * folder's schedule, `steps` steps, default 10); default the scheduler's own for `steps`.
+   */
+  readonly ladder?: ArrayLike<number> | DiffusersLadderName;
   /** DDIM's eta; default 0. */
   readonly eta?: number;
   /** DDIM's use_clipped_model_output; default false. */
@@ -117,10 +122,11 @@ export function createDiffusersPipeline(backbone: Unet2DModel, scheduler: Diffus
 function sampleWithOurs(options: DiffusersSampleOptions, sampler: Sampler, scheduler: DiffusersScheduler, network: DiffusersNetwork, noise: Tensor): Tensor {
   if (typeof sampler !== 'object' || sampler === null || typeof sampler.sample !== 'function') throw invalidOption('sample.sampler', sampler, 'a Sampler (for example createEulerSampler())');
   const setup = scheduler.setup;
-  const steps = options.steps ?? (options.ladder === undefined ? undefined : options.ladder.length - 1);
+  const given = typeof options.ladder === 'string' ? diffusersNamedLadder(scheduler, options.ladder, options.steps === undefined ? 10 : checkPositiveInteger('sample.steps', options.steps), 'sample.ladder') : options.ladder;
+  const steps = options.steps ?? (given === undefined ? undefined : given.length - 1);
   const run = setup.setTimesteps(checkPositiveInteger('sample.steps', steps));
-  const ladder = options.ladder === undefined ? run.ladder : checkSigmaLadder('sample.ladder', options.ladder);
-  if (options.ladder !== undefined && options.steps !== undefined && ladder.length !== options.steps + 1) throw invalidOption('sample.ladder', ladder.length, `a ladder of steps + 1 = ${options.steps + 1} sigmas`);
+  const ladder = given === undefined ? run.ladder : checkSigmaLadder('sample.ladder', given);
+  if (given !== undefined && options.steps !== undefined && ladder.length !== options.steps + 1) throw invalidOption('sample.ladder', ladder.length, `a ladder of steps + 1 = ${options.steps + 1} sigmas`);
   if (!Number.isFinite(ladder[0])) {
     throw new DiffusionError('invalid-option', `sample.ladder[0]: got ${describeValue(ladder[0])}; our samplers start at a finite sigma, and ${setup.className} starts at s = 1 (sigma = Infinity in sigma-space); pass a ladder that starts below it (for example the scheduler's ladder from its second entry).`, {
       field: 'sample.ladder[0]', value: ladder[0], allowed: 'a finite sigma',
