@@ -35,7 +35,9 @@ const program = new Command('diffusion-compare')
   .option('--time-density <name>', 'uniform | log-normal | logit-normal | importance')
   .option('--samplers <list>', 'comma-separated samplers, each a name with optional JSON options: \'ipndm{"order":3},dpmpp-2m\' (quote it in the shell)', splitTopLevel)
   .option('--nfe <list>', 'comma-separated network-evaluation budgets', (value) => list(value).map(integer))
-  .option('--ladder <name>', 'karras | log-snr-uniform | exponential | trailing | leading | linspace')
+  .option('--ladder <name>', 'karras | log-snr-uniform | exponential | trailing | leading | linspace | tuned (per sampler and NFE on held-out data, beside the standard ladders)')
+  .option('--tuning-samples <n>', '--ladder tuned: samples per tuning pass (default 2-D 2000, images 128)', integer)
+  .option('--tuning-passes <n>', '--ladder tuned: most sampling passes of the search per sampler and NFE (default 2-D 60, images 24)', integer)
   .option('--steps <n>', 'training steps per run', integer)
   .option('--batch <n>', 'batch size', integer)
   .option('--learning-rate <x>', 'peak learning rate', number)
@@ -99,6 +101,8 @@ async function main(): Promise<number> {
       samplers: flags.samplers,
       nfe: flags.nfe,
       ladder: flags.ladder,
+      tuningSamples: flags.tuningSamples,
+      tuningPasses: flags.tuningPasses,
       steps: flags.steps,
       batch: flags.batch,
       learningRate: flags.learningRate,

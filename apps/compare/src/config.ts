@@ -8,6 +8,10 @@ import { parseSamplerEntry, samplerLabel } from './sampler-specs';
 export const datasetNames = ['mixture', 'swiss-roll', 'two-moons', 'eight-gaussians', 'checkerboard', 'rings', 'mnist'] as const;
 /** The ladders a sampler can run on. */
 export const ladderNames = sigmaLadderNames;
+/** `ladder`: a named ladder, or `tuned` (each sampler and NFE gets a ladder tuned on held-out data, reported beside the standard ones). */
+export const ladderChoices = [...ladderNames, 'tuned'] as const;
+/** What `tuned` ladders are tuned against (see `tuneLadder` of @diffusion/ladder-tuning). */
+export const tuningObjectiveNames = ['sliced-wasserstein', 'mmd', 'frechet'] as const;
 /** Backends: wasm by default in Node; `tensorflow` needs `@tensorflow/tfjs-node` installed. */
 export const backendNames = ['wasm', 'cpu', 'tensorflow'] as const;
 
@@ -51,7 +55,15 @@ export const compareConfigSchema = z
       .min(1)
       .default(['euler', 'dpmpp-2m']),
     nfe: z.array(positiveInteger).min(1).optional(),
-    ladder: z.enum(ladderNames).default('trailing'),
+    ladder: z.enum(ladderChoices).default('trailing'),
+    /** `ladder: "tuned"`: the standard ladders the tuner starts from (default trailing, leading, karras, log-snr-uniform; the geometric two on a continuous schedule). */
+    tuningStart: z.array(z.enum(ladderNames)).min(1).optional(),
+    /** `ladder: "tuned"`: samples per tuning pass (default 2-D 2000, images 128). */
+    tuningSamples: z.number().int().min(2).optional(),
+    /** `ladder: "tuned"`: most sampling passes of the coordinate search per sampler and NFE (default 2-D 60, images 24). */
+    tuningPasses: positiveInteger.optional(),
+    /** `ladder: "tuned"`: the objective (default sliced W1 for points; Fréchet distance of classifier features for 28x28 digits). */
+    tuningObjective: z.enum(tuningObjectiveNames).optional(),
     steps: positiveInteger.optional(),
     batch: positiveInteger.optional(),
     learningRate: z.number().positive().max(1).optional(),

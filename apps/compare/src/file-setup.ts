@@ -4,8 +4,8 @@ import { createMlpBackbone, createUnetBackbone } from '@diffusion/backbones';
 import type { RandomSource } from '@diffusion/core';
 import { createArrayDataset, fitPointNormalisation, normalisePoints } from '@diffusion/data';
 import { readImageFolder, readPointsFile } from '@diffusion/data/node';
-import { classifierConfidence, classifierFrechetDistance, createCircleDirections, createRandomDirections, loadDigitClassifier, maximumMeanDiscrepancy, slicedWasserstein1 } from '@diffusion/metrics';
-import type { CompareConfig } from './config';
+import { classifierConfidence, classifierFeatures, classifierFrechetDistance, createCircleDirections, createRandomDirections, loadDigitClassifier, maximumMeanDiscrepancy, slicedWasserstein1 } from '@diffusion/metrics';
+import { ConfigError, type CompareConfig } from './config';
 import { imageGridPng, pngDataUri } from './image-grid';
 import type { ExperimentSetup, Picture } from './setup';
 
@@ -58,7 +58,8 @@ function createPointFileSetup(config: CompareConfig & { data: string }, random: 
   const trainValues = gather(values, train, dimension);
   const heldValues = gather(values, heldRows, dimension);
   const heldOut = tf.tensor2d(heldValues, [heldRows.length, dimension]);
-  const reference = Float64Array.from(trainValues.subarray(0, Math.min(train.length, config.samples) * dimension));
+  const referenceRows = Math.min(train.length, config.samples);
+  const reference = Float64Array.from(trainValues.subarray(0, referenceRows * dimension));
   const directions = dimension === 2 ? createCircleDirections(64) : createRandomDirections(dimension, 64, random.fork('slices'));
   const heldArray = Float64Array.from(heldValues);
   return {
@@ -70,6 +71,16 @@ function createPointFileSetup(config: CompareConfig & { data: string }, random: 
     nllUnit: 'nats per point',
     dimension,
     createBackbone: () => createMlpBackbone({ dimension, hiddenWidths: config.hiddenWidths, seed: config.seed }),
+    // The training rows after the sliced-W1 reference: neither it nor the held-out rows (MMD).
+    ladderTuningData(count) {
+      const rows = Math.min(count, train.length - referenceRows);
+      if (rows < 2) throw new ConfigError(`ladder "tuned": ${config.data} has no rows to tune on outside the evaluation sets (${train.length} training rows, the first ${referenceRows} are the sliced-W1 reference); lower --samples`);
+      return {
+        heldOut: tf.tensor2d(trainValues.slice(referenceRows * dimension, (referenceRows + rows) * dimension), [rows, dimension]),
+        objective: 'sliced-wasserstein',
+        source: `${rows} training rows of ${config.data} outside the sliced-W1 reference and the held-out rows`,
+      };
+    },
     evaluate(samples) {
       const drawn = Float64Array.from(samples.dataSync());
       const rows = Math.min(2000, heldRows.length, samples.shape[0]!);
@@ -101,6 +112,13 @@ function createImageFileSetup(config: CompareConfig & { data: string }, random: 
     nllUnit: 'bits per dimension',
     dimension,
     createBackbone: () => createUnetBackbone({ imageSize: height, channels, ...config.unet, seed: config.seed }),
+    // Digits only (the metric needs the classifier): training images, never the held-out ones the Fréchet distance uses.
+    ...(classifier === undefined ? {} : {
+      ladderTuningData: (count: number) => {
+        const rows = Math.min(count, train.length);
+        return { heldOut: tf.tensor4d(gather(table.images, train.subarray(0, rows), dimension), [rows, height, width, channels]), objective: 'frechet' as const, features: (samples: tf.Tensor) => classifierFeatures(samples, { classifier }), source: `${rows} training images of ${config.data} (the Fréchet distance is measured on the held-out ones), on the digit classifier's features` };
+      },
+    }),
     evaluate: (samples) => (classifier === undefined ? {} : { frechetDistance: classifierFrechetDistance(samples, heldOut, { classifier }), classifierConfidence: classifierConfidence(samples, { classifier }) }),
     picture: (samples) => ({ imagePng: pngDataUri(imageGridPng(samples)) }),
     dispose() {

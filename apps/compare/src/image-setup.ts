@@ -2,10 +2,11 @@ import { createUnetBackbone } from '@diffusion/backbones';
 import type { Backbone, RandomSource, Schedule } from '@diffusion/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { createMnistDataset, loadMnist } from '@diffusion/data';
-import { classifierConfidence, classifierFrechetDistance, loadDigitClassifier } from '@diffusion/metrics';
+import { classifierConfidence, classifierFeatures, classifierFrechetDistance, loadDigitClassifier } from '@diffusion/metrics';
 import type { CompareConfig } from './config';
 import { createDiffusersUnetBackbone, diffusersUnetConfig, saveTrainedDiffusersUnet } from './diffusers-unet';
 import { imageGridPng, pngDataUri } from './image-grid';
+import { ladderTuningDigits } from './ladder-tuning-digits';
 import type { ExperimentSetup } from './setup';
 
 /** Held-out digits for the loss profile and the NLL bound, and real digits for the reference Fréchet distance. */
@@ -41,6 +42,13 @@ export async function createImageSetup(config: CompareConfig, random: RandomSour
     referenceQuality,
     createBackbone: () => (diffusers ? createDiffusersUnetBackbone(config, schedule) : createUnetBackbone({ imageSize: 28, channels: 1, ...config.unet, seed: config.seed })),
     ...(diffusers ? { saveTrained: async (backbone: Backbone, label: string, emaWeights: ReadonlyMap<string, Tensor>) => void (await saveTrainedDiffusersUnet(config, backbone, label, emaWeights)) } : {}),
+    // Test digits that are neither the held-out digits nor the evaluation reference.
+    ladderTuningData: (count) => ({
+      heldOut: ladderTuningDigits(test, [heldOut, reference], count, random.fork('ladder-tuning-data')),
+      objective: 'frechet',
+      features: (samples) => classifierFeatures(samples, { classifier }),
+      source: `${count} MNIST test digits outside the held-out and evaluation sets, on the digit classifier's features`,
+    }),
     evaluate: (samples) => ({
       frechetDistance: classifierFrechetDistance(samples, reference, { classifier }),
       classifierConfidence: classifierConfidence(samples, { classifier }),

@@ -29,6 +29,12 @@ export function createPointSetup(config: CompareConfig, random: RandomSource): E
     nllUnit: 'nats per point',
     dimension,
     createBackbone: () => createMlpBackbone({ dimension, hiddenWidths: config.hiddenWidths, seed: config.seed }),
+    // Fresh draws of the data on their own stream: neither the held-out points (MMD, NLL bound) nor the reference sample.
+    ladderTuningData: (count) => ({
+      heldOut: tf.tensor2d(Float32Array.from(data.dataset.sampleArray(count, random.fork('ladder-tuning-data'))), [count, dimension]),
+      objective: 'sliced-wasserstein',
+      source: `${count} fresh draws of ${config.dataset} (stream 'ladder-tuning-data'), apart from the held-out and evaluation sets`,
+    }),
     evaluate(samples) {
       const values = Float64Array.from(samples.dataSync());
       const mmdCount = Math.min(heldOutCount, samples.shape[0]!);

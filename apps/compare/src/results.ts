@@ -1,9 +1,33 @@
 import type { CompareConfig } from './config';
 import type { SamplerRecord } from './sampler-specs';
 
+/** How a `tuned` ladder was found (`ladder: "tuned"`; see `tuneLadder` of @diffusion/ladder-tuning). */
+export interface LadderTuning {
+  /** The tuned ladder (falling VE sigmas ending in 0): `parseLadder` reads it back. */
+  readonly ladder: readonly number[];
+  /** The standard ladder the search started from (the best on the tuning noise). */
+  readonly start: string;
+  readonly objective: string;
+  /** Where the tuning data came from (never the evaluation set). */
+  readonly data: string;
+  /** The objective of every standard ladder on the tuning noise. */
+  readonly candidates: Readonly<Record<string, number>>;
+  /** The objective on the tuning noise, start and tuned. */
+  readonly tuningLoss: { readonly start: number; readonly tuned: number };
+  /** The objective on independent check noise; the start is kept when the tuned ladder is worse there. */
+  readonly checkLoss: { readonly start: number; readonly tuned: number };
+  readonly accepted: boolean;
+  /** Sampling passes of `tuningSamples` and the denoiser calls they made. */
+  readonly samplerRuns: number;
+  readonly denoiserCalls: number;
+  readonly seconds: number;
+}
+
 /** Sample quality of one (model, sampler, NFE) cell. */
 export interface SampleResult {
   readonly sampler: string;
+  /** The ladder of the cell, with `ladder: "tuned"` (which measures several); absent otherwise (the config's). */
+  readonly ladder?: string;
   readonly nfe: number;
   readonly steps: number;
   /** Sliced Wasserstein-1 to the data (exact mixture CDF when the dataset is a mixture); 2-D data. */
@@ -15,6 +39,8 @@ export interface SampleResult {
   /** Mean classifier confidence (MNIST only). */
   readonly classifierConfidence?: number;
   readonly seconds: number;
+  /** The tuning of a `tuned` cell. */
+  readonly tuning?: LadderTuning;
 }
 
 /** One per-time loss bin: mean eps-MSE of held-out points at times whose log-SNR falls in the bin. */

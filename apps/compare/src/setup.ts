@@ -16,6 +16,18 @@ export interface Picture {
   readonly imagePng?: string;
 }
 
+/** What `--ladder tuned` tunes against: data that is never the evaluation set, and how to compare samples to it. */
+export interface LadderTuningData {
+  /** Points or images `[m, ...sampleShape]`; the caller disposes them. */
+  readonly heldOut: tf.Tensor;
+  /** The default objective for this data. */
+  readonly objective: 'sliced-wasserstein' | 'mmd' | 'frechet';
+  /** Maps samples to feature rows (images: the digit classifier's features). */
+  readonly features?: (samples: tf.Tensor) => Float64Array;
+  /** Where the data come from, for the report. */
+  readonly source: string;
+}
+
 /** Everything that depends on the kind of data: points with an MLP, or images with a U-Net. */
 export interface ExperimentSetup {
   /** Training batches. */
@@ -42,6 +54,8 @@ export interface ExperimentSetup {
   createBackbone(): Backbone;
   /** Saves a trained backbone (and its EMA weights) where the user can take it elsewhere, if the setup does that. */
   saveTrained?(backbone: Backbone, label: string, emaWeights: ReadonlyMap<string, tf.Tensor>): Promise<void>;
+  /** `count` examples to tune ladders on, disjoint from every set `evaluate` measures against. */
+  ladderTuningData?(count: number): LadderTuningData;
   /** Measures a batch of samples. */
   evaluate(samples: tf.Tensor): SampleQuality;
   /** The report's picture of a batch of samples. */

@@ -1,3 +1,4 @@
+import { ladderComparison } from './ladder-comparison';
 import type { CompareResults } from './results';
 
 /** Prints the final table to stdout: one row per (run, sampler, NFE). */
@@ -7,6 +8,7 @@ export function printSummary(results: CompareResults): void {
       parameterisation: run.parameterisation,
       weighting: run.weighting,
       sampler: sample.sampler,
+      ...(sample.ladder === undefined ? {} : { ladder: sample.ladder }),
       NFE: sample.nfe,
       ...(sample.slicedWasserstein === undefined ? {} : { 'sliced W1': Number(sample.slicedWasserstein.toPrecision(4)) }),
       ...(sample.mmd === undefined ? {} : { 'MMD²': Number(sample.mmd.toPrecision(3)) }),
@@ -19,4 +21,9 @@ export function printSummary(results: CompareResults): void {
   );
   console.log(`\n${results.complete ? '' : '(interrupted) '}wall clock ${results.wallClockSeconds.toFixed(1)} s on ${results.backend}${results.dataNll === undefined ? '' : `; true NLL of held-out data ${results.dataNll.toFixed(4)} nats/point`}${results.referenceQuality?.frechetDistance === undefined ? '' : `; held-out real digits: Fréchet ${results.referenceQuality.frechetDistance.toPrecision(4)}, confidence ${results.referenceQuality.classifierConfidence?.toPrecision(3)}`}${results.exactNllBound === undefined ? '' : `, NLL bound of the exact denoiser ${results.exactNllBound.toFixed(4)}`}`);
   console.table(rows);
+  const tuned = ladderComparison(results);
+  if (tuned.length > 0) {
+    console.log(`\ntuned ladders against the standard ones (${tuned[0]!.metric}, lower is better; tuned on data outside the evaluation set, measured on the run's sampling noise):`);
+    console.table(tuned.map((row) => ({ run: row.run, sampler: row.sampler, NFE: row.nfe, ...Object.fromEntries(Object.entries(row.standard).map(([name, value]) => [name, Number(value.toPrecision(4))])), tuned: Number(row.tuned.toPrecision(4)), 'vs best standard': `${(100 * row.change).toFixed(1)}%`, 'started from': row.start, accepted: row.accepted })));
+  }
 }

@@ -1,3 +1,4 @@
+import { ladderComparison } from '../ladder-comparison';
 import type { CompareResults, RunResult } from '../results';
 import type { Picture } from '../setup';
 import { barChart, lineChart, scatterChart } from './charts';
@@ -29,7 +30,7 @@ function resultsTable(results: CompareResults): string {
   const rows = results.runs.flatMap((run) =>
     run.samples.map((sample) => [
       runLabel(run),
-      sample.sampler,
+      sample.ladder === undefined ? sample.sampler : `${sample.sampler} · ${sample.ladder}`,
       String(sample.nfe),
       ...(withImages ? [format(sample.frechetDistance), format(sample.classifierConfidence, 3)] : [format(sample.slicedWasserstein), format(sample.mmd)]),
       format(run.nllBound),
@@ -44,6 +45,16 @@ function resultsTable(results: CompareResults): string {
   return `<table><thead><tr>${header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((row) => `<tr${row[3] === best ? ' class="best"' : ''}>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>${referenceRow}`;
+}
+
+/** `ladder: "tuned"`: the tuned ladder beside the standard ones it started from, per run, sampler and NFE. */
+function ladderTable(results: CompareResults): string {
+  const rows = ladderComparison(results);
+  if (rows.length === 0) return '';
+  const names = [...new Set(rows.flatMap((row) => Object.keys(row.standard)))];
+  const header = ['run', 'sampler', 'NFE', ...names, 'tuned', 'vs best standard', 'started from', 'accepted on check noise'];
+  const body = rows.map((row) => [row.run, row.sampler, String(row.nfe), ...names.map((name) => format(row.standard[name])), format(row.tuned), `${(100 * row.change).toFixed(1)}%`, row.start, row.accepted ? 'yes' : 'no (start kept)']);
+  return `<h2>Tuned ladders</h2><p>${escapeHtml(`${rows[0]!.metric} (lower is better) of each sampler on the standard ladders and on a ladder tuned for it at that NFE by tuneLadder (@diffusion/ladder-tuning): tuned on data outside the evaluation set and its own noise, checked on other noise, measured here on the run's sampling noise like the others.`)}</p><table><thead><tr>${header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 function figure(id: string, caption: string, svg: string): string {
@@ -66,8 +77,9 @@ export function renderReport(results: CompareResults, visuals: ReportVisuals): s
     logX: true,
     logY: true,
     series: runs.flatMap((run) => {
-      const samplers = [...new Set(run.samples.map((sample) => sample.sampler))];
-      return samplers.map((sampler) => ({ name: `${runLabel(run)} · ${sampler}`, points: run.samples.filter((sample) => sample.sampler === sampler).map((sample) => [sample.nfe, qualityOf(sample)] as const) }));
+      const seriesOf = (sample: RunResult['samples'][number]): string => (sample.ladder === undefined ? sample.sampler : `${sample.sampler} · ${sample.ladder}`);
+      const samplers = [...new Set(run.samples.map(seriesOf))];
+      return samplers.map((sampler) => ({ name: `${runLabel(run)} · ${sampler}`, points: run.samples.filter((sample) => seriesOf(sample) === sampler).map((sample) => [sample.nfe, qualityOf(sample)] as const) }));
     }),
   });
   const nllChart = runs.some((run) => run.nllBound !== undefined)
@@ -115,7 +127,7 @@ pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}.grid img{image-
 <h1>Parameterisations compared</h1>
 <p>Dataset <b>${escapeHtml(results.config.dataset)}</b>, schedule <b>${escapeHtml(results.config.schedule)}</b>, ${results.config.steps} training steps of batch ${results.config.batch}, backend <b>${escapeHtml(results.backend)}</b>, seed ${results.config.seed}. Wall clock ${results.wallClockSeconds.toFixed(1)} s.${results.complete ? '' : ` <b>Interrupted: this report covers the runs that finished.</b>${results.notRun === undefined || results.notRun.length === 0 ? '' : ` Runs not run (or not finished): ${escapeHtml(results.notRun.join(', '))}.`}`}</p>
 <p>Every run trains the same backbone from the same initial weights on the same seeded batches, times and noise; only the output parameterisation and the loss weighting differ. "natural" is each parameterisation's own MSE (as weights on eps-MSE: x0-MSE = eps-MSE / SNR, eps: 1, v-MSE = (1 + 1/SNR) × eps-MSE); any other weighting is held fixed across parameterisations, so output parameterisation and effective loss weighting are told apart. All samplers start from the same initial noise.</p>
-<h2>Results</h2>${resultsTable(results)}
+<h2>Results</h2>${resultsTable(results)}${ladderTable(results)}
 <h2>Plots</h2><div class="plots">${figure('plot-loss', 'training loss', lossChart)}${figure('plot-profile', 'which steps are hard', profileChart)}${figure('plot-quality', 'quality per NFE', qualityChart)}${nllChart === '' ? '' : figure('plot-nll', 'likelihood bound', nllChart)}</div>
 <h2>Samples</h2><div class="plots">${sampleFigures}</div>
 <h2>Denoising trajectories</h2>${trajectoryFigures}
