@@ -3,8 +3,11 @@ import { mul } from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { karrasLadder } from './__fixtures__/gaussian';
 import { createMixtureDenoiser } from './__fixtures__/mixture';
+import { createDpm2AncestralSampler } from './dpm-2-ancestral-sampler';
 import { createDpmpp2mSdeSampler } from './dpmpp-2m-sde-sampler';
+import { createDpmpp2sAncestralSampler } from './dpmpp-2s-ancestral-sampler';
 import { createDpmpp3mSdeSampler } from './dpmpp-3m-sde-sampler';
+import { createDpmppSdeSampler } from './dpmpp-sde-sampler';
 import { createEulerAncestralSampler } from './euler-ancestral-sampler';
 
 // Reproducible SDE noise: with one seed, samples at 25, 50 and 100 steps approach the 400-step
@@ -36,6 +39,9 @@ const cases: [string, (noiseSource: 'brownian-tree' | 'independent') => Sampler,
   ['euler-ancestral', (noiseSource) => createEulerAncestralSampler({ noiseSource }), true],
   ['dpmpp-2m-sde', (noiseSource) => createDpmpp2mSdeSampler({ noiseSource }), true],
   ['dpmpp-3m-sde', (noiseSource) => createDpmpp3mSdeSampler({ noiseSource }), false],
+  ['dpmpp-sde', (noiseSource) => createDpmppSdeSampler({ noiseSource }), true],
+  ['dpm-2-ancestral', (noiseSource) => createDpm2AncestralSampler({ noiseSource }), false],
+  ['dpmpp-2s-ancestral', (noiseSource) => createDpmpp2sAncestralSampler({ noiseSource }), false],
 ];
 
 describe.each(cases)('%s with one seed at 25, 50, 100 steps against 400 steps', (name, create, control) => {

@@ -1,10 +1,14 @@
 import type { KitSampler } from '@diffusion/sampler-kit';
 import { createDdimSampler } from './ddim-sampler';
 import { createDdpmSampler } from './ddpm-sampler';
+import { createDpm2AncestralSampler } from './dpm-2-ancestral-sampler';
+import { createDpm2Sampler } from './dpm-2-sampler';
 import { createDpmpp2mSampler } from './dpmpp-2m-sampler';
 import { createDpmpp2mSdeSampler } from './dpmpp-2m-sde-sampler';
+import { createDpmpp2sAncestralSampler } from './dpmpp-2s-ancestral-sampler';
 import { createDpmpp3mSampler } from './dpmpp-3m-sampler';
 import { createDpmpp3mSdeSampler } from './dpmpp-3m-sde-sampler';
+import { createDpmppSdeSampler } from './dpmpp-sde-sampler';
 import { createEulerAncestralSampler } from './euler-ancestral-sampler';
 import { createEulerSampler } from './euler-sampler';
 import { createHeunSampler } from './heun-sampler';
@@ -29,6 +33,10 @@ export function builtinSamplerFactories(): Readonly<Record<string, (options?: ne
     'dpmpp-3m': createDpmpp3mSampler,
     'dpmpp-2m-sde': createDpmpp2mSdeSampler,
     'dpmpp-3m-sde': createDpmpp3mSdeSampler,
+    'dpm-2': createDpm2Sampler,
+    'dpm-2-ancestral': createDpm2AncestralSampler,
+    'dpmpp-2s-ancestral': createDpmpp2sAncestralSampler,
+    'dpmpp-sde': createDpmppSdeSampler,
     unipc: createUnipcSampler,
     lms: createLmsSampler,
   };

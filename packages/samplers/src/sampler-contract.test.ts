@@ -6,10 +6,14 @@ import { createMixtureDenoiser, mixtureMeans } from './__fixtures__/mixture';
 import { builtinSamplers } from './builtin-samplers';
 import { createDdimSampler } from './ddim-sampler';
 import { createDdpmSampler } from './ddpm-sampler';
+import { createDpm2AncestralSampler } from './dpm-2-ancestral-sampler';
+import { createDpm2Sampler } from './dpm-2-sampler';
 import { createDpmpp2mSampler } from './dpmpp-2m-sampler';
 import { createDpmpp2mSdeSampler } from './dpmpp-2m-sde-sampler';
+import { createDpmpp2sAncestralSampler } from './dpmpp-2s-ancestral-sampler';
 import { createDpmpp3mSampler } from './dpmpp-3m-sampler';
 import { createDpmpp3mSdeSampler } from './dpmpp-3m-sde-sampler';
+import { createDpmppSdeSampler } from './dpmpp-sde-sampler';
 import { createEulerAncestralSampler } from './euler-ancestral-sampler';
 import { createEulerSampler } from './euler-sampler';
 import { createHeunSampler } from './heun-sampler';
@@ -24,6 +28,8 @@ const variants: Sampler[] = [
   createHeunSampler({ sChurn: 20, sTmin: 0.05, sTmax: 50 }),
   createDpmpp2mSdeSampler({ solverType: 'heun' }),
   createUnipcSampler({ variant: 'bh1', order: 3 }),
+  createDpm2Sampler({ sChurn: 10 }),
+  createDpmppSdeSampler({ eta: 0.5, r: 1 / 3, noiseSource: 'independent' }),
 ];
 const stochastic = variants.filter((sampler) => sampler.stochastic);
 const deterministic = defaults.filter((sampler) => !sampler.stochastic);
@@ -42,12 +48,13 @@ function run(sampler: Sampler, denoise: Denoiser, noise: Tensor, sigmas: Float64
 describe('builtinSamplers', () => {
   it('returns one sampler per name, accepted by a registry', () => {
     const registry = createRegistry({ samplers: builtinSamplers() });
-    expect(registry.samplers.names()).toEqual(['ddpm', 'ddim', 'euler', 'euler-ancestral', 'heun', 'dpmpp-2m', 'dpmpp-3m', 'dpmpp-2m-sde', 'dpmpp-3m-sde', 'unipc', 'lms']);
+    expect(registry.samplers.names()).toEqual(['ddpm', 'ddim', 'euler', 'euler-ancestral', 'heun', 'dpmpp-2m', 'dpmpp-3m', 'dpmpp-2m-sde', 'dpmpp-3m-sde', 'dpm-2', 'dpm-2-ancestral', 'dpmpp-2s-ancestral', 'dpmpp-sde', 'unipc', 'lms']);
   });
   it.each(variants.map((sampler) => [sampler.name, sampler] as const))('%s keeps JSON-serialisable options that rebuild it', (_, sampler) => {
     const factories: Record<string, (options: never) => Sampler> = {
       ddpm: createDdpmSampler, ddim: createDdimSampler, euler: createEulerSampler, 'euler-ancestral': createEulerAncestralSampler, heun: createHeunSampler,
       'dpmpp-2m': createDpmpp2mSampler, 'dpmpp-3m': createDpmpp3mSampler, 'dpmpp-2m-sde': createDpmpp2mSdeSampler, 'dpmpp-3m-sde': createDpmpp3mSdeSampler, unipc: createUnipcSampler, lms: createLmsSampler,
+      'dpm-2': createDpm2Sampler, 'dpm-2-ancestral': createDpm2AncestralSampler, 'dpmpp-2s-ancestral': createDpmpp2sAncestralSampler, 'dpmpp-sde': createDpmppSdeSampler,
     };
     const options = JSON.parse(JSON.stringify(sampler.options)) as never;
     expect(factories[sampler.name]!(options).options).toEqual(sampler.options);
@@ -87,6 +94,7 @@ describe('convergence to the exact probability-flow ODE solution of a Gaussian',
     euler: { ratio: 1.9, error: 0.1 },
     ddim: { ratio: 1.9, error: 0.1 },
     heun: { ratio: 3.6, error: 5e-3 },
+    'dpm-2': { ratio: 3.6, error: 5e-3 },
     'dpmpp-2m': { ratio: 3.6, error: 5e-3 },
     'dpmpp-3m': { ratio: 2.5, error: 1e-3 },
     unipc: { ratio: 7, error: 1e-3 },
@@ -174,7 +182,8 @@ describe('cost and memory', () => {
       const denoise = createMixtureDenoiser();
       run(sampler, denoise, noise, karrasLadder(steps, 0.05, 20), { seed: 1 });
       expect(denoise.calls).toBe((sampler as ReturnType<typeof builtinSamplers>[number]).evaluations(steps));
-      expect(denoise.calls).toBe(sampler.name === 'heun' ? 2 * steps - 1 : sampler.evaluationsPerStep * steps);
+      // Two-stage samplers end with a plain Euler step into sigma 0.
+      expect(denoise.calls).toBe(sampler.evaluationsPerStep === 2 ? 2 * steps - 1 : sampler.evaluationsPerStep * steps);
     }
     noise.dispose();
   });
@@ -243,6 +252,10 @@ describe('bad input', () => {
     expect(() => createHeunSampler({ sTmin: 2, sTmax: 1 })).toThrow(/createHeunSampler\.sTmax/);
     expect(() => createEulerSampler({ eta: 1 } as never)).toThrow(/createEulerSampler\.eta/);
     expect(() => createDpmpp2mSdeSampler({ solverType: 'rk4' as never })).toThrow(/solverType/);
+    expect(() => createDpm2Sampler({ sChurn: -1 })).toThrow(/createDpm2Sampler\.sChurn: got -1/);
+    expect(() => createDpm2AncestralSampler({ eta: 1.5 })).toThrow(/createDpm2AncestralSampler\.eta: got 1\.5.*\[0, 1\]/);
+    expect(() => createDpmpp2sAncestralSampler({ noiseSource: 'pink' as never })).toThrow(/createDpmpp2sAncestralSampler\.noiseSource/);
+    expect(() => createDpmppSdeSampler({ r: 0 })).toThrow(/createDpmppSdeSampler\.r: got 0.*\(0, 1\]/);
   });
   it('rejects a bad seed', () => {
     expect(sampleWith([1, 0], { seed: -1 })).toThrow(/seed/);

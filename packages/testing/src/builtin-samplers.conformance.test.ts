@@ -3,10 +3,14 @@ import {
   builtinSamplers,
   createDdimSampler,
   createDdpmSampler,
+  createDpm2AncestralSampler,
+  createDpm2Sampler,
   createDpmpp2mSampler,
   createDpmpp2mSdeSampler,
+  createDpmpp2sAncestralSampler,
   createDpmpp3mSampler,
   createDpmpp3mSdeSampler,
+  createDpmppSdeSampler,
   createEulerAncestralSampler,
   createEulerSampler,
   createHeunSampler,
@@ -27,6 +31,10 @@ const factories: Record<string, (options?: never) => Sampler> = {
   'dpmpp-3m': createDpmpp3mSampler,
   'dpmpp-2m-sde': createDpmpp2mSdeSampler,
   'dpmpp-3m-sde': createDpmpp3mSdeSampler,
+  'dpm-2': createDpm2Sampler,
+  'dpm-2-ancestral': createDpm2AncestralSampler,
+  'dpmpp-2s-ancestral': createDpmpp2sAncestralSampler,
+  'dpmpp-sde': createDpmppSdeSampler,
   unipc: createUnipcSampler,
   lms: createLmsSampler,
 };
@@ -46,3 +54,8 @@ describeSamplerConformance(createEulerAncestralSampler, { factoryOptions: { eta:
 describeSamplerConformance(createDdpmSampler, { factoryOptions: { variance: 'beta' }, title: 'sampler conformance: ddpm (beta variance)' });
 describeSamplerConformance(createUnipcSampler, { factoryOptions: { order: 3 }, title: 'sampler conformance: unipc (order 3, with UniC: 4)' });
 describeSamplerConformance(createLmsSampler, { factoryOptions: { order: 3 }, title: 'sampler conformance: lms (order 3)' });
+describeSamplerConformance(createDpm2Sampler, { factoryOptions: { sChurn: 10 }, title: 'sampler conformance: dpm-2 (churn 10)' });
+describeSamplerConformance(createDpm2AncestralSampler, { factoryOptions: { eta: 0 }, title: 'sampler conformance: dpm-2-ancestral (eta 0, DPM-Solver-2: order 2)' });
+describeSamplerConformance(createDpmpp2sAncestralSampler, { factoryOptions: { eta: 0 }, title: 'sampler conformance: dpmpp-2s-ancestral (eta 0, DPM-Solver++(2S): order 2)' });
+describeSamplerConformance(createDpmppSdeSampler, { factoryOptions: { eta: 0 }, title: 'sampler conformance: dpmpp-sde (eta 0, DPM-Solver++(2S) with r 1/2: order 2)' });
+describeSamplerConformance(createDpmppSdeSampler, { factoryOptions: { eta: 0, r: 1 / 3 }, title: 'sampler conformance: dpmpp-sde (eta 0, r 1/3: order 2)' });
