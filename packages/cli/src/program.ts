@@ -6,6 +6,7 @@ import { parseColumns } from './named-spec';
 import { backendNames } from './run-settings';
 import { trainCommand, type CommandIo } from './train-command';
 import { sampleCommand } from './sample-command';
+import { samplerNames } from './samplers';
 import { evaluateCommand } from './evaluate-command';
 
 const integer = (value: string): number => {
@@ -63,7 +64,7 @@ function sampleVerb(run: (action: () => Promise<number>) => void, io: CommandIo)
   return new Command('sample')
     .description('draw samples from a trained model: points to a CSV (+ SVG scatter), images to a PNG grid (+ .npy)')
     .requiredOption('--model <run dir>', 'a run folder (its model.safetensors, or its newest checkpoint while it trains)')
-    .option('--sampler <name[{options}]>', 'euler | euler-ancestral | heun | ddim | ddpm | dpmpp-2m | dpmpp-3m | dpmpp-2m-sde | dpmpp-3m-sde | unipc | lms, with JSON options (default dpmpp-2m)')
+    .option('--sampler <name[{options}]>', `${samplerNames.join(' | ')}, with JSON options (default dpmpp-2m)`)
     .option('--steps <n>', 'sampler steps (default 25)', positiveInteger)
     .addOption(new Option('--ladder <name>', 'sigma ladder (default trailing for discrete schedules, karras otherwise)').choices(sigmaLadderNames))
     .option('--num <k>', 'number of samples (default 1000 points, 64 images)', positiveInteger)
