@@ -36,4 +36,14 @@ describe('tensor memory', () => {
     expect(tf.memory().numTensors).toBe(afterTen - 3 * backbone.variables().size);
     probe.dispose();
   });
+
+  it('leaves no tensor behind once created and disposed (the check of the gradient functions included)', () => {
+    const backbone = createSmallMlp({ hiddenWidth: 8, seed: 3 });
+    const before = tf.memory().numTensors;
+    for (let round = 0; round < 3; round += 1) {
+      createTrainer({ backbone, schedule: createLinearSchedule({ numTrainTimesteps: 50 }), parameterisation: createEpsParameterisation(), batchSize: 8 }).dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    backbone.dispose();
+  });
 });

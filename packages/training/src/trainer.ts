@@ -79,7 +79,10 @@ export interface Trainer {
 /** tfjs-core registers gradient functions only on demand; fail early with the fix when they are absent. */
 function checkGradientsRegistered(): void {
   try {
-    tidy(() => grad((x: Tensor) => mean(square(x)))(ones([1])));
+    // A block body: tidy keeps (and so leaks) a returned tensor.
+    tidy(() => {
+      grad((x: Tensor) => mean(square(x)))(ones([1]));
+    });
   } catch (error) {
     throw new DiffusionError(
       'invalid-argument',
