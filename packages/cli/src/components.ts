@@ -5,12 +5,18 @@ import { builtinParameterisations } from '@diffusion/parameterisations';
 import { builtinSamplers } from '@diffusion/samplers';
 import { builtinSchedules } from '@diffusion/schedules';
 import { CliError } from './cli-error';
+import { diffusersUnetBackboneName, diffusersUnetConfig, diffusersUnetFactory } from './diffusers-backbone';
 import type { DataRecord } from './run-record';
 import type { RunSettings } from './run-settings';
 
-/** The registry of the command: every built-in schedule, parameterisation, sampler and backbone. */
+/** The registry of the command: every built-in schedule, parameterisation, sampler and backbone, and diffusers' `UNet2DModel`. */
 export function buildRegistry(): Registry {
-  return createRegistry({ schedules: builtinSchedules(), parameterisations: builtinParameterisations(), samplers: builtinSamplers(), backbones: builtinBackboneFactories() });
+  return createRegistry({ schedules: builtinSchedules(), parameterisations: builtinParameterisations(), samplers: builtinSamplers(), backbones: [...builtinBackboneFactories(), diffusersUnetFactory] });
+}
+
+/** The registry name of a run's backbone (`diffusers-unet` is the `UNet2DModel` behind `withContinuousTime`). */
+export function backboneFactoryName(backbone: RunSettings['backbone']): string {
+  return backbone === 'diffusers-unet' ? diffusersUnetBackboneName : backbone;
 }
 
 function unknown(field: string, value: string, known: readonly string[]): CliError {
@@ -64,19 +70,20 @@ function defaultBackboneOptions(name: RunSettings['backbone'], data: DataRecord)
 }
 
 /** The full options of a run's backbone: the defaults, the user's, and what the data fixes (shape, classes, seed). */
-export function backboneConfig(settings: Pick<RunSettings, 'backbone' | 'backboneOptions' | 'seed'>, data: DataRecord): Record<string, unknown> {
+export function backboneConfig(settings: Pick<RunSettings, 'backbone' | 'backboneOptions' | 'seed'>, data: DataRecord, schedule: Schedule): Record<string, unknown> {
   const fixed: Record<string, unknown> =
     data.kind === 'points'
       ? { dimension: data.sampleShape.reduce((product, size) => product * size, 1) }
       : { imageSize: data.sampleShape[0], channels: data.sampleShape[2] };
   if (data.kind === 'points' && settings.backbone !== 'mlp') throw new CliError(`backbone: "${settings.backbone}" takes images; points train with "mlp"`);
-  if (data.kind === 'images' && settings.backbone === 'mlp') throw new CliError('backbone: "mlp" takes points; images train with "unet" or "dit"');
+  if (data.kind === 'images' && settings.backbone === 'mlp') throw new CliError('backbone: "mlp" takes points; images train with "unet", "diffusers-unet" or "dit"');
   if (data.kind === 'images' && data.sampleShape[0] !== data.sampleShape[1]) throw new CliError(`backbone: "${settings.backbone}" takes square images; these are ${data.sampleShape[1]}x${data.sampleShape[0]} (give --size)`);
+  if (settings.backbone === 'diffusers-unet') return diffusersUnetConfig(settings.backboneOptions, { size: data.sampleShape[0]!, channels: data.sampleShape[2]! }, schedule, settings.seed);
   for (const key of Object.keys(fixed)) if (key in settings.backboneOptions) throw new CliError(`backboneOptions.${key}: set by the data (${String(fixed[key])}); leave it out`);
   return { ...defaultBackboneOptions(settings.backbone, data), ...settings.backboneOptions, ...fixed, seed: settings.seed };
 }
 
 /** Builds a run's backbone through the registry's factory (its options are checked there). */
-export function createBackbone(registry: Registry, settings: Pick<RunSettings, 'backbone' | 'backboneOptions' | 'seed'>, data: DataRecord): Backbone {
-  return registry.backbones.get(settings.backbone).create(backboneConfig(settings, data));
+export function createBackbone(registry: Registry, settings: Pick<RunSettings, 'backbone' | 'backboneOptions' | 'seed' | 'schedule'>, data: DataRecord): Backbone {
+  return registry.backbones.get(backboneFactoryName(settings.backbone)).create(backboneConfig(settings, data, registry.schedules.get(settings.schedule)));
 }

@@ -4,6 +4,7 @@ import { builtinBackboneFactories, createBackboneFromSafetensors } from '@diffus
 import { createTrainedDenoiser } from '@diffusion/training';
 import { CliError } from './cli-error';
 import { modelParts, type ModelParts } from './components';
+import { diffusersUnetFactory } from './diffusers-backbone';
 import { createRunModel } from './run-trainer';
 import { listCheckpoints, readRun, type RunFolder } from './run-folder';
 import type { RunRecord } from './run-record';
@@ -28,7 +29,7 @@ export async function loadRunModel(registry: Registry, root: string, options: { 
   const parts = modelParts(registry, record.settings);
   if (options.checkpoint === undefined && existsSync(folder.model)) {
     if (!options.ema) throw new CliError(`--no-ema: ${folder.model} holds the EMA weights only; give --checkpoint <step> for live weights`);
-    const backbone = createBackboneFromSafetensors(new Uint8Array(readFileSync(folder.model)), builtinBackboneFactories());
+    const backbone = createBackboneFromSafetensors(new Uint8Array(readFileSync(folder.model)), [...builtinBackboneFactories(), diffusersUnetFactory]);
     return { ...parts, folder, record, backbone, denoiser: createTrainedDenoiser(backbone, parts.schedule, parts.parameterisation), source: folder.model, dispose: () => backbone.dispose() };
   }
   const entries = listCheckpoints(folder);

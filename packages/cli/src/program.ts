@@ -8,6 +8,7 @@ import { trainCommand, type CommandIo } from './train-command';
 import { sampleCommand } from './sample-command';
 import { samplerNames } from './samplers';
 import { evaluateCommand } from './evaluate-command';
+import { exportCommand } from './export-command';
 
 const integer = (value: string): number => {
   const parsed = Number(value);
@@ -39,7 +40,7 @@ function trainVerb(run: (action: () => Promise<number>) => void, io: CommandIo):
     .option('--size <n>', 'images: resize the shorter side to n and centre-crop to n x n', positiveInteger)
     .addOption(new Option('--channels <n>', 'images: 1 (grey) or 3 (RGB); default from the images').choices(['1', '3']).argParser((value) => Number(value) as 1 | 3))
     .option('--flip', 'images: random horizontal flips while training')
-    .option('--backbone <name[{options}]>', 'mlp (points), unet or dit (images), with JSON options, e.g. \'mlp{"hiddenWidths":[256,256,256]}\'')
+    .option('--backbone <name[{options}]>', 'mlp (points), unet, diffusers-unet (diffusers\' UNet2DModel: config.json keys as options; exportable) or dit (images), with JSON options, e.g. \'mlp{"hiddenWidths":[256,256,256]}\'')
     .option('--schedule <name>', 'linear (default) | scaled-linear | cosine | sigmoid | laplace | log-snr-linear | shifted-cosine | flow-matching | edm')
     .option('--parameterisation <name>', 'eps (default) | x0 | v | score | flow-velocity | edm')
     .option('--weighting <name>', 'natural (default: the parameterisation\'s own MSE) | uniform | elbo | snr | truncated-snr | min-snr | p2 | edm | sigmoid | v')
@@ -91,6 +92,16 @@ function evaluateVerb(run: (action: () => Promise<number>) => void, io: CommandI
     .action((options) => run(() => evaluateCommand(options, io)));
 }
 
+function exportVerb(run: (action: () => Promise<number>) => void, io: CommandIo): Command {
+  return new Command('export')
+    .description('write a run trained with --backbone diffusers-unet as a diffusers pipeline folder (its EMA weights; DDPMPipeline.from_pretrained and UNet2DModel.from_pretrained read it)')
+    .requiredOption('--model <run dir>', 'a run folder trained with --backbone diffusers-unet')
+    .requiredOption('--diffusers <folder>', 'the diffusers folder to write (model_index.json, config.json, diffusion_pytorch_model.safetensors, scheduler/scheduler_config.json)')
+    .option('--checkpoint <step>', 'export the EMA weights of a checkpoint instead of the final model', positiveInteger)
+    .option('--sampler <name[{options}]>', 'picks the scheduler class written (e.g. ddim -> DDIMScheduler, dpmpp-2m -> DPMSolverMultistepScheduler; default DDPMScheduler)')
+    .action((options) => run(() => exportCommand(options, io)));
+}
+
 /** Runs the `diffusion` command on `argv` (as `process.argv`); resolves to its exit code. */
 export async function runDiffusionCli(argv: readonly string[], io: Partial<CommandIo> = {}): Promise<number> {
   const full: CommandIo = { log: (line) => console.error(line), print: (line) => console.log(line), signal: new AbortController().signal, ...io };
@@ -105,7 +116,8 @@ export async function runDiffusionCli(argv: readonly string[], io: Partial<Comma
     .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) })
     .addCommand(trainVerb(run, full).exitOverride().showHelpAfterError())
     .addCommand(sampleVerb(run, full).exitOverride().showHelpAfterError())
-    .addCommand(evaluateVerb(run, full).exitOverride().showHelpAfterError());
+    .addCommand(evaluateVerb(run, full).exitOverride().showHelpAfterError())
+    .addCommand(exportVerb(run, full).exitOverride().showHelpAfterError());
   try {
     await program.parseAsync([...argv]);
     return pending === undefined ? exitCodes.ok : await pending;

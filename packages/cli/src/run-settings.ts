@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /** Backends: wasm by default in Node; `tensorflow` needs `@tensorflow/tfjs-node` installed. */
 export const backendNames = ['wasm', 'cpu', 'tensorflow'] as const;
-/** Backbones by name (`@diffusion/backbones`). */
-export const backboneNames = ['mlp', 'unet', 'dit'] as const;
+/** Backbones by name (`@diffusion/backbones`; `diffusers-unet` is diffusers' `UNet2DModel` of `@diffusion/diffusers`). */
+export const backboneNames = ['mlp', 'unet', 'diffusers-unet', 'dit'] as const;
 
 const positiveInteger = z.number().int().positive();
 const column = z.union([z.string().min(1), positiveInteger]);
