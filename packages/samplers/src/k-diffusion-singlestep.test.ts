@@ -3,6 +3,8 @@ import { createConformanceMixture } from '@diffusion/data';
 import { memory, tensor, type Tensor } from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import trajectories from './__fixtures__/trajectories.json';
+import vectors from './__fixtures__/k-diffusion-singlestep.json';
+import { hashedNormals } from './__fixtures__/hashed-normals';
 import { karrasLadder } from './__fixtures__/gaussian';
 import { kDiffusionDpm2, kDiffusionDpm2Ancestral, kDiffusionDpmpp2sAncestral, kDiffusionDpmppSde, type NoiseSampler } from './__fixtures__/k-diffusion-singlestep';
 import { largestScaledError } from './__fixtures__/mixture';
@@ -104,6 +106,60 @@ describe.each(stepCounts)('k-diffusion single-step solvers at %i steps (Karras l
     [0, 0.5],
   ])('stochastic DPM-Solver++ (eta %s, r %s) follows sample_dpmpp_sde with the same noise', (eta, r) => {
     record(`dpmpp-sde eta=${eta} r=${r.toFixed(3)}`, steps, compare(createDpmppSdeSampler({ eta, r }), sigmas, (noise) => kDiffusionDpmppSde(posteriorMean, start, ladder, eta, 1, r, noise), 400 + steps));
+  });
+});
+
+// k-diffusion's own samplers, run in float64 by scripts/k-diffusion-singlestep-vectors.py (torch,
+// k-diffusion 4601bf0) on the same mixture, ladders and starting points, with hashed noise both sides
+// compute (src/__fixtures__/hashed-normals.ts): the transcriptions reproduce them to float64
+// round-off, and our samplers to 1e-4.
+const factories: Record<string, (options: never) => Sampler> = {
+  dpm_2: createDpm2Sampler,
+  dpm_2_ancestral: createDpm2AncestralSampler,
+  dpmpp_2s_ancestral: createDpmpp2sAncestralSampler,
+  dpmpp_sde: createDpmppSdeSampler,
+};
+const camelCase = (options: Record<string, number>) => Object.fromEntries(Object.entries(options).map(([key, value]) => [key.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase()), value]));
+const transcriptions: Record<string, (options: Record<string, number>, start: Float64Array, ladder: number[], noise: NoiseSampler) => Float64Array[]> = {
+  dpm_2: (o, start, ladder, noise) => kDiffusionDpm2(posteriorMean, start, ladder, { sChurn: o.sChurn ?? 0, sTmin: o.sTmin ?? 0, sTmax: o.sTmax ?? Number.POSITIVE_INFINITY, sNoise: o.sNoise ?? 1 }, noise),
+  dpm_2_ancestral: (o, start, ladder, noise) => kDiffusionDpm2Ancestral(posteriorMean, start, ladder, o.eta!, 1, noise),
+  dpmpp_2s_ancestral: (o, start, ladder, noise) => kDiffusionDpmpp2sAncestral(posteriorMean, start, ladder, o.eta!, 1, noise),
+  dpmpp_sde: (o, start, ladder, noise) => kDiffusionDpmppSde(posteriorMean, start, ladder, o.eta!, 1, o.r!, noise),
+};
+
+describe.each(vectors.variants.map((variant) => [variant.name, variant] as const))('%s against k-diffusion run in float64', (name, variant) => {
+  it.each(variant.runs.map((run) => [run.steps, run] as const))('at %i steps: the transcription to float64 round-off, ours to 1e-4, the same noise for the same intervals', (steps, run) => {
+    const sigmas = karrasLadder(steps);
+    const ladder = Array.from(sigmas);
+    const expected = Float64Array.from(run.x.flat());
+    const options = camelCase(variant.options as Record<string, number>);
+    // dpm_2 draws randn_like once per step (draw i at step i); the others number their noise_sampler calls.
+    const byStep = variant.sampler === 'dpm_2';
+    const asked: [number, number][] = [];
+    const draw = (sigma: number, sigmaNext: number) => {
+      asked.push([sigma, sigmaNext]);
+      return hashedNormals(variant.seed + steps, byStep ? ladder.indexOf(sigma) : asked.length - 1, xT.length);
+    };
+    const transcribed = transcriptions[variant.sampler]!(options, Float64Array.from(xT, (value) => value * sigmas[0]!), ladder, draw);
+    const transcriptionError = largestScaledError(transcribed[transcribed.length - 1]!, expected);
+    (largest[`k-diffusion vectors: transcription, ${name}`] ??= {})[steps] = transcriptionError;
+    expect(transcriptionError).toBeLessThan(1e-9);
+    if (!byStep) {
+      expect(asked).toHaveLength((run.noise as number[][]).length);
+      asked.forEach(([sigma, sigmaNext], index) => {
+        expect(sigma).toBeCloseTo((run.noise as number[][])[index]![0]!, 10);
+        expect(sigmaNext).toBeCloseTo((run.noise as number[][])[index]![1]!, 10);
+      });
+    }
+    asked.length = 0;
+    const start = tensor(Float32Array.from(xT, (value) => value * sigmas[0]!), [64, 2]);
+    const result = factories[variant.sampler]!(options as never).sample(exactDenoiser, start, sigmas, {
+      noise: (shape, interval) => tensor(draw(interval!.sigma, interval!.sigmaNext), [...shape]),
+    });
+    const error = largestScaledError(result.dataSync(), expected);
+    [start, result].forEach((t) => t.dispose());
+    (largest[`k-diffusion vectors: ours, ${name}`] ??= {})[steps] = error;
+    expect(error, `${name} at ${steps} steps`).toBeLessThan(tolerance);
   });
 });
 
