@@ -3,15 +3,18 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { startBackend } from './playground-backend';
 import { browserBackends } from './playground-browser-backends';
-import { datasetByName, datasetNames } from './playground-datasets';
+import { datasetByName, datasetNames, type PlaygroundDataset } from './playground-datasets';
+import { sampleModel } from './playground-guided-sampling';
+import { allClasses, guiderNames } from './playground-guidance';
+import { createCoalescingRunner } from './playground-live';
 import { createForwardView, type ForwardView } from './playground-forward-view';
 import { createLossHistory } from './playground-loss-history';
 import { createPlaygroundModel, trainChunk, trainingDataStream, type PlaygroundModel } from './playground-model';
 import { drawLines, drawScatter, formatNumber } from './playground-plot';
 import { buildPlaygroundRegistry, naturalWeighting, type PlaygroundRegistry } from './playground-registry';
-import { runSampling, sampleDistance, samplingLadder, type TrajectoryFrame } from './playground-sampling';
+import { samplingLadder, type TrajectoryFrame } from './playground-sampling';
 import { checkSettings, settingFields, type SettingField, type Settings, type SettingsInput } from './playground-settings';
-import { canDispatch, initialPlaygroundState, modelSettingsEditable, reducePlayground, samplerSettingsEditable, type PlaygroundAction } from './playground-state';
+import { canDispatch, initialPlaygroundState, liveResampling, modelSettingsEditable, reducePlayground, samplerSettingsEditable, type PlaygroundAction } from './playground-state';
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -38,6 +41,10 @@ let modelSettings: Settings | undefined;
 let dataStream = trainingDataStream(0);
 let loopToken = 0;
 let frames: readonly TrajectoryFrame[] = [];
+/** The picked class's component mean, drawn over the final samples (mixtures with one class picked). */
+let classMarker: Float64Array = new Float64Array(0);
+/** The dataset the pickers show: the model's once there is one, else the selected one. */
+let selectedDataset: PlaygroundDataset = datasetByName(datasetNames[0]!);
 let animationToken = 0;
 const history = createLossHistory();
 const throughput: Array<{ time: number; steps: number }> = [];
@@ -63,7 +70,7 @@ function readInput(): SettingsInput {
 
 /** Runs the settings check, writes every message next to its input, and returns the result. */
 function validate() {
-  const check = checkSettings(readInput(), { registry: playgroundRegistry.registry, datasets: datasetNames });
+  const check = checkSettings(readInput(), { registry: playgroundRegistry.registry, datasets: datasetNames, numClasses: classCount() });
   const errors: Partial<Record<SettingField, string>> = check.ok ? {} : check.errors;
   for (const element of form.querySelectorAll<HTMLElement>('[data-error-for]')) element.textContent = errors[element.dataset.errorFor as SettingField] ?? '';
   for (const element of form.querySelectorAll<HTMLElement>('[data-note-for]')) element.textContent = check.notes[element.dataset.noteFor as SettingField] ?? '';
@@ -73,6 +80,27 @@ function validate() {
 
 const modelFields: readonly SettingField[] = ['dataset', 'schedule', 'parameterisation', 'weighting', 'timeDensity', 'hiddenWidths', 'batchSize', 'learningRate', 'seed'];
 const samplerFields: readonly SettingField[] = ['sampler', 'nfe', 'sampleCount'];
+/** Changes of these re-sample live (the guided denoiser is rebuilt; the sampler and its noise stay). */
+const guidanceFields: readonly SettingField[] = ['classChoice', 'guider', 'guidanceScale'];
+
+/** K of the model on show (or of the selected dataset before training); undefined for unlabelled data. */
+function classCount(): number | undefined {
+  return model !== undefined ? model.numClasses : selectedDataset.dataset.sampleLabelled === undefined ? undefined : selectedDataset.dataset.numClasses;
+}
+
+/** The class picker: "all classes", then each class by name (a mixture's with its mean). */
+function fillClassPicker(): void {
+  const { dataset, mixture } = selectedDataset;
+  const names = dataset.sampleLabelled === undefined ? [] : (dataset.classNames ?? []);
+  const label = (name: string, index: number) => {
+    const mean = mixture?.means[index];
+    return mean === undefined ? name : `${name} (${Array.from(mean, (value) => formatNumber(value, 3)).join(', ')})`;
+  };
+  fillSelect(field('classChoice') as HTMLSelectElement, [allClasses, ...names.map((_, index) => String(index))], {
+    [allClasses]: names.length === 0 ? 'all (this dataset has no classes)' : "all classes (the data's proportions)",
+    ...Object.fromEntries(names.map((name, index) => [String(index), label(name, index)])),
+  });
+}
 
 function render(): void {
   const check = validate();
@@ -81,10 +109,20 @@ function render(): void {
   for (const name of modelFields) field(name).disabled = !modelSettingsEditable(state);
   field('trainSteps').disabled = state.phase === 'training' || state.phase === 'sampling';
   for (const name of [...samplerFields, 'ema']) field(name).disabled = !samplerSettingsEditable(state);
+  const conditional = classCount() !== undefined;
+  for (const name of guidanceFields) field(name).disabled = !conditional;
+  byId('guidance-scale-readout').textContent = `w = ${field('guidanceScale').value}`;
+  byId('guidance-status').textContent = !conditional
+    ? 'This dataset has no classes: the model is unconditional.'
+    : model === undefined
+      ? 'The model will train class-conditionally (labels dropped to the null class with probability 0.1, for classifier-free guidance).'
+      : liveResampling(state) === 'none' && state.phase === 'training'
+        ? 'Changes here apply to the next Sample (training is running).'
+        : state.samplingRuns > 0 ? 'Changes here re-sample live, from the same noise.' : 'Press Sample; then changes here re-sample live.';
   byId<HTMLButtonElement>('start').disabled = !backendReady || !canDispatch(state, 'start') || blocked([...modelFields, 'trainSteps']);
   byId<HTMLButtonElement>('start').textContent = state.phase === 'paused' ? 'Resume' : 'Start';
   byId<HTMLButtonElement>('pause').disabled = !canDispatch(state, 'pause');
-  byId<HTMLButtonElement>('sample').disabled = !backendReady || !canDispatch(state, 'sample') || blocked(samplerFields);
+  byId<HTMLButtonElement>('sample').disabled = !backendReady || !canDispatch(state, 'sample') || blocked([...samplerFields, ...guidanceFields]);
   showError(state.error);
   body.dataset.phase = state.phase;
   body.dataset.steps = String(state.completedSteps);
@@ -174,6 +212,7 @@ function onStart(): void {
     try {
       model?.dispose();
       model = createPlaygroundModel(check.settings, playgroundRegistry.registry, datasetByName(check.settings.dataset));
+      selectedDataset = model.data;
       modelSettings = check.settings;
       dataStream = trainingDataStream(check.settings.seed);
       history.clear();
@@ -198,10 +237,12 @@ function onReset(): void {
   const trajectory = byId<HTMLInputElement>('trajectory');
   trajectory.max = '0';
   trajectory.disabled = true;
+  classMarker = new Float64Array(0);
+  selectedDataset = datasetByName(field('dataset').value);
   drawScatter(byId<HTMLCanvasElement>('sample-canvas'), [], 3.5);
   byId('sampling-status').textContent = 'Train, then press Sample.';
   byId('trajectory-readout').textContent = '';
-  for (const key of ['w1', 'w1Floor', 'sampledPoints']) delete body.dataset[key];
+  for (const key of ['w1', 'w1Floor', 'sampledPoints', 'nearestFraction', 'sampledClass', 'sampledGuider', 'sampledScale', 'evaluations']) delete body.dataset[key];
   dispatch({ type: 'reset' });
 }
 
@@ -211,18 +252,20 @@ function drawFrame(index: number): void {
   const frame = frames[index];
   if (frame === undefined || forwardView === undefined) return;
   const reference = forwardView.data.x0;
+  const marker = index === frames.length - 1 ? classMarker : new Float64Array(0);
   const drawn = drawScatter(
     byId<HTMLCanvasElement>('sample-canvas'),
     [
       { points: reference, color: 'rgba(150, 150, 150, 0.35)' },
       { points: frame.points, color: 'rgba(214, 39, 40, 0.8)' },
+      { points: marker, color: '#000', size: 7 },
     ],
     3.5,
     `step ${index} of ${frames.length - 1}`,
   );
-  body.dataset.sampledPoints = String(drawn - reference.length / 2);
+  body.dataset.sampledPoints = String(drawn - reference.length / 2 - marker.length / 2);
   byId<HTMLInputElement>('trajectory').value = String(index);
-  byId('trajectory-readout').textContent = `sigma = ${formatNumber(frame.sigma, 4)} (points shown as x / sqrt(1 + sigma²); grey: the data)`;
+  byId('trajectory-readout').textContent = `sigma = ${formatNumber(frame.sigma, 4)} (points shown as x / sqrt(1 + sigma²); grey: the data${marker.length > 0 ? "; black: the picked class's component mean" : ''})`;
 }
 
 async function animate(): Promise<void> {
@@ -239,38 +282,80 @@ async function animate(): Promise<void> {
   }
 }
 
-async function onSample(): Promise<void> {
+/**
+ * One sampling run: from a Sample press (animated, noise to data) or a live change of class or
+ * guidance (the final frame at once). Resolves once the run is drawn; the animation goes on by itself.
+ */
+async function onSample(animated: boolean): Promise<void> {
   const check = validate();
-  if (!check.ok || model === undefined || modelSettings === undefined) return;
+  const sampledModel = model;
+  if (!check.ok || sampledModel === undefined || modelSettings === undefined) return;
   loopToken += 1;
   dispatch({ type: 'sample' });
   if (state.phase !== 'sampling') return;
   byId('sampling-status').textContent = 'sampling…';
   await tf.nextFrame();
+  if (model !== sampledModel) return;
   try {
     const { settings } = check;
     const schedule = playgroundRegistry.registry.schedules.get(modelSettings.schedule);
     const sampler = playgroundRegistry.registry.samplers.get(settings.sampler);
     const sigmas = samplingLadder(schedule, settings.samplerSteps);
     const started = performance.now();
-    const run = runSampling({ sampler, denoise: model.denoiser((field('ema') as HTMLInputElement).checked), sigmas, count: settings.sampleCount, seed: settings.seed });
+    const run = sampleModel(sampledModel, { sampler, sigmas, count: settings.sampleCount, seed: settings.seed, ema: (field('ema') as HTMLInputElement).checked, guidance: settings.guidance });
     const seconds = (performance.now() - started) / 1000;
-    const distance = sampleDistance(run.samples, model.data, settings.seed);
+    const { distance, guidance } = run;
     body.dataset.w1 = String(distance.value);
     body.dataset.w1Floor = String(distance.floor);
+    body.dataset.evaluations = String(run.evaluations);
+    for (const key of ['nearestFraction', 'sampledClass', 'sampledGuider', 'sampledScale']) delete body.dataset[key];
+    if (guidance !== undefined) {
+      body.dataset.sampledClass = String(guidance.classChoice);
+      body.dataset.sampledGuider = guidance.guider;
+      body.dataset.sampledScale = String(guidance.guidanceScale);
+    }
+    if (run.nearestFraction !== undefined) body.dataset.nearestFraction = String(run.nearestFraction);
+    const picked = guidance === undefined || guidance.classChoice === allClasses ? undefined : guidance.classChoice;
+    const mean = picked === undefined ? undefined : sampledModel.data.mixture?.means[picked];
+    classMarker = mean === undefined ? new Float64Array(0) : Float64Array.from(mean);
+    const className = (index: number) => sampledModel.data.dataset.classNames?.[index] ?? `class ${index}`;
+    const guidanceLine = guidance === undefined
+      ? ''
+      : `\nclass: ${picked === undefined ? "all (labels in the data's proportions)" : className(picked)} · ` +
+        (run.guider === undefined ? 'w = 1: the conditional model alone' : `${run.guider.name} at w = ${guidance.guidanceScale} (${run.calls} guided calls)`);
+    const target = distance.classIndex === undefined ? 'the data' : className(distance.classIndex);
     byId('sampling-status').textContent =
-      `${sampler.name}: ${settings.samplerSteps} steps, ${run.evaluations} network evaluations, ${settings.sampleCount} points in ${seconds.toFixed(2)} s\n` +
-      `sliced W1 to the data (${distance.kind === 'exact' ? 'exact, against the mixture' : 'against a data sample of the same size'}): ${formatNumber(distance.value, 3)}\n` +
-      `a fresh data sample of that size scores ${formatNumber(distance.floor, 3)}`;
+      `${sampler.name}: ${settings.samplerSteps} steps, ${run.evaluations} network evaluations, ${settings.sampleCount} points in ${seconds.toFixed(2)} s` +
+      guidanceLine +
+      `\nsliced W1 to ${target} (${distance.kind === 'exact' ? `exact, against ${distance.classIndex === undefined ? 'the mixture' : 'its Gaussian'}` : 'against a data sample of the same size'}): ${formatNumber(distance.value, 3)}\n` +
+      `a fresh data sample of that size scores ${formatNumber(distance.floor, 3)}` +
+      (run.nearestFraction === undefined ? '' : `\nsamples nearest their class's component mean: ${(100 * run.nearestFraction).toFixed(1)}%`);
     frames = run.frames;
     const trajectory = byId<HTMLInputElement>('trajectory');
     trajectory.max = String(frames.length - 1);
     trajectory.disabled = false;
     dispatch({ type: 'sampled' });
-    await animate();
+    if (animated) void animate();
+    else {
+      animationToken += 1;
+      drawFrame(frames.length - 1);
+    }
   } catch (error) {
     reportFailure(error);
   }
+}
+
+/** The next run's kind: a Sample press animates; a live change draws at once and only runs on a paused model. */
+let samplingRequest = { animated: true, live: false };
+const samplingRunner = createCoalescingRunner(async () => {
+  const request = samplingRequest;
+  if (request.live && liveResampling(state) === 'none') return;
+  await onSample(request.animated);
+});
+
+function requestSampling(animated: boolean, live: boolean): void {
+  samplingRequest = { animated, live };
+  void samplingRunner.request();
 }
 
 // ---- Start-up -----------------------------------------------------------------------------
@@ -278,13 +363,22 @@ async function onSample(): Promise<void> {
 function onSettingsChange(event: Event): void {
   const name = (event.target as HTMLInputElement).name;
   if (name === 'schedule') refreshRegistry();
-  if (name === 'dataset') forwardView?.setDataset(field('dataset').value);
+  if (name === 'dataset') {
+    forwardView?.setDataset(field('dataset').value);
+    selectedDataset = datasetByName(field('dataset').value);
+    fillClassPicker();
+  }
   if (name === 'schedule' || name === 'dataset') drawForwardProcess();
   render();
+  // 'input' fires on every slider movement and picker change ('change' repeats it on release).
+  if (event.type === 'input' && (guidanceFields as readonly string[]).includes(name) && model?.numClasses !== undefined && liveResampling(state) !== 'none' && validate().ok) requestSampling(false, true);
 }
 
 async function main(): Promise<void> {
   fillSelect(field('dataset') as HTMLSelectElement, datasetNames);
+  selectedDataset = datasetByName(field('dataset').value);
+  fillClassPicker();
+  fillSelect(field('guider') as HTMLSelectElement, guiderNames);
   refreshRegistry();
   // Sensible first choices; every other name stays one click away.
   for (const [name, value] of [['parameterisation', 'eps'], ['sampler', 'dpmpp-2m']] as const) {
@@ -302,7 +396,7 @@ async function main(): Promise<void> {
   byId('start').addEventListener('click', onStart);
   byId('pause').addEventListener('click', () => dispatch({ type: 'pause' }));
   byId('reset').addEventListener('click', onReset);
-  byId('sample').addEventListener('click', () => void onSample());
+  byId('sample').addEventListener('click', () => requestSampling(true, false));
   window.addEventListener('resize', () => {
     drawForwardProcess();
     render();

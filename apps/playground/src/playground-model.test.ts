@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { datasetByName } from './playground-datasets';
-import { createPlaygroundModel, trainChunk, trainingDataStream } from './playground-model';
+import { createPlaygroundModel, playgroundPUncond, trainChunk, trainingDataStream } from './playground-model';
 import { buildPlaygroundRegistry } from './playground-registry';
 import { checkSettings, type SettingsInput } from './playground-settings';
 import { datasetNames } from './playground-datasets';
@@ -21,6 +21,9 @@ const input: SettingsInput = {
   sampler: 'euler',
   nfe: '10',
   sampleCount: '200',
+  classChoice: 'all',
+  guider: 'cfg',
+  guidanceScale: '1',
 };
 
 function settingsFor(changes: Partial<SettingsInput> = {}) {
@@ -68,6 +71,34 @@ describe('the playground model', () => {
         model.dispose();
       }
     }
+  });
+
+  it('trains class-conditionally on labelled data (the mixture component is the class, pUncond 0.1) and unconditionally otherwise', () => {
+    const { settings, registry } = settingsFor();
+    const model = createPlaygroundModel(settings, registry, datasetByName('mixture'));
+    expect(model.numClasses).toBe(4);
+    expect(model.backbone.numClasses).toBe(4);
+    expect(model.trainer.options.classes).toEqual({ numClasses: 4, pUncond: playgroundPUncond });
+    const random = trainingDataStream(settings.seed);
+    trainChunk(model, random, { budgetMs: 1e9, maxSteps: 2 });
+    const before = tf.memory().numTensors;
+    expect(trainChunk(model, random, { budgetMs: 1e9, maxSteps: 5 }).losses).toHaveLength(5);
+    expect(tf.memory().numTensors).toBe(before);
+    // One network, both denoisers: a class label in [0, K) gives D_c, the null class K (or none) D_u.
+    const x = tf.tensor2d([0.3, -0.2, 1, 1], [2, 2]);
+    const denoise = model.denoiser(true);
+    const labels = tf.tensor1d([0, 4], 'int32');
+    const out = denoise(x, 1, labels);
+    expect(out.shape).toEqual([2, 2]);
+    expect(() => denoise(x, 1, tf.tensor1d([5, 0], 'int32'))).toThrow(/label/);
+    tf.dispose([x, labels, out]);
+    model.dispose();
+    const unlabelled = createPlaygroundModel(settings, registry, datasetByName('swiss-roll'));
+    expect(unlabelled.numClasses).toBeUndefined();
+    expect(unlabelled.backbone.numClasses).toBeUndefined();
+    expect(unlabelled.trainer.options.classes).toBeUndefined();
+    expect(Number.isFinite(trainChunk(unlabelled, random, { budgetMs: 1e9, maxSteps: 1 }).losses[0])).toBe(true);
+    unlabelled.dispose();
   });
 
   it('frees the network when the trainer refuses the settings', () => {

@@ -1,5 +1,5 @@
 import { createMlpBackbone } from '@diffusion/backbones';
-import { createRandomSource, type Backbone, type Denoiser, type RandomSource, type Registry } from '@diffusion/core';
+import { createRandomSource, type Backbone, type ConditionalDenoiser, type RandomSource, type Registry } from '@diffusion/core';
 import { createTrainer, type Trainer } from '@diffusion/training';
 import type { PlaygroundDataset } from './playground-datasets';
 import { naturalWeighting } from './playground-registry';
@@ -10,15 +10,29 @@ export interface PlaygroundModel {
   readonly backbone: Backbone;
   readonly trainer: Trainer;
   readonly data: PlaygroundDataset;
-  /** The sigma-space denoiser of the live or EMA weights. */
-  denoiser(ema: boolean): Denoiser;
+  /**
+   * Number of classes K when the model is class-conditional (a labelled dataset: trained with the
+   * labels, dropped to the null class K with probability 0.1); undefined for unlabelled data.
+   */
+  readonly numClasses: number | undefined;
+  /** The sigma-space denoiser of the live or EMA weights; a class-conditional one takes labels in `0 … K` (K or none: unconditional). */
+  denoiser(ema: boolean): ConditionalDenoiser;
   /** Frees the network, the EMA weights and the optimiser state. */
   dispose(): void;
 }
 
-/** Builds the MLP backbone and the trainer that the settings name (throws the packages' DiffusionError on a bad combination). */
+/** Label dropout of classifier-free guidance (Ho & Salimans 2022): the share of labels trained as the null class. */
+export const playgroundPUncond = 0.1;
+
+/**
+ * Builds the MLP backbone and the trainer that the settings name (throws the packages'
+ * DiffusionError on a bad combination). On a labelled dataset the MLP takes class labels
+ * (`numClasses` = the dataset's, the component of a mixture) and the trainer drops them to the
+ * null class with probability {@link playgroundPUncond}, so one network is both `D_c` and `D_u`.
+ */
 export function createPlaygroundModel(settings: Settings, registry: Registry, data: PlaygroundDataset): PlaygroundModel {
-  const backbone = createMlpBackbone({ dimension: 2, hiddenWidths: [...settings.hiddenWidths], seed: settings.seed });
+  const numClasses = data.dataset.sampleLabelled === undefined ? undefined : data.dataset.numClasses;
+  const backbone = createMlpBackbone({ dimension: 2, hiddenWidths: [...settings.hiddenWidths], seed: settings.seed, ...(numClasses === undefined ? {} : { numClasses }) });
   try {
     const trainer = createTrainer({
       backbone,
@@ -31,11 +45,13 @@ export function createPlaygroundModel(settings: Settings, registry: Registry, da
       seed: settings.seed,
       totalSteps: Math.max(settings.trainSteps, 1),
       ema: { decay: 0.995 },
+      ...(numClasses === undefined ? {} : { pUncond: playgroundPUncond }),
     });
     return {
       backbone,
       trainer,
       data,
+      numClasses,
       denoiser: (ema) => trainer.denoiser({ ema }),
       dispose() {
         trainer.dispose();
@@ -58,7 +74,8 @@ export interface TrainingChunk {
 
 /**
  * Runs optimisation steps until `budgetMs` has passed (at least one step) or `maxSteps` are done,
- * each on a fresh batch from the data stream `random`; the caller yields to the browser between
+ * each on a fresh batch from the data stream `random` (with its labels when the model is
+ * class-conditional: the same points, the labels drawn with them); the caller yields to the browser between
  * chunks (`await tf.nextFrame()`), so the page stays responsive while it trains.
  */
 export function trainChunk(model: PlaygroundModel, random: RandomSource, options: { budgetMs: number; maxSteps: number; now?: () => number }): TrainingChunk {
@@ -67,11 +84,22 @@ export function trainChunk(model: PlaygroundModel, random: RandomSource, options
   const losses: number[] = [];
   const batchSize = model.trainer.options.batchSize;
   while (losses.length < options.maxSteps) {
-    const batch = model.data.dataset.sample(batchSize, random);
-    try {
-      losses.push(model.trainer.step(batch).loss);
-    } finally {
-      batch.dispose();
+    const dataset = model.data.dataset;
+    if (model.numClasses !== undefined && dataset.sampleLabelled !== undefined) {
+      const batch = dataset.sampleLabelled(batchSize, random);
+      try {
+        losses.push(model.trainer.step(batch.x, batch.labels).loss);
+      } finally {
+        batch.x.dispose();
+        batch.labels.dispose();
+      }
+    } else {
+      const batch = dataset.sample(batchSize, random);
+      try {
+        losses.push(model.trainer.step(batch).loss);
+      } finally {
+        batch.dispose();
+      }
     }
     if (now() - start >= options.budgetMs) break;
   }

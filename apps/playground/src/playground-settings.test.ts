@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { datasetNames } from './playground-datasets';
 import { buildPlaygroundRegistry } from './playground-registry';
-import { checkSettings, evaluationsOf, minimumNfe, parseHiddenWidths, parseInteger, parseNumber, samplerBudget, type SettingsInput } from './playground-settings';
+import { checkSettings, evaluationsOf, minimumNfe, parseClassChoice, parseHiddenWidths, parseInteger, parseNumber, samplerBudget, type SettingsInput } from './playground-settings';
 
 const defaults: SettingsInput = {
   dataset: 'mixture',
@@ -20,6 +20,9 @@ const defaults: SettingsInput = {
   sampler: 'dpmpp-2m',
   nfe: '20',
   sampleCount: '1000',
+  classChoice: 'all',
+  guider: 'cfg',
+  guidanceScale: '1',
 };
 const { registry } = buildPlaygroundRegistry('linear');
 const check = (changes: Partial<SettingsInput>) => checkSettings({ ...defaults, ...changes }, { registry, datasets: datasetNames });
@@ -110,5 +113,43 @@ describe('the settings check', () => {
     const result = checkSettings({ ...defaults, schedule: 'flow-matching', timeDensity: 'importance' }, { registry: flow, datasets: datasetNames });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors.timeDensity).toMatch(/"importance" is not available/);
+  });
+});
+
+describe('the class and guidance inputs', () => {
+  const labelled = (changes: Partial<SettingsInput>) => checkSettings({ ...defaults, ...changes }, { registry, datasets: datasetNames, numClasses: 4 });
+
+  it('reads the class picker: all, or a class index in [0, K)', () => {
+    expect(parseClassChoice('all', 4)).toBe('all');
+    expect(parseClassChoice('3', 4)).toBe(3);
+    expect(parseClassChoice('0', 4)).toBe(0);
+    for (const text of ['4', '-1', '1.5', 'two', '']) expect(parseClassChoice(text, 4)).toMatch(/^Class: .*from 0 to 3, or "all"\.$/);
+    expect(parseClassChoice('0', undefined)).toMatch(/this dataset has no classes/);
+    expect(parseClassChoice('all', undefined)).toBe('all');
+  });
+
+  it('gives the checked guidance of a labelled dataset, with notes on the guider and the scale', () => {
+    const result = labelled({ classChoice: '2', guider: 'apg', guidanceScale: '4.5' });
+    expect(result.ok && result.settings.guidance).toEqual({ classChoice: 2, guider: 'apg', guidanceScale: 4.5 });
+    expect(result.notes.guider).toMatch(/Adaptive projected guidance/);
+    expect(result.notes.guidanceScale).toMatch(/w = 4\.5: D_c and D_u/);
+    expect(labelled({ guidanceScale: '1' }).notes.guidanceScale).toMatch(/conditional model alone/);
+    expect(labelled({ guidanceScale: '0' }).notes.guidanceScale).toMatch(/unconditional model/);
+  });
+
+  it('explains a bad class, guider or scale under its input and blocks the run', () => {
+    const result = labelled({ classChoice: '7', guider: 'pag', guidanceScale: '9' });
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? {} : result.errors;
+    expect(errors.classChoice).toMatch(/Class: 7 is out of range/);
+    expect(errors.guider).toMatch(/"pag" is not available; choose one of cfg, cfg-rescale, guidance-interval, apg/);
+    expect(errors.guidanceScale).toMatch(/Guidance scale: 9 is out of range; enter a number from 0 to 8/);
+    for (const text of ['', 'NaN', '-0.1', 'strong']) expect(labelled({ guidanceScale: text }).ok).toBe(false);
+  });
+
+  it('has no guidance for an unlabelled dataset and ignores its guider and scale', () => {
+    const result = check({ dataset: 'swiss-roll', guider: 'pag', guidanceScale: 'x' });
+    expect(result.ok && result.settings.guidance).toBeUndefined();
+    expect(check({ dataset: 'swiss-roll', classChoice: '1' }).ok).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { Registry, Sampler } from '@diffusion/core';
+import { allClasses, describeGuider, guidanceScaleLimits, guiderNames, type ClassChoice, type GuidanceSettings } from './playground-guidance';
 import { naturalWeighting } from './playground-registry';
 
 /** The page's inputs, by field name. */
@@ -16,6 +17,9 @@ export const settingFields = [
   'sampler',
   'nfe',
   'sampleCount',
+  'classChoice',
+  'guider',
+  'guidanceScale',
 ] as const;
 
 /** One input of the page. */
@@ -45,6 +49,8 @@ export interface Settings {
   readonly sampleCount: number;
   /** Sampler steps that fit the NFE budget. */
   readonly samplerSteps: number;
+  /** Class and guidance of a sampling run, when the dataset is labelled (the model class-conditional). */
+  readonly guidance: GuidanceSettings | undefined;
 }
 
 /** What the settings check found: errors block a run; notes explain an adjustment. */
@@ -99,6 +105,15 @@ export function parseHiddenWidths(text: string): number[] | string {
   return widths;
 }
 
+/** Reads the class picker: `all`, or a whole number in [0, numClasses); a message for the page otherwise. */
+export function parseClassChoice(text: string, numClasses: number | undefined): ClassChoice | string {
+  const trimmed = text.trim();
+  if (trimmed === allClasses) return allClasses;
+  if (numClasses === undefined) return `Class: "${trimmed}" cannot be picked; this dataset has no classes (only "${allClasses}").`;
+  const index = parseInteger('Class', trimmed, 0, numClasses - 1);
+  return typeof index === 'string' ? `${index.replace(/\.$/, '')}, or "${allClasses}".` : index;
+}
+
 /** Network evaluations of `steps` sampler steps: the sampler's own count when it declares one. */
 export function evaluationsOf(sampler: Sampler, steps: number): number {
   const declared = (sampler as Sampler & { evaluations?: (steps: number) => number }).evaluations;
@@ -137,8 +152,11 @@ function checkName(label: string, value: string, known: readonly string[]): stri
   return known.includes(value) ? undefined : `${label}: "${value}" is not available; choose one of ${known.join(', ')}.`;
 }
 
-/** Checks every input against the registry and the limits; never throws. */
-export function checkSettings(input: SettingsInput, context: { readonly registry: Registry; readonly datasets: readonly string[] }): SettingsCheck {
+/**
+ * Checks every input against the registry and the limits; never throws. `numClasses` is the
+ * selected dataset's (undefined for unlabelled data: no class to pick, guidance not checked).
+ */
+export function checkSettings(input: SettingsInput, context: { readonly registry: Registry; readonly datasets: readonly string[]; readonly numClasses?: number | undefined }): SettingsCheck {
   const { registry } = context;
   const errors: Partial<Record<SettingField, string>> = {};
   const notes: Partial<Record<SettingField, string>> = {};
@@ -168,6 +186,21 @@ export function checkSettings(input: SettingsInput, context: { readonly registry
   const trainSteps = numeric('trainSteps', parseInteger('Training steps', input.trainSteps, limits.trainSteps.min, limits.trainSteps.max));
   const nfe = numeric('nfe', parseInteger('NFE', input.nfe, limits.nfe.min, limits.nfe.max));
   const sampleCount = numeric('sampleCount', parseInteger('Samples', input.sampleCount, limits.sampleCount.min, limits.sampleCount.max));
+  const parsedClass = parseClassChoice(input.classChoice, context.numClasses);
+  const classChoice = parsedClass === allClasses ? allClasses : numeric('classChoice', parsedClass);
+  let guidanceScale: number | undefined;
+  if (context.numClasses !== undefined) {
+    const guiderMessage = checkName('Guider', input.guider, guiderNames);
+    if (guiderMessage !== undefined) errors.guider = guiderMessage;
+    else notes.guider = describeGuider(input.guider);
+    guidanceScale = numeric('guidanceScale', parseNumber('Guidance scale', input.guidanceScale, guidanceScaleLimits.min, guidanceScaleLimits.max));
+    if (guidanceScale !== undefined) {
+      notes.guidanceScale =
+        guidanceScale === 1 ? 'w = 1: the conditional model alone (one network evaluation per call).'
+        : guidanceScale === 0 ? 'w = 0: the unconditional model (the null class), at two evaluations per call.'
+        : `w = ${guidanceScale}: D_c and D_u at each guided call, two network evaluations (one batched network call on twice the points).`;
+    }
+  }
   let samplerSteps: number | undefined;
   if (nfe !== undefined && errors.sampler === undefined) {
     const sampler = registry.samplers.get(input.sampler);
@@ -198,6 +231,7 @@ export function checkSettings(input: SettingsInput, context: { readonly registry
       nfe: nfe!,
       sampleCount: sampleCount!,
       samplerSteps: samplerSteps!,
+      guidance: context.numClasses === undefined ? undefined : { classChoice: classChoice!, guider: input.guider, guidanceScale: guidanceScale! },
     },
   };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canDispatch, initialPlaygroundState, modelSettingsEditable, reducePlayground, samplerSettingsEditable, type PlaygroundAction, type PlaygroundState } from './playground-state';
+import { canDispatch, initialPlaygroundState, liveResampling, modelSettingsEditable, reducePlayground, samplerSettingsEditable, type PlaygroundAction, type PlaygroundState } from './playground-state';
 
 const run = (actions: PlaygroundAction[], from: PlaygroundState = initialPlaygroundState): PlaygroundState => actions.reduce(reducePlayground, from);
 const progress = (completedSteps: number, latestLoss = 1): PlaygroundAction => ({ type: 'progress', completedSteps, latestLoss, stepsPerSecond: 100 });
@@ -88,5 +88,17 @@ describe('the playground state machine', () => {
         }
       }),
     );
+  });
+
+  it('re-samples live on a paused model, queues during a run, and waits while training or without a model', () => {
+    expect(liveResampling(initialPlaygroundState)).toBe('none');
+    const training = run([{ type: 'start', targetSteps: 10 }, progress(3)]);
+    expect(liveResampling(training)).toBe('none');
+    const paused = run([progress(10)], training);
+    expect(liveResampling(paused)).toBe('now');
+    const sampling = run([{ type: 'sample' }], paused);
+    expect(liveResampling(sampling)).toBe('queue');
+    expect(liveResampling(run([{ type: 'sampled' }], sampling))).toBe('now');
+    expect(liveResampling(run([{ type: 'reset' }], sampling))).toBe('none');
   });
 });

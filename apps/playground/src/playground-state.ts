@@ -76,6 +76,17 @@ export function samplerSettingsEditable(state: PlaygroundState): boolean {
   return state.phase !== 'sampling';
 }
 
+/**
+ * What a change of class or guidance does to the samples on show ("live"): `now`, a fresh sampling
+ * run when the model is paused (trained, not training); `queue`, one more run after the run in
+ * progress; `none` while training (the next Sample uses the new values) or without a model.
+ */
+export function liveResampling(state: PlaygroundState): 'now' | 'queue' | 'none' {
+  if (state.phase === 'paused') return 'now';
+  if (state.phase === 'sampling') return 'queue';
+  return 'none';
+}
+
 /** The next state after `action`; the same object when the action does not apply. */
 export function reducePlayground(state: PlaygroundState, action: PlaygroundAction): PlaygroundState {
   if (!canDispatch(state, action.type)) return state;

@@ -172,6 +172,74 @@ describe('the playground in headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('picks a class and moves the guidance slider: it re-samples live and the samples move toward the picked component', async () => {
+    // The mixture model above trained class-conditionally (component = class, pUncond 0.1).
+    expect(await page.isDisabled('[name="guidanceScale"]')).toBe(false);
+    expect(await page.$$eval('[name="classChoice"] option', (items) => items.map((item) => (item as HTMLOptionElement).value))).toEqual(['all', '0', '1', '2', '3']);
+    expect(await page.$$eval('[name="guider"] option', (items) => items.map((item) => (item as HTMLOptionElement).value))).toEqual(['cfg', 'cfg-rescale', 'guidance-interval', 'apg']);
+    /** Makes a change, waits for the live run that shows it (no Sample press), returns the share nearest the requested component. */
+    const liveRun = async (change: () => Promise<void>, expected: { classChoice: string; guider: string; scale: string }) => {
+      const before = Number(await dataset(page, 'samplingRuns'));
+      const started = Date.now();
+      await change();
+      await page.waitForFunction(
+        ({ runs, classChoice, guider, scale }) => {
+          const data = document.body.dataset;
+          return Number(data.samplingRuns) > runs && data.phase === 'paused' && data.sampledClass === classChoice && data.sampledScale === scale && (scale === '1' || data.sampledGuider === guider);
+        },
+        { runs: before, ...expected },
+        { timeout: 20_000 },
+      );
+      return { share: Number(await dataset(page, 'nearestFraction')), w1: Number(await dataset(page, 'w1')), evaluations: Number(await dataset(page, 'evaluations')), milliseconds: Date.now() - started };
+    };
+    const slider = (value: string) => () => page.fill('[name="guidanceScale"]', value);
+    const cfg = (classChoice: string, scale: string) => ({ classChoice, guider: 'cfg', scale });
+    const atOne = await liveRun(() => page.selectOption('[name="classChoice"]', '0').then(() => undefined), cfg('0', '1'));
+    const atZero = await liveRun(slider('0'), cfg('0', '0'));
+    const atFour = await liveRun(slider('4'), cfg('0', '4'));
+    mkdirSync(artifactsDir, { recursive: true });
+    await page.screenshot({ path: join(artifactsDir, 'playground-class-0-cfg-4.png'), fullPage: true });
+    // The slider moved by the keyboard, as a user would: End takes it to its maximum, 8.
+    const atEight = await liveRun(async () => {
+      await page.focus('[name="guidanceScale"]');
+      await page.keyboard.press('End');
+    }, cfg('0', '8'));
+    console.log(
+      `playground e2e: class 0, cfg, dpmpp-2m at NFE 12, 600 points: share nearest component 0 at w = 0, 1, 4, 8: ${[atZero, atOne, atFour, atEight].map((run) => run.share.toFixed(3)).join(', ')}; ` +
+        `sliced W1 to component 0: ${[atZero, atOne, atFour, atEight].map((run) => run.w1.toFixed(3)).join(', ')}; live run wall times ${[atZero, atOne, atFour, atEight].map((run) => run.milliseconds).join(', ')} ms`,
+    );
+    // w = 0 samples the unconditional model: about a quarter of the points nearest each component.
+    expect(atZero.share).toBeLessThan(0.45);
+    expect(atOne.share).toBeGreaterThan(atZero.share + 0.3);
+    expect(atFour.share).toBeGreaterThanOrEqual(atOne.share);
+    expect(atFour.share).toBeGreaterThan(0.9);
+    expect(atFour.w1).toBeLessThan(atZero.w1);
+    // D_c and D_u at each of the 12 guided calls; the conditional model alone at w = 1.
+    expect([atOne.evaluations, atFour.evaluations]).toEqual([12, 24]);
+    expect(await page.textContent('#sampling-status')).toMatch(/class: component 0 · cfg at w = 8 \(12 guided calls\)/);
+    expect(await page.textContent('#sampling-status')).toMatch(/samples nearest their class's component mean: [\d.]+%/);
+    // Every other guider at w = 4, and all classes at once.
+    const others: string[] = [];
+    await page.fill('[name="guidanceScale"]', '4');
+    await page.waitForFunction(() => document.body.dataset.sampledScale === '4' && document.body.dataset.phase === 'paused', undefined, { timeout: 20_000 });
+    for (const guider of ['cfg-rescale', 'guidance-interval', 'apg']) {
+      const result = await liveRun(() => page.selectOption('[name="guider"]', guider).then(() => undefined), { classChoice: '0', guider, scale: '4' });
+      const atMost = await liveRun(slider('8'), { classChoice: '0', guider, scale: '8' });
+      await liveRun(slider('4'), { classChoice: '0', guider, scale: '4' });
+      others.push(`${guider} ${result.share.toFixed(3)} (W1 ${result.w1.toFixed(3)}; at w = 8: ${atMost.share.toFixed(3)}, W1 ${atMost.w1.toFixed(3)})`);
+      expect(result.share, guider).toBeGreaterThan(atZero.share + 0.3);
+    }
+    await page.selectOption('[name="guider"]', 'cfg');
+    const allAtFour = await liveRun(() => page.selectOption('[name="classChoice"]', 'all').then(() => undefined), cfg('all', '4'));
+    const allAtZero = await liveRun(slider('0'), cfg('all', '0'));
+    console.log(`playground e2e: at w = 4 for class 0: ${others.join(', ')}; all classes (labels in the data's proportions), cfg: share nearest their own component ${allAtZero.share.toFixed(3)} at w = 0, ${allAtFour.share.toFixed(3)} at w = 4`);
+    expect(allAtFour.share).toBeGreaterThan(allAtZero.share + 0.3);
+    // Back to the conditional model alone for the tests below.
+    await liveRun(slider('1'), cfg('all', '1'));
+    await page.screenshot({ path: join(artifactsDir, 'playground-guidance.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('explains impossible settings on the page and disables the buttons they block', async () => {
     await page.fill('[name="nfe"]', '0');
     expect(await page.textContent('[data-error-for="nfe"]')).toMatch(/NFE: 0 is out of range/);
