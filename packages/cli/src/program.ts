@@ -64,7 +64,7 @@ function trainVerb(run: (action: () => Promise<number>) => void, io: CommandIo):
 function sampleVerb(run: (action: () => Promise<number>) => void, io: CommandIo): Command {
   return new Command('sample')
     .description('draw samples from a trained model: points to a CSV (+ SVG scatter), images to a PNG grid (+ .npy)')
-    .requiredOption('--model <run dir>', 'a run folder (its model.safetensors, or its newest checkpoint while it trains)')
+    .requiredOption('--model <run dir | diffusers folder>', 'a run folder (its model.safetensors, or its newest checkpoint while it trains), or a pipeline / model folder written by diffusers (UNet2DModel + scheduler config)')
     .option('--sampler <name[{options}]>', `${samplerNames.join(' | ')}, with JSON options (default dpmpp-2m)`)
     .option('--steps <n>', 'sampler steps (default 25)', positiveInteger)
     .addOption(new Option('--ladder <name>', 'sigma ladder (default trailing for discrete schedules, karras otherwise)').choices(sigmaLadderNames))
@@ -73,6 +73,8 @@ function sampleVerb(run: (action: () => Promise<number>) => void, io: CommandIo)
     .option('--batch <n>', 'samples per network batch (default 1000 points, 64 images)', positiveInteger)
     .option('--checkpoint <step>', 'sample a checkpoint of the run instead of the final model', positiveInteger)
     .option('--no-ema', 'use the live weights of a checkpoint instead of the EMA')
+    .addOption(new Option('--backend <name>', 'tfjs backend (default: the run\'s; wasm for a diffusers folder)').choices([...backendNames]))
+    .option('--threads <n>', 'wasm threads (default: the run\'s; 1)', positiveInteger)
     .requiredOption('--out <file>', 'points: a .csv file (a .svg scatter is written beside it); images: a .png grid (a .npy of the samples beside it)')
     .action((options) => run(() => sampleCommand(options, io)));
 }

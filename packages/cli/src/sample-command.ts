@@ -12,6 +12,9 @@ import { imageGridPng, pointsCsv, samplesNpy, scatterSvg, toPixelUnits } from '.
 import { samplerFromSpec } from './samplers';
 import type { CommandIo } from './train-command';
 import { loadData } from './training-data';
+import { isDiffusersFolder, pipelineSampleShape, sampleDiffusersPipeline } from './diffusers-sample';
+import { loadDiffusersPipeline } from '@diffusion/diffusers';
+import type { RunSettings } from './run-settings';
 
 /** Flags of `diffusion sample`. */
 export interface SampleFlags {
@@ -24,6 +27,8 @@ export interface SampleFlags {
   readonly batch?: number;
   readonly checkpoint?: number;
   readonly ema?: boolean;
+  readonly backend?: RunSettings['backend'];
+  readonly threads?: number;
   readonly out: string;
 }
 
@@ -45,15 +50,46 @@ export async function sampleModel(model: LoadedModel, flags: Omit<SampleFlags, '
   return { ...drawn, count, sampler, steps, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The PNG grid and the `.npy` (grey levels 0..255) of image samples `[count, …shape]` in [-1, 1]. */
+async function writeImageSamples(out: string, values: Float32Array, count: number, shape: [number, number, number]): Promise<string> {
+  await writeAtomic(out, imageGridPng(values, shape, Math.ceil(Math.sqrt(count))));
+  await writeAtomic(beside(out, '.npy'), samplesNpy(toPixelUnits(values), [count, ...shape]));
+  return `wrote a grid of ${count} images to ${out} and the samples (grey levels 0..255, float32 [${[count, ...shape].join(', ')}]) to ${beside(out, '.npy')}`;
+}
+
+/** `diffusion sample --model <diffusers folder>`: a pipeline or model folder written by diffusers, sampled with our samplers. */
+async function sampleDiffusersFolder(flags: SampleFlags, io: CommandIo): Promise<number> {
+  if (extname(flags.out).toLowerCase() !== '.png') throw new CliError(`--out: ${flags.out}: a diffusers model writes a .png grid (and a .npy of the samples beside it)`);
+  if (flags.checkpoint !== undefined) throw new CliError(`--checkpoint: ${flags.model} is a diffusers folder, which has no checkpoints; --checkpoint applies to run folders`);
+  if (flags.ema === false) throw new CliError(`--no-ema: ${flags.model} is a diffusers folder, which holds one set of weights; --no-ema applies to run folders`);
+  const sampler = samplerFromSpec(flags.sampler ?? 'dpmpp-2m');
+  await startBackend(flags.backend ?? 'wasm', flags.threads ?? 1, io.log);
+  const pipeline = await loadDiffusersPipeline(resolve(flags.model));
+  try {
+    const shape = pipelineSampleShape(pipeline);
+    const count = flags.num ?? 64;
+    const steps = flags.steps ?? 25;
+    io.log(`sampling ${resolve(flags.model)}: diffusers UNet2DModel [${shape.join(', ')}], ${pipeline.scheduler.className}'s schedule and ${pipeline.parameterisation.name} output, ${sampler.name} in ${steps} steps`);
+    const started = performance.now();
+    const values = await sampleDiffusersPipeline(pipeline, { sampler, steps, ladder: flags.ladder, count, seed: flags.seed ?? 0, batch: flags.batch ?? 64, signal: io.signal });
+    const seconds = (performance.now() - started) / 1000;
+    io.print(`${await writeImageSamples(resolve(flags.out), values, count, shape)} (${seconds.toFixed(1)} s)`);
+    return exitCodes.ok;
+  } finally {
+    pipeline.dispose();
+  }
+}
+
 /** `diffusion sample`: points to CSV + SVG scatter, images to a PNG grid + `.npy`, in the data's units. */
 export async function sampleCommand(flags: SampleFlags, io: CommandIo): Promise<number> {
+  if (isDiffusersFolder(flags.model)) return sampleDiffusersFolder(flags, io);
   const { record } = readRun(flags.model, '--model', true);
   const kind = record.data.kind;
   const extension = extname(flags.out).toLowerCase();
   if (kind === 'points' && extension !== '.csv') throw new CliError(`--out: ${flags.out}: a points model writes a .csv file (and an .svg scatter beside it)`);
   if (kind === 'images' && extension !== '.png') throw new CliError(`--out: ${flags.out}: an image model writes a .png grid (and a .npy of the samples beside it)`);
   samplerFromSpec(flags.sampler ?? 'dpmpp-2m'); // checked before the backend starts
-  await startBackend(record.settings.backend, record.settings.threads, io.log);
+  await startBackend(flags.backend ?? record.settings.backend, flags.threads ?? record.settings.threads, io.log);
   const registry = buildRegistry();
   const model = await loadRunModel(registry, flags.model, { ...(flags.checkpoint === undefined ? {} : { checkpoint: flags.checkpoint }), ema: flags.ema !== false });
   try {
@@ -75,10 +111,7 @@ export async function sampleCommand(flags: SampleFlags, io: CommandIo): Promise<
       await writeAtomic(beside(out, '.svg'), scatterSvg(points, names, `${title}${reference === undefined ? '' : ' (grey: training data)'}`, reference));
       io.print(`wrote ${result.count} points to ${out} and a scatter plot to ${beside(out, '.svg')} (${result.seconds.toFixed(1)} s)`);
     } else {
-      const shape = data.sampleShape as [number, number, number];
-      await writeAtomic(out, imageGridPng(result.values, shape, Math.ceil(Math.sqrt(result.count))));
-      await writeAtomic(beside(out, '.npy'), samplesNpy(toPixelUnits(result.values), [result.count, ...shape]));
-      io.print(`wrote a grid of ${result.count} images to ${out} and the samples (grey levels 0..255, float32 [${[result.count, ...shape].join(', ')}]) to ${beside(out, '.npy')} (${result.seconds.toFixed(1)} s)`);
+      io.print(`${await writeImageSamples(out, result.values, result.count, data.sampleShape as [number, number, number])} (${result.seconds.toFixed(1)} s)`);
     }
     return exitCodes.ok;
   } finally {
