@@ -69,21 +69,29 @@ function defaultBackboneOptions(name: RunSettings['backbone'], data: DataRecord)
   return { patchSize: size % 4 === 0 ? 4 : size % 2 === 0 ? 2 : 1 };
 }
 
+/** K of a class-conditional run (its data's classes), undefined for an unconditional one (no `pUncond` recorded). */
+export function runClassCount(settings: Pick<RunSettings, 'pUncond'>, data: DataRecord): number | undefined {
+  if (settings.pUncond === undefined) return undefined;
+  if (data.classNames === undefined || data.classNames.length === 0) throw new CliError(`pUncond: ${settings.pUncond} is set but the data has no labels (image subfolders or --label-column)`);
+  return data.classNames.length;
+}
+
 /** The full options of a run's backbone: the defaults, the user's, and what the data fixes (shape, classes, seed). */
-export function backboneConfig(settings: Pick<RunSettings, 'backbone' | 'backboneOptions' | 'seed'>, data: DataRecord, schedule: Schedule): Record<string, unknown> {
-  const fixed: Record<string, unknown> =
-    data.kind === 'points'
-      ? { dimension: data.sampleShape.reduce((product, size) => product * size, 1) }
-      : { imageSize: data.sampleShape[0], channels: data.sampleShape[2] };
+export function backboneConfig(settings: Pick<RunSettings, 'backbone' | 'backboneOptions' | 'seed' | 'pUncond'>, data: DataRecord, schedule: Schedule): Record<string, unknown> {
+  const numClasses = runClassCount(settings, data);
+  const fixed: Record<string, unknown> = {
+    ...(data.kind === 'points' ? { dimension: data.sampleShape.reduce((product, size) => product * size, 1) } : { imageSize: data.sampleShape[0], channels: data.sampleShape[2] }),
+    ...(numClasses === undefined ? {} : { numClasses }),
+  };
   if (data.kind === 'points' && settings.backbone !== 'mlp') throw new CliError(`backbone: "${settings.backbone}" takes images; points train with "mlp"`);
   if (data.kind === 'images' && settings.backbone === 'mlp') throw new CliError('backbone: "mlp" takes points; images train with "unet", "diffusers-unet" or "dit"');
   if (data.kind === 'images' && data.sampleShape[0] !== data.sampleShape[1]) throw new CliError(`backbone: "${settings.backbone}" takes square images; these are ${data.sampleShape[1]}x${data.sampleShape[0]} (give --size)`);
-  if (settings.backbone === 'diffusers-unet') return diffusersUnetConfig(settings.backboneOptions, { size: data.sampleShape[0]!, channels: data.sampleShape[2]! }, schedule, settings.seed);
-  for (const key of Object.keys(fixed)) if (key in settings.backboneOptions) throw new CliError(`backboneOptions.${key}: set by the data (${String(fixed[key])}); leave it out`);
+  if (settings.backbone === 'diffusers-unet') return diffusersUnetConfig(settings.backboneOptions, { size: data.sampleShape[0]!, channels: data.sampleShape[2]!, ...(numClasses === undefined ? {} : { numClasses }) }, schedule, settings.seed);
+  for (const key of [...Object.keys(fixed), 'numClasses']) if (key in settings.backboneOptions) throw new CliError(`backboneOptions.${key}: set by the data (${key === 'numClasses' ? 'its classes, when labelled and not --unconditional' : String(fixed[key])}); leave it out`);
   return { ...defaultBackboneOptions(settings.backbone, data), ...settings.backboneOptions, ...fixed, seed: settings.seed };
 }
 
 /** Builds a run's backbone through the registry's factory (its options are checked there). */
-export function createBackbone(registry: Registry, settings: Pick<RunSettings, 'backbone' | 'backboneOptions' | 'seed' | 'schedule'>, data: DataRecord): Backbone {
+export function createBackbone(registry: Registry, settings: Pick<RunSettings, 'backbone' | 'backboneOptions' | 'seed' | 'schedule' | 'pUncond'>, data: DataRecord): Backbone {
   return registry.backbones.get(backboneFactoryName(settings.backbone)).create(backboneConfig(settings, data, registry.schedules.get(settings.schedule)));
 }

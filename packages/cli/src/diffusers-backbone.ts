@@ -1,5 +1,6 @@
 import type { BackboneFactory, Schedule } from '@diffusion/core';
-import { createUnet2DModel, withContinuousTime } from '@diffusion/diffusers';
+import { createUnet2DModel, withContinuousTime, type ContinuousTimeUnet2DModel } from '@diffusion/diffusers';
+import { fill, type Tensor } from '@tensorflow/tfjs-core';
 import { isDiscreteSchedule } from '@diffusion/parameterisations';
 import { CliError } from './cli-error';
 
@@ -22,7 +23,22 @@ export const diffusersUnetFactory: BackboneFactory = {
     const { model, numTrainTimesteps, discrete, seed } = config as { model?: Record<string, unknown>; numTrainTimesteps?: number; discrete?: boolean; seed?: number };
     const unet = createUnet2DModel(model ?? {}, { seed: seed ?? 0 });
     try {
-      return withContinuousTime(unet, { ...(numTrainTimesteps === undefined ? {} : { numTrainTimesteps }), ...(discrete === undefined ? {} : { discrete }) });
+      const wrapped = withContinuousTime(unet, { ...(numTrainTimesteps === undefined ? {} : { numTrainTimesteps }), ...(discrete === undefined ? {} : { discrete }) });
+      const nullClass = wrapped.numClasses;
+      if (nullClass === undefined) return wrapped;
+      // The core contract: no condition is the null class K (diffusers' UNet2DModel wants class_labels always).
+      return {
+        ...wrapped,
+        apply(x: Tensor, noiseLevel: Tensor, condition?: Tensor) {
+          if (condition !== undefined) return wrapped.apply(x, noiseLevel, condition);
+          const labels = fill([x.shape[0]!], nullClass, 'int32');
+          try {
+            return wrapped.apply(x, noiseLevel, labels);
+          } finally {
+            labels.dispose();
+          }
+        },
+      } satisfies ContinuousTimeUnet2DModel;
     } catch (error) {
       unet.dispose();
       throw error;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { Backbone, Denoiser, Registry } from '@diffusion/core';
+import type { Backbone, ConditionalDenoiser, Registry } from '@diffusion/core';
 import { builtinBackboneFactories, createBackboneFromSafetensors } from '@diffusion/backbones';
 import { createTrainedDenoiser } from '@diffusion/training';
 import { CliError } from './cli-error';
@@ -14,7 +14,8 @@ export interface LoadedModel extends ModelParts {
   readonly folder: RunFolder;
   readonly record: RunRecord;
   readonly backbone: Backbone;
-  readonly denoiser: Denoiser;
+  /** The EMA (or live) network as a sigma-space denoiser; class-conditional models take int32 labels (none: the null class). */
+  readonly denoiser: ConditionalDenoiser;
   /** What was loaded, for the log: `model.safetensors` or a checkpoint. */
   readonly source: string;
   dispose(): void;

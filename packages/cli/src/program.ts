@@ -25,6 +25,11 @@ const number = (value: string): number => {
   if (!Number.isFinite(parsed) || value.trim() === '') throw new InvalidArgumentError('expected a finite number');
   return parsed;
 };
+const probability = (value: string): number => {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed >= 1) throw new InvalidArgumentError('expected a probability in [0, 1)');
+  return parsed;
+};
 const column = (value: string): string | number => (/^\d+$/.test(value) ? Number(value) : value);
 
 function trainVerb(run: (action: () => Promise<number>) => void, io: CommandIo): Command {
@@ -36,7 +41,9 @@ function trainVerb(run: (action: () => Promise<number>) => void, io: CommandIo):
     .option('--resume <run dir>', 'continue a run from its newest checkpoint (bit-equal to an unstopped run)')
     .option('--from-checkpoint [checkpoint]', 'with --resume: set a damaged newest checkpoint aside and use the previous good one (or the given step / file)')
     .option('--columns <list>', 'CSV: the point columns, by header name or 1-based position', parseColumns)
-    .option('--label-column <column>', 'CSV: the column holding the class', column)
+    .option('--label-column <column>', 'CSV: the column holding the class (labelled data trains a class-conditional model)', column)
+    .option('--p-uncond <p>', 'label dropout of classifier-free guidance: the share of labels replaced by the null class, in [0, 1) (default 0.1, Ho & Salimans 2022)', probability)
+    .option('--unconditional', 'train unconditionally on labelled data (labels read, not used)')
     .option('--size <n>', 'images: resize the shorter side to n and centre-crop to n x n', positiveInteger)
     .addOption(new Option('--channels <n>', 'images: 1 (grey) or 3 (RGB); default from the images').choices(['1', '3']).argParser((value) => Number(value) as 1 | 3))
     .option('--flip', 'images: random horizontal flips while training')

@@ -24,6 +24,15 @@ export const runSettingsSchema = z
     size: positiveInteger.optional(),
     /** Images: 1 (grey) or 3 (RGB); default from the images. */
     channels: z.union([z.literal(1), z.literal(3)]).optional(),
+    /**
+     * Label dropout of classifier-free guidance (Ho & Salimans 2022, Algorithm 1's `p_uncond`): the
+     * share of training labels replaced by the null class. Labelled data (image subfolders, a CSV
+     * `labelColumn`) trains a class-conditional model, and `run.json` records it (default 0.1); a run
+     * without it is unconditional.
+     */
+    pUncond: z.number().min(0).lt(1).optional(),
+    /** Train unconditionally on labelled data (the labels are read and recorded, not used). */
+    unconditional: z.boolean().default(false),
     /** Images: random horizontal flips while training. */
     flip: z.boolean().default(false),
     backbone: z.enum(backboneNames).optional(),

@@ -30,6 +30,7 @@ export function createRunModel(registry: Registry, record: RunRecord): RunModel 
       ema: { decay: settings.emaDecay },
       batchSize: settings.batch,
       seed: settings.seed,
+      ...(settings.pUncond === undefined ? {} : { pUncond: settings.pUncond }),
     });
     return {
       backbone,

@@ -7,8 +7,8 @@ import { buildRegistry, createBackbone, modelParts } from './components';
 import { parseNamedSpec } from './named-spec';
 import { createRunModel, type RunModel } from './run-trainer';
 import { createRunFolder, listCheckpoints, readLosses, readRun, recordText, setAsideDamaged, writeAtomic, type CheckpointEntry, type RunFolder } from './run-folder';
-import { runRecordSchema, type RunRecord } from './run-record';
-import { describeIssues, runSettingsSchema, withKindDefaults } from './run-settings';
+import { runRecordSchema, type DataRecord, type RunRecord } from './run-record';
+import { describeIssues, runSettingsSchema, withKindDefaults, type RunSettings } from './run-settings';
 import { dataKindOf, datasetOf, loadData } from './training-data';
 import { trainLoop } from './train-loop';
 
@@ -25,7 +25,7 @@ export interface TrainFlags {
 }
 
 /** Flags that map one-to-one onto run settings. */
-const settingFlags = ['columns', 'labelColumn', 'size', 'channels', 'flip', 'schedule', 'parameterisation', 'weighting', 'timeDensity', 'steps', 'batch', 'learningRate', 'warmupSteps', 'decay', 'gradientClipNorm', 'emaDecay', 'seed', 'checkpointEvery', 'keepCheckpoints', 'backend', 'threads'] as const;
+const settingFlags = ['columns', 'labelColumn', 'pUncond', 'unconditional', 'size', 'channels', 'flip', 'schedule', 'parameterisation', 'weighting', 'timeDensity', 'steps', 'batch', 'learningRate', 'warmupSteps', 'decay', 'gradientClipNorm', 'emaDecay', 'seed', 'checkpointEvery', 'keepCheckpoints', 'backend', 'threads'] as const;
 
 /** The output helpers of a command. */
 export interface CommandIo {
@@ -65,6 +65,19 @@ function settingsFromFlags(flags: TrainFlags) {
   if (!parsed.success) throw new CliError(`invalid settings${flags.config === undefined ? '' : ` (from ${flags.config} and the flags)`}:\n  ${describeIssues(parsed.error)}`);
   const data = resolve(parsed.data.data);
   return withKindDefaults({ ...parsed.data, data }, dataKindOf(data));
+}
+
+/**
+ * Class conditioning from the data: labelled data (image subfolders, a CSV label column) trains a
+ * class-conditional model with label dropout `pUncond` (default 0.1, Ho & Salimans 2022) unless
+ * `--unconditional`; `pUncond` without labels, or with `--unconditional`, is refused by name.
+ */
+function withClassConditioning(settings: RunSettings, data: DataRecord, path: string): RunSettings {
+  const labelled = data.classNames !== undefined && data.classNames.length > 0;
+  if (settings.pUncond !== undefined && settings.unconditional) throw new CliError(`--p-uncond ${settings.pUncond}: goes with class-conditional training; drop it or --unconditional`);
+  if (settings.pUncond !== undefined && !labelled) throw new CliError(`--p-uncond ${settings.pUncond}: ${path} has no labels (${data.kind === 'images' ? 'its images are not in class subfolders' : 'give --label-column'}); label dropout needs class labels`);
+  if (!labelled || settings.unconditional) return settings;
+  return { ...settings, pUncond: settings.pUncond ?? 0.1 };
 }
 
 /** Installs the Ctrl-C behaviour of a run: the first writes a checkpoint and stops, the second quits at once. */
@@ -111,17 +124,19 @@ async function runToEnd(io: CommandIo, folder: RunFolder, record: RunRecord, mod
 async function startRun(flags: TrainFlags, io: CommandIo): Promise<number> {
   if (flags.out === undefined) throw new CliError('train: --out <run dir> is required');
   if (flags.fromCheckpoint !== undefined) throw new CliError('--from-checkpoint goes with --resume');
-  const settings = settingsFromFlags(flags);
+  const given = settingsFromFlags(flags);
   const registry = buildRegistry();
-  modelParts(registry, settings); // names checked before the data is read
-  const loaded = loadData(settings);
+  modelParts(registry, given); // names checked before the data is read
+  const loaded = loadData(given);
+  const settings = withClassConditioning(given, loaded.record, flags.data ?? given.data);
   const record = runRecordSchema.parse({ tool: 'diffusion', version: 1, createdAt: new Date().toISOString(), settings, data: loaded.record } satisfies RunRecord);
   await startBackend(settings.backend, settings.threads, io.log);
   createBackbone(registry, settings, record.data).dispose(); // backbone options checked before the folder is made
   const folder = createRunFolder(flags.out);
   await writeAtomic(folder.started, recordText(record));
   await writeAtomic(folder.runJson, recordText(record));
-  io.log(`run ${folder.root}: ${record.data.count} ${record.data.kind} of shape [${record.data.sampleShape.join(', ')}], ${settings.backbone} backbone, ${settings.steps} steps`);
+  const conditioning = settings.pUncond === undefined ? (settings.unconditional ? ', unconditional (labels ignored)' : '') : `, class-conditional on ${record.data.classNames!.length} classes (label dropout ${settings.pUncond})`;
+  io.log(`run ${folder.root}: ${record.data.count} ${record.data.kind} of shape [${record.data.sampleShape.join(', ')}], ${settings.backbone} backbone${conditioning}, ${settings.steps} steps`);
   const model = createRunModel(registry, record);
   try {
     return await runToEnd(io, folder, record, model, [], flags.quiet === true);

@@ -37,7 +37,7 @@ describe('diffusion export --diffusers', () => {
     expect(result.code).toBe(0);
     for (const file of ['model_index.json', 'config.json', 'diffusion_pytorch_model.safetensors', 'scheduler/scheduler_config.json']) expect(existsSync(join(exported, file))).toBe(true);
     expect(JSON.parse(readFileSync(join(exported, 'model_index.json'), 'utf8'))).toMatchObject({ _class_name: 'DDPMPipeline', unet: ['diffusers', 'UNet2DModel'] });
-    expect(JSON.parse(readFileSync(join(exported, 'config.json'), 'utf8'))).toMatchObject({ _class_name: 'UNet2DModel', sample_size: 8, in_channels: 1, out_channels: 1, block_out_channels: [8, 16] });
+    expect(JSON.parse(readFileSync(join(exported, 'config.json'), 'utf8'))).toMatchObject({ _class_name: 'UNet2DModel', sample_size: 8, in_channels: 1, out_channels: 1, block_out_channels: [8, 16], num_class_embeds: 3 });
 
     const before = tf.memory().numTensors;
     const pipeline = await loadDiffusersPipeline(exported);
@@ -62,25 +62,35 @@ describe('diffusion export --diffusers', () => {
     const x = randomNormalTensor(createRandomSource(5), [3, 8, 8, 1]);
     const t = tf.tensor1d([1, 0.5, 0.038]);
     const timesteps = tf.tensor1d([999, 499, 37]);
-    const reference = ours.backbone.apply(x, t);
-    const read = pipeline.backbone.apply(x, timesteps);
+    // Two labelled classes: num_class_embeds 3, the last row the null class.
+    const labels = tf.tensor1d([0, 1, 2], 'int32');
+    const reference = ours.backbone.apply(x, t, labels);
+    const read = pipeline.backbone.apply(x, timesteps, labels);
     const scale = maxAbs(reference.dataSync() as Float32Array);
     expect(scale).toBeGreaterThan(0);
     expect(maxAbsDifference(read, reference) / scale).toBeLessThan(1e-6);
+    // No condition is the null class (the core contract), which diffusers wants spelled out.
+    const nullLabels = tf.tensor1d([2, 2, 2], 'int32');
+    const unconditional = ours.backbone.apply(x, t);
+    const readNull = pipeline.backbone.apply(x, timesteps, nullLabels);
+    expect(maxAbsDifference(readNull, unconditional) / scale).toBeLessThan(1e-6);
+    tf.dispose([nullLabels, unconditional, readNull]);
     // And the sigma-space denoisers agree (the scheduler config was written for the run's schedule): sigma of timesteps 999, 499, 37.
     const { setup } = pipeline.scheduler;
+    // denoiserFor keeps its labels tensor for the denoiser's lifetime: one tensor, counted below.
+    const pipelineDenoiser = pipeline.denoiserFor(labels);
     expect(setup.kind).toBe('discrete');
     for (const sigma of [999, 499, 37].map((index) => (setup.kind === 'discrete' ? setup.sigmaTable[index]! : Number.NaN))) {
       const noisy = tf.mul(x, Math.sqrt(1 + sigma * sigma));
-      const a = ours.denoiser(noisy, sigma);
-      const b = pipeline.denoiser(noisy, sigma);
+      const a = ours.denoiser(noisy, sigma, labels);
+      const b = pipelineDenoiser(noisy, sigma);
       expect(maxAbsDifference(a, b) / maxAbs(a.dataSync() as Float32Array)).toBeLessThan(1e-5);
       tf.dispose([noisy, a, b]);
     }
-    tf.dispose([x, t, timesteps, reference, read]);
+    tf.dispose([x, t, timesteps, labels, reference, read]);
     ours.dispose();
     pipeline.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.memory().numTensors).toBe(before + 1);
   });
 
   it('refuses a run of another backbone, naming --model and the backbone (exit 2)', async () => {

@@ -4,10 +4,7 @@ import { decodeCheckpointFile } from '@diffusion/training';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, startBin, temporaryFolder, tinyPointFlags, writePointsCsv } from './cli-test-helpers';
 
-const folder = temporaryFolder('resume');
 const steps = 150;
-let data = '';
-const trainArgs = (out: string): string[] => ['train', '--data', data, '--columns', 'x,y', '--out', out, '--steps', String(steps), '--checkpoint-every', '5', '--keep-checkpoints', '2', ...tinyPointFlags];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until a file exists (the child has validated everything and started its run). */
@@ -41,7 +38,14 @@ function expectSameEnd(run: string, reference: string): void {
   expect(got.model.equals(expected.model)).toBe(true);
 }
 
-describe('diffusion train --resume after kill -9 and Ctrl-C', () => {
+// Unconditional, and class-conditional with label dropout (its own random stream in the checkpoint).
+describe.each([
+  { kind: 'unconditional', labels: [] as string[] },
+  { kind: 'class-conditional (CSV labels, label dropout 0.3)', labels: ['--label-column', 'kind', '--p-uncond', '0.3'] },
+])('diffusion train --resume after kill -9 and Ctrl-C: $kind', ({ labels }) => {
+  const folder = temporaryFolder('resume');
+  let data = '';
+  const trainArgs = (out: string): string[] => ['train', '--data', data, '--columns', 'x,y', ...labels, '--out', out, '--steps', String(steps), '--checkpoint-every', '5', '--keep-checkpoints', '2', ...tinyPointFlags];
   const reference = join(folder, 'reference');
   beforeAll(async () => {
     ensureBuilt();
@@ -49,6 +53,7 @@ describe('diffusion train --resume after kill -9 and Ctrl-C', () => {
     const { exited } = startBin(trainArgs(reference));
     const result = await exited;
     expect(result.code).toBe(0);
+    if (labels.length > 0) expect(JSON.parse(readFileSync(join(reference, 'run.json'), 'utf8')).settings.pUncond).toBe(0.3);
   });
 
   it('a run killed with SIGKILL at three random moments and resumed ends bit-equal to the unstopped run', async () => {
