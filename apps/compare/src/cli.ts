@@ -38,6 +38,9 @@ const program = new Command('diffusion-compare')
   .option('--ladder <name>', 'karras | log-snr-uniform | exponential | trailing | leading | linspace | tuned (per sampler and NFE on held-out data, beside the standard ladders)')
   .option('--tuning-samples <n>', '--ladder tuned: samples per tuning pass (default 2-D 2000, images 128)', integer)
   .option('--tuning-passes <n>', '--ladder tuned: most sampling passes of the search per sampler and NFE (default 2-D 60, images 24)', integer)
+  .option('--no-ode-nll', 'skip the probability-flow ODE NLL of held-out data (reported beside the NLL bound)')
+  .option('--ode-rtol <x>', 'tolerance of the ODE NLL solve, rtol = atol (default 1e-4 on points, 1e-3 on images)', number)
+  .option('--ode-points <n>', 'held-out examples of the ODE NLL (default 2000 points, 32 digits)', integer)
   .option('--steps <n>', 'training steps per run', integer)
   .option('--batch <n>', 'batch size', integer)
   .option('--learning-rate <x>', 'peak learning rate', number)
@@ -67,13 +70,14 @@ function outcomeFigures(outcome: ExperimentOutcome) {
     nllUnit: outcome.nllUnit,
     ...(outcome.dataNll === undefined ? {} : { dataNll: outcome.dataNll }),
     ...(outcome.exactNllBound === undefined ? {} : { exactNllBound: outcome.exactNllBound }),
+    ...(outcome.exactOdeNll === undefined ? {} : { exactOdeNll: outcome.exactOdeNll }),
     ...(outcome.referenceQuality === undefined ? {} : { referenceQuality: outcome.referenceQuality }),
   };
 }
 
 /** The config of `--resume <out dir>`: the interrupted comparison's own; only --quiet may be given with it. */
 function resumeConfig(flags: Record<string, unknown>): CompareConfig {
-  const given = Object.keys(flags).filter((key) => flags[key] !== undefined && key !== 'resume' && key !== 'quiet');
+  const given = Object.keys(flags).filter((key) => flags[key] !== undefined && key !== 'resume' && key !== 'quiet' && !(key === 'odeNll' && flags[key] === true));
   if (given.length > 0) throw new ConfigError(`--resume takes the comparison's config from its folder; drop ${given.map((key) => `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`).join(', ')}`);
   const saved = readResumeConfig(flags.resume as string);
   return { ...saved, out: flags.resume as string, ...(flags.quiet === true ? { quiet: true } : {}) };
@@ -103,6 +107,10 @@ async function main(): Promise<number> {
       ladder: flags.ladder,
       tuningSamples: flags.tuningSamples,
       tuningPasses: flags.tuningPasses,
+      // commander sets odeNll to true unless --no-ode-nll is given: only false overrides the config file.
+      odeNll: flags.odeNll === false ? false : undefined,
+      odeRtol: flags.odeRtol,
+      odePoints: flags.odePoints,
       steps: flags.steps,
       batch: flags.batch,
       learningRate: flags.learningRate,

@@ -64,6 +64,12 @@ export const compareConfigSchema = z
     tuningPasses: positiveInteger.optional(),
     /** `ladder: "tuned"`: the objective (default sliced W1 for points; Fréchet distance of classifier features for 28x28 digits). */
     tuningObjective: z.enum(tuningObjectiveNames).optional(),
+    /** The probability-flow ODE NLL of held-out data beside the NLL bound (`odeLogLikelihood` of @diffusion/metrics); false skips it. */
+    odeNll: z.boolean().default(true),
+    /** Its Dormand-Prince tolerance, rtol = atol (default 1e-4 on points, 1e-3 on images). */
+    odeRtol: z.number().positive().max(0.1).optional(),
+    /** Held-out examples it is measured on (default 2000 points, or 32 digits). */
+    odePoints: positiveInteger.optional(),
     steps: positiveInteger.optional(),
     batch: positiveInteger.optional(),
     learningRate: z.number().positive().max(1).optional(),

@@ -3,12 +3,13 @@ import { weightingByName } from './components';
 import type { CompareConfig } from './config';
 import type { ProgressBars } from './progress';
 import type { ReportVisuals } from './report/html';
-import type { RunResult } from './results';
+import type { OdeNll, RunResult } from './results';
 import type { ResumeStore } from './resume-store';
 import type { SampleQuality } from './setup';
 import { InterruptedError, throwIfInterrupted } from './interrupt';
 import { createStageTracker, type StagePosition, type StageTracker } from './stage-log';
 import { evaluateStage, nllBoundOf } from './stages/evaluate-stage';
+import { odeNllOf } from './stages/ode-nll-stage';
 import { createExperimentContext, disposeExperimentContext, type ExperimentContext } from './stages/experiment-context';
 import { sampleStage } from './stages/sample-stage';
 import { disposeTrainedModel, trainStage } from './stages/train-stage';
@@ -31,6 +32,7 @@ export interface ExperimentOutcome {
   readonly complete: boolean;
   readonly dataNll?: number;
   readonly exactNllBound?: number;
+  readonly exactOdeNll?: OdeNll;
   readonly nllUnit: string;
   readonly referenceQuality?: SampleQuality;
   /** Where the run stood when an interrupt stopped it (absent when none came). */
@@ -88,7 +90,7 @@ async function trainEvaluateSample(context: ExperimentContext, planned: PlannedR
   try {
     const denoise = interruptible(trained.trainer.denoiser({ ema: true }));
     stages.enter('evaluating', planned.id);
-    const { profile, nllBound } = evaluateStage(context, denoise);
+    const { profile, nllBound, odeNll } = evaluateStage(context, denoise);
     stages.enter('sampling', planned.id);
     const samples = sampleStage(context, planned.id, denoise);
     const lossCurve = smoothCurve(trained.losses);
@@ -103,6 +105,7 @@ async function trainEvaluateSample(context: ExperimentContext, planned: PlannedR
       samples,
       parameterCount: trained.backbone.parameterCount,
       ...(nllBound === undefined ? {} : { nllBound }),
+      ...(odeNll === undefined ? {} : { odeNll }),
     };
   } finally {
     disposeTrainedModel(trained);
@@ -119,6 +122,7 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
   const { schedule, setup, samples, trajectories, visuals } = context;
   const stages = createStageTracker();
   let exactNllBound: number | undefined;
+  let exactOdeNll: OdeNll | undefined;
   const runs: RunResult[] = [];
   const trainedRuns = new Map<string, RunResult>();
   let complete = true;
@@ -131,6 +135,7 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
     if (setup.exactDenoiser !== undefined) {
       stages.enter('evaluating');
       exactNllBound = nllBoundOf(context, interruptible(setup.exactDenoiser));
+      exactOdeNll = odeNllOf(context, interruptible(setup.exactDenoiser));
     }
     for (const planned of plannedRuns(config)) {
       const done = runs.find((run) => run.id === planned.id);
@@ -179,6 +184,7 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
     nllUnit: setup.nllUnit,
     ...(setup.dataNll === undefined ? {} : { dataNll: setup.dataNll }),
     ...(exactNllBound === undefined ? {} : { exactNllBound }),
+    ...(exactOdeNll === undefined ? {} : { exactOdeNll }),
     ...(setup.referenceQuality === undefined ? {} : { referenceQuality: setup.referenceQuality }),
     ...(!complete && stages.current !== undefined ? { interrupted: stages.current } : {}),
   };

@@ -17,14 +17,15 @@ export function createPointSetup(config: CompareConfig, random: RandomSource): E
   const heldOut = tf.tensor2d(Float32Array.from(heldOutArray), [heldOutCount, dimension]);
   const reference = data.mixture === undefined ? data.dataset.sampleArray(config.samples, random.fork('reference')) : undefined;
   const logDensity = data.mixture?.logDensity(heldOutArray);
-  const dataNll = logDensity === undefined ? undefined : -logDensity.reduce((sum, value) => sum + value, 0) / logDensity.length;
+  const meanNllOf = (count: number): number => -logDensity!.subarray(0, count).reduce((sum, value) => sum + value, 0) / count;
+  const dataNll = logDensity === undefined ? undefined : meanNllOf(logDensity.length);
   return {
     dataset: data.dataset,
     heldOut,
     dataPoints: toPoints(heldOut, heldOutCount),
     sampleShape: [dimension],
     ...(data.exactDenoiser === undefined ? {} : { exactDenoiser: data.exactDenoiser }),
-    ...(dataNll === undefined ? {} : { dataNll }),
+    ...(dataNll === undefined ? {} : { dataNll, dataNllOf: meanNllOf }),
     decoder: 'gaussian',
     nllUnit: 'nats per point',
     dimension,

@@ -23,6 +23,33 @@ export interface LadderTuning {
   readonly seconds: number;
 }
 
+/** The probability-flow ODE NLL of held-out data (`odeLogLikelihood` of @diffusion/metrics; see stages/ode-nll-stage.ts). */
+export interface OdeNll {
+  /** In `CompareResults.nllUnit`: nats per point, or bits per dimension of the dequantised 8-bit data with its 7-bit offset. */
+  readonly value: number;
+  /** Over the points (plus probe noise with Hutchinson), same unit. */
+  readonly standardError: number;
+  /** Right-hand-side evaluations of the Dormand-Prince solve (each one model forward and backward pass per divergence direction). */
+  readonly nfe: number;
+  readonly steps: number;
+  readonly rejectedSteps: number;
+  /** Held-out examples measured (the first of the held-out set). */
+  readonly points: number;
+  readonly rtol: number;
+  readonly atol: number;
+  readonly divergence: 'exact' | 'hutchinson';
+  /** Rademacher probes per example (Hutchinson). */
+  readonly probes?: number;
+  /** The range of integration: the schedule's training range. */
+  readonly sigmaMin: number;
+  readonly sigmaMax: number;
+  /** The true NLL of the same points, when the data distribution is known (mixtures), nats per point. */
+  readonly dataNll?: number;
+  /** Uniformly dequantised 8-bit data (score_sde's bits/dim). */
+  readonly dequantised?: boolean;
+  readonly seconds: number;
+}
+
 /** Sample quality of one (model, sampler, NFE) cell. */
 export interface SampleResult {
   readonly sampler: string;
@@ -65,6 +92,8 @@ export interface RunResult {
   readonly samples: readonly SampleResult[];
   /** Negative ELBO on held-out data, in `CompareResults.nllUnit` (nats per point for 2-D data, bits per dimension for images). */
   readonly nllBound?: number;
+  /** The model's exact NLL of held-out data through the probability-flow ODE, same unit (absent with `odeNll: false`). */
+  readonly odeNll?: OdeNll;
   readonly parameterCount: number;
   /** Set when this run trains exactly the same model as another (eps with `uniform` = eps natural): its figures are that run's. */
   readonly sameAs?: string;
@@ -85,6 +114,8 @@ export interface CompareResults {
   readonly dataNll?: number;
   /** The NLL bound of the exact denoiser on the same points: the best any model can reach with this chain. */
   readonly exactNllBound?: number;
+  /** The ODE NLL of the exact denoiser on the same points: the true NLL up to the solver's tolerance. */
+  readonly exactOdeNll?: OdeNll;
   /** Unit of every NLL figure. */
   readonly nllUnit: string;
   /** The same quality metrics for held-out real data (MNIST: held-out vs train digits). */

@@ -42,6 +42,8 @@ export interface ExperimentSetup {
   readonly exactDenoiser?: Denoiser;
   /** True NLL of the held-out data, when known (nats per point). */
   readonly dataNll?: number;
+  /** True NLL of the first `count` held-out points, when known (nats per point): what the ODE NLL of those points approaches. */
+  dataNllOf?(count: number): number;
   /** Decoder of the NLL bound: Gaussian for continuous data, discretised Gaussian for 8-bit images. */
   readonly decoder: 'gaussian' | 'discretized-gaussian';
   /** How the NLL bound is reported. */

@@ -15,11 +15,14 @@ export function printSummary(results: CompareResults): void {
       ...(sample.frechetDistance === undefined ? {} : { Fréchet: Number(sample.frechetDistance.toPrecision(4)) }),
       ...(sample.classifierConfidence === undefined ? {} : { confidence: Number(sample.classifierConfidence.toPrecision(3)) }),
       ...(run.nllBound === undefined ? {} : { [`NLL bound (${results.nllUnit})`]: Number(run.nllBound.toPrecision(4)) }),
+      ...(run.odeNll === undefined ? {} : { [`ODE NLL (${results.nllUnit})`]: Number(run.odeNll.value.toPrecision(4)) }),
       'final loss': Number(run.finalLoss.toPrecision(4)),
       'train s': run.sameAs === undefined ? Number(run.trainSeconds.toFixed(1)) : `= ${run.sameAs}`,
     })),
   );
-  console.log(`\n${results.complete ? '' : '(interrupted) '}wall clock ${results.wallClockSeconds.toFixed(1)} s on ${results.backend}${results.dataNll === undefined ? '' : `; true NLL of held-out data ${results.dataNll.toFixed(4)} nats/point`}${results.referenceQuality?.frechetDistance === undefined ? '' : `; held-out real digits: Fréchet ${results.referenceQuality.frechetDistance.toPrecision(4)}, confidence ${results.referenceQuality.classifierConfidence?.toPrecision(3)}`}${results.exactNllBound === undefined ? '' : `, NLL bound of the exact denoiser ${results.exactNllBound.toFixed(4)}`}`);
+  console.log(`\n${results.complete ? '' : '(interrupted) '}wall clock ${results.wallClockSeconds.toFixed(1)} s on ${results.backend}${results.dataNll === undefined ? '' : `; true NLL of held-out data ${results.dataNll.toFixed(4)} nats/point`}${results.referenceQuality?.frechetDistance === undefined ? '' : `; held-out real digits: Fréchet ${results.referenceQuality.frechetDistance.toPrecision(4)}, confidence ${results.referenceQuality.classifierConfidence?.toPrecision(3)}`}${results.exactNllBound === undefined ? '' : `, NLL bound of the exact denoiser ${results.exactNllBound.toFixed(4)}`}${results.exactOdeNll === undefined ? '' : `, its ODE NLL ${results.exactOdeNll.value.toFixed(4)}${results.exactOdeNll.dataNll === undefined ? '' : ` (true NLL of those ${results.exactOdeNll.points} points ${results.exactOdeNll.dataNll.toFixed(4)})`}`}`);
+  const ode = results.exactOdeNll ?? results.runs.find((run) => run.odeNll !== undefined)?.odeNll;
+  if (ode !== undefined) console.log(`ODE NLL: probability-flow ODE from sigma ${ode.sigmaMin.toPrecision(3)} to ${ode.sigmaMax.toPrecision(4)}, Dormand-Prince rtol = atol = ${ode.rtol}, ${ode.divergence} divergence${ode.probes === undefined ? '' : ` (${ode.probes} Rademacher probe)`}, ${ode.points} held-out ${ode.dequantised === true ? 'digits, uniformly dequantised (+7 bits/dim offset)' : 'points'}; NFE per run: ${results.runs.filter((run) => run.sameAs === undefined && run.odeNll !== undefined).map((run) => `${run.id} ${run.odeNll!.nfe}`).join(', ')}${results.exactOdeNll === undefined ? '' : `, exact denoiser ${results.exactOdeNll.nfe}`}`);
   console.table(rows);
   const tuned = ladderComparison(results);
   if (tuned.length > 0) {

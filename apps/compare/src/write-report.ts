@@ -17,6 +17,7 @@ export function writeReport(options: {
   complete: boolean;
   dataNll?: number;
   exactNllBound?: number;
+  exactOdeNll?: CompareResults['exactOdeNll'];
   nllUnit: string;
   referenceQuality?: CompareResults['referenceQuality'];
   samplers?: readonly SamplerRecord[];
@@ -37,6 +38,7 @@ export function writeReport(options: {
     ...(options.samplers === undefined ? {} : { samplers: options.samplers }),
     ...(options.dataNll === undefined ? {} : { dataNll: options.dataNll }),
     ...(options.exactNllBound === undefined ? {} : { exactNllBound: options.exactNllBound }),
+    ...(options.exactOdeNll === undefined ? {} : { exactOdeNll: options.exactOdeNll }),
     nllUnit: options.nllUnit,
     ...(options.referenceQuality === undefined ? {} : { referenceQuality: options.referenceQuality }),
     wallClockSeconds: (finished.getTime() - options.started.getTime()) / 1000,

@@ -26,7 +26,8 @@ const runLabel = (run: RunResult): string => `${run.parameterisation} · ${run.w
 function resultsTable(results: CompareResults): string {
   const withImages = results.runs.some((run) => run.samples.some((sample) => sample.frechetDistance !== undefined));
   const quality = withImages ? ['Fréchet (classifier)', 'confidence'] : ['sliced W1', 'MMD²'];
-  const header = ['run', 'sampler', 'NFE', ...quality, `NLL bound (${results.nllUnit})`, 'final loss', 'train s'];
+  const ode = results.runs.some((run) => run.odeNll !== undefined);
+  const header = ['run', 'sampler', 'NFE', ...quality, `NLL bound (${results.nllUnit})`, ...(ode ? [`ODE NLL (${results.nllUnit})`] : []), 'final loss', 'train s'];
   const rows = results.runs.flatMap((run) =>
     run.samples.map((sample) => [
       runLabel(run),
@@ -34,6 +35,7 @@ function resultsTable(results: CompareResults): string {
       String(sample.nfe),
       ...(withImages ? [format(sample.frechetDistance), format(sample.classifierConfidence, 3)] : [format(sample.slicedWasserstein), format(sample.mmd)]),
       format(run.nllBound),
+      ...(ode ? [format(run.odeNll?.value)] : []),
       format(run.finalLoss),
       run.sameAs === undefined ? run.trainSeconds.toFixed(1) : `= ${run.sameAs}`,
     ]),
@@ -42,9 +44,11 @@ function resultsTable(results: CompareResults): string {
   const best = format(Math.min(...results.runs.flatMap((run) => run.samples.map(primary))));
   const reference = results.referenceQuality;
   const referenceRow = reference === undefined ? '' : `<p>Held-out real data on the same metric: ${withImages ? `Fréchet distance ${format(reference.frechetDistance)} (held-out vs train digits), classifier confidence ${format(reference.classifierConfidence, 3)}` : `sliced W1 ${format(reference.slicedWasserstein)}`}.</p>`;
+  const first = results.exactOdeNll ?? results.runs.find((run) => run.odeNll !== undefined)?.odeNll;
+  const odeRow = first === undefined ? '' : `<p>${escapeHtml(`ODE NLL: the model's exact NLL of ${first.points} held-out ${first.dequantised === true ? 'digits, uniformly dequantised (bits/dim with the 7-bit offset, an upper bound on the discrete NLL)' : 'points'} through the probability-flow ODE from sigma ${first.sigmaMin.toPrecision(3)} to ${first.sigmaMax.toPrecision(4)} (odeLogLikelihood: Dormand-Prince, rtol = atol = ${first.rtol}, ${first.divergence} divergence${first.probes === undefined ? '' : `, ${first.probes} Rademacher probe per example`}); NFE ${results.runs.filter((run) => run.sameAs === undefined && run.odeNll !== undefined).map((run) => `${runLabel(run)} ${run.odeNll!.nfe}`).join(', ')}${results.exactOdeNll === undefined ? '' : `; the exact denoiser's ODE NLL ${format(results.exactOdeNll.value)} (NFE ${results.exactOdeNll.nfe}) against the true NLL of those points ${format(results.exactOdeNll.dataNll ?? results.dataNll)} and its discrete bound ${format(results.exactNllBound)}`}.`)}</p>`;
   return `<table><thead><tr>${header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((row) => `<tr${row[3] === best ? ' class="best"' : ''}>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>${referenceRow}`;
+    .join('')}</tbody></table>${referenceRow}${odeRow}`;
 }
 
 /** `ladder: "tuned"`: the tuned ladder beside the standard ones it started from, per run, sampler and NFE. */
@@ -84,11 +88,14 @@ export function renderReport(results: CompareResults, visuals: ReportVisuals): s
   });
   const nllChart = runs.some((run) => run.nllBound !== undefined)
     ? barChart({
-        title: `NLL bound on held-out data${results.dataNll === undefined ? '' : ` (true NLL ${format(results.dataNll)}; exact denoiser's bound ${format(results.exactNllBound)})`}`,
+        title: `NLL bound${runs.some((run) => run.odeNll !== undefined) ? ' and ODE NLL' : ''} on held-out data${results.dataNll === undefined ? '' : ` (true NLL ${format(results.dataNll)}; exact denoiser's bound ${format(results.exactNllBound)})`}`,
         categories: [...runs.map(runLabel), ...(results.exactNllBound === undefined ? [] : ['exact denoiser'])],
         yName: results.nllUnit,
         logY: runs.some((run) => (run.nllBound ?? 0) > 100 * Math.max(1e-9, Math.min(...runs.map((other) => other.nllBound ?? Number.POSITIVE_INFINITY)))),
-        series: [{ name: 'negative ELBO', values: [...runs.map((run) => run.nllBound ?? Number.NaN), ...(results.exactNllBound === undefined ? [] : [results.exactNllBound])] }],
+        series: [
+          { name: 'negative ELBO', values: [...runs.map((run) => run.nllBound ?? Number.NaN), ...(results.exactNllBound === undefined ? [] : [results.exactNllBound])] },
+          ...(runs.some((run) => run.odeNll !== undefined) ? [{ name: 'ODE NLL', values: [...runs.map((run) => run.odeNll?.value ?? Number.NaN), ...(results.exactNllBound === undefined ? [] : [results.exactOdeNll?.value ?? Number.NaN])] }] : []),
+        ],
       })
     : '';
   const sampleFigures = runs

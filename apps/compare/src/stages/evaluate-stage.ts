@@ -2,8 +2,9 @@ import type { Denoiser } from '@diffusion/core';
 import { natsToBitsPerDim, nllBoundFromDenoiser } from '@diffusion/metrics';
 import { isDiscreteSchedule } from '@diffusion/parameterisations';
 import { lossProfile } from '../profile';
-import type { ProfileBin } from '../results';
+import type { OdeNll, ProfileBin } from '../results';
 import type { ExperimentContext } from './experiment-context';
+import { odeNllOf } from './ode-nll-stage';
 
 /**
  * The negative ELBO of the discrete chain on the held-out data, in the setup's unit, with the same
@@ -17,10 +18,11 @@ export function nllBoundOf(context: ExperimentContext, denoiser: Denoiser): numb
   return setup.nllUnit === 'bits per dimension' ? natsToBitsPerDim(bound.total, setup.dimension) : bound.total;
 }
 
-/** The evaluate stage: the per-noise-level loss profile and the NLL bound of a trained denoiser. */
-export function evaluateStage(context: ExperimentContext, denoise: Denoiser): { profile: ProfileBin[]; nllBound?: number } {
+/** The evaluate stage: the per-noise-level loss profile, the NLL bound and the ODE NLL of a trained denoiser. */
+export function evaluateStage(context: ExperimentContext, denoise: Denoiser): { profile: ProfileBin[]; nllBound?: number; odeNll?: OdeNll } {
   const { setup } = context;
   const profile = lossProfile(denoise, setup.heldOut, context.profileNoise, context.sigmasOfProfile, setup.exactDenoiser);
   const nllBound = nllBoundOf(context, denoise);
-  return nllBound === undefined ? { profile } : { profile, nllBound };
+  const odeNll = odeNllOf(context, denoise);
+  return { profile, ...(nllBound === undefined ? {} : { nllBound }), ...(odeNll === undefined ? {} : { odeNll }) };
 }
