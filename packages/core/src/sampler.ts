@@ -14,6 +14,11 @@ export interface SamplerStepEvent {
   readonly x: Tensor;
   /** The denoiser output used by the step (borrowed). */
   readonly denoised: Tensor;
+  /**
+   * Denoiser calls made so far in the run, this step's included (NFE). Optional for plugins; an
+   * `adaptive` sampler reports it, and its last event's value is the NFE the run spent.
+   */
+  readonly evaluations?: number;
 }
 
 /** The step a noise draw is for: the sample moves from `sigma` to `sigmaNext` (a sub-step for multi-stage samplers). */
@@ -64,6 +69,19 @@ export interface Sampler {
    * normalised increments of a Brownian path fixed by the seed (k-diffusion's SDE samplers).
    */
   readonly noiseSource?: 'independent' | 'brownian-tree';
+  /**
+   * Whether the sampler places its own steps instead of stepping along the ladder: it reads only the
+   * range (`sigmas[0]` and the last sigma above 0) and, unless `adaptive`, the number of steps
+   * (k-diffusion's `dpm_fast`). `onStep` then reports the sampler's own steps, from `sigmas[0]` down
+   * to 0. Absent means it steps along the ladder.
+   */
+  readonly ownSteps?: boolean;
+  /**
+   * Whether the sampler also chooses how many steps to take, from an error tolerance (k-diffusion's
+   * `dpm_adaptive`): implies `ownSteps`; the NFE is known only after a run, from the `evaluations`
+   * of its last `onStep` event, and `evaluations(steps)` does not apply.
+   */
+  readonly adaptive?: boolean;
   /** Smallest ladder length (including the final 0) the sampler accepts. */
   readonly minimumSteps?: number;
   /**

@@ -1,4 +1,4 @@
-import { checkNonNegativeInteger, checkOneOf, checkPositiveInteger, invalidOption, type NoiseInterval, type Sampler } from '@diffusion/core';
+import { DiffusionError, checkNonNegativeInteger, checkOneOf, checkPositiveInteger, invalidOption, type NoiseInterval, type Sampler } from '@diffusion/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { runSampler } from './sampler-loop';
 
@@ -48,6 +48,11 @@ export interface StepResult {
   readonly x: Tensor;
   /** The step's denoiser output (the `denoised` of `onStep`). */
   readonly denoised: Tensor;
+  /**
+   * Adaptive samplers only: the sigma the step reached, at least `context.sigmaNext` and below
+   * `context.sigma` (default `context.sigmaNext`); the loop steps again from there.
+   */
+  readonly sigmaNext?: number;
 }
 
 /**
@@ -59,8 +64,10 @@ export type SamplerStep<State> = (x: Tensor, context: StepContext, state: State)
 
 /** What a run's state is made from. */
 export interface RunStart {
-  /** The checked ladder of the run. */
+  /** The ladder the loop walks: the caller's, or the one `placeSteps` made from it. */
   readonly sigmas: Float64Array;
+  /** The caller's checked ladder. */
+  readonly requested: Float64Array;
   /** Shape of the sample. */
   readonly shape: readonly number[];
 }
@@ -86,6 +93,17 @@ export interface SamplerDefinition<Options extends SamplerOptionsRecord, State e
   evaluations?(steps: number): number;
   /** Smallest ladder length the sampler accepts, the final 0 included (default 2: one step). */
   readonly minimumSteps?: number;
+  /**
+   * Own steps (core's `ownSteps`): the falling ladder ending in 0 that the loop walks, made from the
+   * caller's checked ladder (k-diffusion's `dpm_fast`: steps uniform in log sigma over its range).
+   */
+  placeSteps?(sigmas: Float64Array): Float64Array;
+  /**
+   * Adaptive (core's `adaptive`, implies own steps): a step may stop short of `context.sigmaNext` and
+   * returns the sigma it reached (`StepResult.sigmaNext`); the loop steps from there until 0, so the
+   * NFE is known only after the run (the `evaluations` of the last `onStep` event).
+   */
+  readonly adaptive?: boolean;
   /** The state of one run, made afresh at its start (default `{}`): history, counters, per-run coefficients. */
   state?(run: RunStart): State;
   /** One step. */
@@ -109,7 +127,17 @@ export function defineSampler<Options extends SamplerOptionsRecord, State extend
   const evaluationsPerStep = checkPositiveInteger(`${field}.evaluationsPerStep`, definition.evaluationsPerStep ?? 1);
   const minimumSteps = checkPositiveInteger(`${field}.minimumSteps`, definition.minimumSteps ?? 2);
   if (minimumSteps < 2) throw invalidOption(`${field}.minimumSteps`, minimumSteps, 'an integer >= 2 (a ladder [sigma, 0] is one step)');
-  const evaluations = definition.evaluations ?? ((steps: number) => steps * evaluationsPerStep);
+  if (definition.placeSteps !== undefined && typeof definition.placeSteps !== 'function') throw invalidOption(`${field}.placeSteps`, definition.placeSteps, 'a function (sigmas) => ladder');
+  const adaptive = definition.adaptive === undefined ? false : definition.adaptive;
+  if (typeof adaptive !== 'boolean') throw invalidOption(`${field}.adaptive`, definition.adaptive, 'true or false');
+  const ownSteps = adaptive || definition.placeSteps !== undefined;
+  const evaluations =
+    definition.evaluations ??
+    (adaptive
+      ? () => {
+          throw new DiffusionError('invalid-argument', `${definition.name}.evaluations: an adaptive sampler chooses its steps from its tolerance; its NFE is the \`evaluations\` of the last onStep event of a run.`, { field: `${definition.name}.evaluations`, value: undefined, allowed: 'the evaluations of onStep events' });
+        }
+      : (steps: number) => steps * evaluationsPerStep);
   const noiseSource = definition.noiseSource === undefined ? undefined : checkOneOf(`${field}.noiseSource`, definition.noiseSource, ['independent', 'brownian-tree']);
   const sampler: KitSampler<Options> = {
     name: definition.name,
@@ -119,9 +147,11 @@ export function defineSampler<Options extends SamplerOptionsRecord, State extend
     stochastic: definition.stochastic,
     ...(definition.order === undefined ? {} : { order: definition.order }),
     ...(noiseSource === undefined ? {} : { noiseSource }),
+    ...(ownSteps ? { ownSteps } : {}),
+    ...(adaptive ? { adaptive } : {}),
     minimumSteps,
     evaluations: (steps) => evaluations(checkNonNegativeInteger(`${definition.name}.evaluations.steps`, steps)),
-    sample: (denoise, noise, sigmas, sampleOptions) => runSampler(sampler, denoise, noise, sigmas, sampleOptions, definition.step, definition.state),
+    sample: (denoise, noise, sigmas, sampleOptions) => runSampler({ ...sampler, ...(definition.placeSteps === undefined ? {} : { placeSteps: definition.placeSteps }) }, denoise, noise, sigmas, sampleOptions, definition.step, definition.state),
   };
   return sampler;
 }

@@ -186,3 +186,69 @@ describe('the sampler loop', () => {
     noise.dispose();
   });
 });
+
+describe('samplers that place their own steps', () => {
+  /** Euler on its own ladder: halves sigma down to the caller's last sigma above 0, then 0. */
+  const halving = defineSampler({
+    name: 'test-halving',
+    options: {},
+    stochastic: false,
+    evaluations: () => Number.NaN,
+    placeSteps: (sigmas) => {
+      const own = [sigmas[0]!];
+      while (own.at(-1)! / 2 > sigmas[sigmas.length - 2]!) own.push(own.at(-1)! / 2);
+      return Float64Array.from([...own, sigmas[sigmas.length - 2]!, 0]);
+    },
+    state: ({ sigmas, requested }) => ({ walked: sigmas.length, requested: requested.length }),
+    step: (x, { sigma, sigmaNext, denoise }) => {
+      const denoised = denoise(x, sigma);
+      return { x: add(denoised, mul(sub(x, denoised), sigmaNext / sigma)), denoised };
+    },
+  });
+  /** Euler steps of at most a quarter of the distance left in log sigma, stopping short of the rung. */
+  const adaptive = defineSampler({
+    name: 'test-adaptive',
+    options: {},
+    stochastic: false,
+    adaptive: true,
+    placeSteps: (sigmas) => Float64Array.of(sigmas[0]!, sigmas[sigmas.length - 2]!, 0),
+    step: (x, { sigma, sigmaNext, denoise }) => {
+      const denoised = denoise(x, sigma);
+      const reached = sigmaNext === 0 || sigma / sigmaNext < 1.01 ? sigmaNext : sigma * (sigmaNext / sigma) ** 0.25;
+      return { x: add(denoised, mul(sub(x, denoised), reached / sigma)), denoised, sigmaNext: reached };
+    },
+  });
+
+  it('declares ownSteps / adaptive and walks its own ladder, reporting it to onStep with the NFE so far', () => {
+    expect(halving.ownSteps).toBe(true);
+    expect(halving.adaptive).toBeUndefined();
+    expect(adaptive).toMatchObject({ ownSteps: true, adaptive: true });
+    expect(() => adaptive.evaluations(3)).toThrow(/an adaptive sampler chooses its steps/);
+    const noise = start();
+    for (const sampler of [halving, adaptive]) {
+      const events: [number, number, number | undefined][] = [];
+      const result = sampler.sample(gaussian, noise, Float64Array.of(10, 5, 1, 0), { onStep: ({ sigma, sigmaNext, evaluations }) => void events.push([sigma, sigmaNext, evaluations]) });
+      result.dispose();
+      expect(events[0]![0]).toBe(10);
+      expect(events.at(-1)!.slice(0, 2)).toEqual([1, 0]);
+      events.forEach(([sigma, sigmaNext, evaluations], index) => {
+        expect(sigmaNext).toBeLessThan(sigma);
+        if (index > 0) expect(sigma).toBe(events[index - 1]![1]);
+        expect(evaluations).toBe(index + 1);
+      });
+      expect(events.length).toBeGreaterThan(4);
+    }
+    noise.dispose();
+  });
+
+  it('refuses an adaptive step that does not move down, or passes the rung', () => {
+    const noise = start();
+    for (const reached of [10, 11, 0.5, Number.NaN]) {
+      const bad = defineSampler({ name: 'test-bad', options: {}, stochastic: false, adaptive: true, step: (x, { sigma, denoise }) => ({ x: x.clone(), denoised: denoise(x, sigma), sigmaNext: reached }) });
+      const before = memory().numTensors;
+      expect(() => bad.sample(gaussian, noise, Float64Array.of(10, 1, 0))).toThrow(/adaptive step 0 from sigma 10 reached sigma .*; expected a sigma in \[1, 10\)/);
+      expect(memory().numTensors).toBe(before);
+    }
+    noise.dispose();
+  });
+});

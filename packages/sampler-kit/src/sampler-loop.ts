@@ -25,6 +25,10 @@ export interface LoopSpec {
   readonly minimumSteps: number;
   /** Default noise: core's seeded stream (`'independent'`, also when absent) or a Brownian tree with the seed. */
   readonly noiseSource?: 'independent' | 'brownian-tree';
+  /** Own steps: the ladder the loop walks, made from the caller's checked ladder. */
+  placeSteps?(sigmas: Float64Array): Float64Array;
+  /** Adaptive: a step may stop short of `context.sigmaNext` and return the sigma it reached. */
+  readonly adaptive?: boolean;
 }
 
 function checkSampleOptions(field: string, options: SampleOptions | undefined): SampleOptions {
@@ -59,14 +63,15 @@ export function runSampler<State extends object>(
   const field = `${spec.name}.sample`;
   if (typeof denoise !== 'function') throw invalidOption(`${field}.denoise`, denoise, 'a function (x, sigma) => Tensor');
   if (!isTensor(noise) || noise.isDisposed) throw invalidOption(`${field}.noise`, noise, 'a live tensor holding the starting sample at sigmas[0]');
-  const sigmas = checkSigmaLadder(`${field}.sigmas`, sigmasInput, spec.minimumSteps);
+  const requested = checkSigmaLadder(`${field}.sigmas`, sigmasInput, spec.minimumSteps);
+  const sigmas = spec.placeSteps === undefined ? requested : checkSigmaLadder(`${spec.name}.placeSteps`, spec.placeSteps(requested), 2);
   const options = checkSampleOptions(`${field}.options`, sampleOptions);
   checkBackend(field);
   const shape = noise.shape;
   let source: ReturnType<typeof createRandomSource> | undefined;
   const drawNoise: (wanted: readonly number[], interval: NoiseInterval) => Tensor =
     options.noise ?? (spec.noiseSource === 'brownian-tree' ? createBrownianNoise({ seed: options.seed ?? 0 }) : (wanted) => randomNormalTensor((source ??= createRandomSource(options.seed ?? 0)), wanted));
-  const state = makeState === undefined ? ({} as State) : makeState({ sigmas, shape });
+  const state = makeState === undefined ? ({} as State) : makeState({ sigmas, requested, shape });
   if (typeof state !== 'object' || state === null) throw invalidOption(`${spec.name}.state`, state, 'an object (the run state)');
 
   const guard = createNonFiniteGuard();
@@ -77,9 +82,11 @@ export function runSampler<State extends object>(
     if (tensor !== noise && !held.has(tensor) && !tensor.isDisposed) tensor.dispose();
   };
   try {
-    for (let index = 0; index < sigmas.length - 1; index += 1) {
-      const sigma = sigmas[index]!;
-      const sigmaNext = sigmas[index + 1]!;
+    // `rung` is the ladder entry the run stands on; an adaptive step may stop between rungs.
+    let sigma = sigmas[0]!;
+    let rung = 0;
+    for (let index = 0; sigma > 0; index += 1) {
+      const sigmaNext = sigmas[rung + 1]!;
       const context: StepContext = {
         index,
         sigma,
@@ -124,7 +131,7 @@ export function runSampler<State extends object>(
         for (const tensor of held) keep(tensor);
         // The loop owns x: a copy when the step hands back a tensor owned elsewhere.
         const next = out.x === out.denoised || out.x === previous || out.x === noise || held.has(out.x) ? clone(out.x) : out.x;
-        return { x: next, denoised: out.denoised };
+        return { x: next, denoised: out.denoised, reached: out.sigmaNext };
       });
       // State tensors dropped this step are disposed, unless the step handed them back.
       for (const tensor of before) if (tensor !== result.x && tensor !== result.denoised) release(tensor);
@@ -132,11 +139,21 @@ export function runSampler<State extends object>(
       drawn = [];
       x = result.x;
       if (previous !== x) release(previous);
+      let reached = sigmaNext;
+      if (spec.adaptive === true && result.reached !== undefined) {
+        reached = result.reached;
+        if (!(reached >= sigmaNext && reached < sigma)) {
+          release(result.denoised);
+          throw new DiffusionError('invalid-argument', `${field}: adaptive step ${index} from sigma ${sigma} reached sigma ${describeValue(reached)}; expected a sigma in [${sigmaNext}, ${sigma}).`, { field: `${spec.name}.step`, value: reached, allowed: `[${sigmaNext}, ${sigma})` });
+        }
+      }
       try {
-        options.onStep?.({ index, sigma, sigmaNext, x, denoised: result.denoised });
+        options.onStep?.({ index, sigma, sigmaNext: reached, x, denoised: result.denoised, evaluations: guard.calls });
       } finally {
         release(result.denoised);
       }
+      sigma = reached;
+      if (reached === sigmaNext) rung += 1;
     }
     const bad = guard.firstBad();
     if (bad !== undefined) {

@@ -3,6 +3,8 @@ import { createDdimSampler } from './ddim-sampler';
 import { createDdpmSampler } from './ddpm-sampler';
 import { createDpm2AncestralSampler } from './dpm-2-ancestral-sampler';
 import { createDpm2Sampler } from './dpm-2-sampler';
+import { createDpmAdaptiveSampler } from './dpm-adaptive-sampler';
+import { createDpmFastSampler } from './dpm-fast-sampler';
 import { createDpmpp2mSampler } from './dpmpp-2m-sampler';
 import { createDpmpp2mSdeSampler } from './dpmpp-2m-sde-sampler';
 import { createDpmpp2sAncestralSampler } from './dpmpp-2s-ancestral-sampler';
@@ -39,6 +41,8 @@ export function builtinSamplerFactories(): Readonly<Record<string, (options?: ne
     'dpmpp-sde': createDpmppSdeSampler,
     unipc: createUnipcSampler,
     lms: createLmsSampler,
+    'dpm-fast': createDpmFastSampler,
+    'dpm-adaptive': createDpmAdaptiveSampler,
   };
 }
 

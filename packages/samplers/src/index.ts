@@ -28,6 +28,8 @@ export type { UnipcCoefficients } from './unipc-coefficients';
 export { createLmsSampler } from './lms-sampler';
 export type { LmsSamplerOptions } from './lms-sampler';
 export { lmsCoefficients } from './lms-coefficients';
+export { createDpmFastSampler, dpmFastLadder, dpmFastOrders, type DpmFastSamplerOptions } from './dpm-fast-sampler';
+export { createDpmAdaptiveSampler, type DpmAdaptiveSamplerOptions } from './dpm-adaptive-sampler';
 export { ancestralSigmas } from './ancestral-step';
 export type { AncestralSigmas } from './ancestral-step';
 export type { BuiltinSampler } from './builtin-samplers';

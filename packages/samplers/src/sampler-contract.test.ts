@@ -8,6 +8,8 @@ import { createDdimSampler } from './ddim-sampler';
 import { createDdpmSampler } from './ddpm-sampler';
 import { createDpm2AncestralSampler } from './dpm-2-ancestral-sampler';
 import { createDpm2Sampler } from './dpm-2-sampler';
+import { createDpmAdaptiveSampler } from './dpm-adaptive-sampler';
+import { createDpmFastSampler } from './dpm-fast-sampler';
 import { createDpmpp2mSampler } from './dpmpp-2m-sampler';
 import { createDpmpp2mSdeSampler } from './dpmpp-2m-sde-sampler';
 import { createDpmpp2sAncestralSampler } from './dpmpp-2s-ancestral-sampler';
@@ -32,7 +34,8 @@ const variants: Sampler[] = [
   createDpmppSdeSampler({ eta: 0.5, r: 1 / 3, noiseSource: 'independent' }),
 ];
 const stochastic = variants.filter((sampler) => sampler.stochastic);
-const deterministic = defaults.filter((sampler) => !sampler.stochastic);
+// Adaptive samplers converge as their tolerance tightens, not with the ladder: src/dpm-adaptive-sampler.test.ts.
+const deterministic = defaults.filter((sampler) => !sampler.stochastic && sampler.adaptive !== true);
 
 function startNoise(count: number, sigma: number, seed = 11): Tensor {
   return mul(randomNormalTensor(createRandomSource(seed), [count, 2]), sigma);
@@ -48,13 +51,15 @@ function run(sampler: Sampler, denoise: Denoiser, noise: Tensor, sigmas: Float64
 describe('builtinSamplers', () => {
   it('returns one sampler per name, accepted by a registry', () => {
     const registry = createRegistry({ samplers: builtinSamplers() });
-    expect(registry.samplers.names()).toEqual(['ddpm', 'ddim', 'euler', 'euler-ancestral', 'heun', 'dpmpp-2m', 'dpmpp-3m', 'dpmpp-2m-sde', 'dpmpp-3m-sde', 'dpm-2', 'dpm-2-ancestral', 'dpmpp-2s-ancestral', 'dpmpp-sde', 'unipc', 'lms']);
+    expect(registry.samplers.names()).toEqual(['ddpm', 'ddim', 'euler', 'euler-ancestral', 'heun', 'dpmpp-2m', 'dpmpp-3m', 'dpmpp-2m-sde', 'dpmpp-3m-sde', 'dpm-2', 'dpm-2-ancestral', 'dpmpp-2s-ancestral', 'dpmpp-sde', 'unipc', 'lms', 'dpm-fast', 'dpm-adaptive']);
   });
   it.each(variants.map((sampler) => [sampler.name, sampler] as const))('%s keeps JSON-serialisable options that rebuild it', (_, sampler) => {
     const factories: Record<string, (options: never) => Sampler> = {
       ddpm: createDdpmSampler, ddim: createDdimSampler, euler: createEulerSampler, 'euler-ancestral': createEulerAncestralSampler, heun: createHeunSampler,
       'dpmpp-2m': createDpmpp2mSampler, 'dpmpp-3m': createDpmpp3mSampler, 'dpmpp-2m-sde': createDpmpp2mSdeSampler, 'dpmpp-3m-sde': createDpmpp3mSdeSampler, unipc: createUnipcSampler, lms: createLmsSampler,
       'dpm-2': createDpm2Sampler, 'dpm-2-ancestral': createDpm2AncestralSampler, 'dpmpp-2s-ancestral': createDpmpp2sAncestralSampler, 'dpmpp-sde': createDpmppSdeSampler,
+      'dpm-fast': createDpmFastSampler,
+      'dpm-adaptive': createDpmAdaptiveSampler,
     };
     const options = JSON.parse(JSON.stringify(sampler.options)) as never;
     expect(factories[sampler.name]!(options).options).toEqual(sampler.options);
@@ -99,6 +104,7 @@ describe('convergence to the exact probability-flow ODE solution of a Gaussian',
     'dpmpp-3m': { ratio: 2.5, error: 1e-3 },
     unipc: { ratio: 7, error: 1e-3 },
     lms: { ratio: 7, error: 1e-3 },
+    'dpm-fast': { ratio: 7, error: 1e-3 },
   };
   const noise = startNoise(256, 10, 3);
   const exact = gaussianOdeEnd(noise.dataSync(), 10);
@@ -176,14 +182,15 @@ describe('randomness', () => {
 });
 
 describe('cost and memory', () => {
-  it.each(variants.map((sampler) => [sampler.name, sampler] as const))('%s calls the denoiser evaluations(steps) times', (_, sampler) => {
+  // Adaptive samplers report the calls they made instead: src/dpm-adaptive-sampler.test.ts.
+  it.each(variants.filter((sampler) => sampler.adaptive !== true).map((sampler) => [sampler.name, sampler] as const))('%s calls the denoiser evaluations(steps) times', (_, sampler) => {
     const noise = startNoise(8, 20);
-    for (const steps of [1, 2, 3, 7]) {
+    for (const steps of [1, 2, 3, 7].filter((count) => count >= (sampler.minimumSteps ?? 2) - 1)) {
       const denoise = createMixtureDenoiser();
       run(sampler, denoise, noise, karrasLadder(steps, 0.05, 20), { seed: 1 });
       expect(denoise.calls).toBe((sampler as ReturnType<typeof builtinSamplers>[number]).evaluations(steps));
-      // Two-stage samplers end with a plain Euler step into sigma 0.
-      expect(denoise.calls).toBe(sampler.evaluationsPerStep === 2 ? 2 * steps - 1 : sampler.evaluationsPerStep * steps);
+      // Two-stage samplers end with a plain Euler step into sigma 0; DPM-Solver-fast makes n noise predictions on its own steps, then one call into 0.
+      expect(denoise.calls).toBe(sampler.name === 'dpm-fast' ? steps + 1 : sampler.evaluationsPerStep === 2 ? 2 * steps - 1 : sampler.evaluationsPerStep * steps);
     }
     noise.dispose();
   });

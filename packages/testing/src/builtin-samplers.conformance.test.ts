@@ -5,6 +5,8 @@ import {
   createDdpmSampler,
   createDpm2AncestralSampler,
   createDpm2Sampler,
+  createDpmAdaptiveSampler,
+  createDpmFastSampler,
   createDpmpp2mSampler,
   createDpmpp2mSdeSampler,
   createDpmpp2sAncestralSampler,
@@ -37,6 +39,8 @@ const factories: Record<string, (options?: never) => Sampler> = {
   'dpmpp-sde': createDpmppSdeSampler,
   unipc: createUnipcSampler,
   lms: createLmsSampler,
+  'dpm-fast': createDpmFastSampler,
+  'dpm-adaptive': createDpmAdaptiveSampler,
 };
 
 describe('the built-in sampler list', () => {
@@ -45,7 +49,9 @@ describe('the built-in sampler list', () => {
   });
 });
 
-for (const [, factory] of Object.entries(factories)) describeSamplerConformance(factory);
+// An adaptive sampler is checked at several tolerances instead of step counts.
+const adaptiveOptions: Record<string, readonly object[]> = { 'dpm-adaptive': [{ rtol: 0.1, atol: 0.1 }, { rtol: 0.01, atol: 0.01 }, { rtol: 0.001, atol: 0.001 }] };
+for (const [name, factory] of Object.entries(factories)) describeSamplerConformance(factory, adaptiveOptions[name] === undefined ? {} : { adaptiveOptions: adaptiveOptions[name] as never });
 
 // Variants that switch a sampler between deterministic and stochastic, or change its order.
 describeSamplerConformance(createDdimSampler, { factoryOptions: { eta: 1 }, title: 'sampler conformance: ddim (eta 1)' });
@@ -59,3 +65,6 @@ describeSamplerConformance(createDpm2AncestralSampler, { factoryOptions: { eta: 
 describeSamplerConformance(createDpmpp2sAncestralSampler, { factoryOptions: { eta: 0 }, title: 'sampler conformance: dpmpp-2s-ancestral (eta 0, DPM-Solver++(2S): order 2)' });
 describeSamplerConformance(createDpmppSdeSampler, { factoryOptions: { eta: 0 }, title: 'sampler conformance: dpmpp-sde (eta 0, DPM-Solver++(2S) with r 1/2: order 2)' });
 describeSamplerConformance(createDpmppSdeSampler, { factoryOptions: { eta: 0, r: 1 / 3 }, title: 'sampler conformance: dpmpp-sde (eta 0, r 1/3: order 2)' });
+describeSamplerConformance(createDpmFastSampler, { factoryOptions: { eta: 1 }, title: 'sampler conformance: dpm-fast (eta 1)' });
+describeSamplerConformance(createDpmAdaptiveSampler, { factoryOptions: { order: 2, rtol: 0.01 }, adaptiveOptions: [{ order: 2, rtol: 0.1, atol: 0.1 }, { order: 2, rtol: 0.01, atol: 0.01 }, { order: 2, rtol: 0.001, atol: 0.001 }], title: 'sampler conformance: dpm-adaptive (order 2, rtol 0.01)' });
+describeSamplerConformance(createDpmAdaptiveSampler, { factoryOptions: { eta: 1 }, title: 'sampler conformance: dpm-adaptive (eta 1)' });

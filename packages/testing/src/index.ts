@@ -42,3 +42,5 @@ export type { SlicedWassersteinOptions } from './mixture-wasserstein';
 export { karrasLadder } from './sigma-ladders';
 export { checkOrder, maximumCheckedOrder, measureOrder } from './sampler-order-check';
 export type { MeasuredOrder } from './sampler-order-check';
+export { checkToleranceConvergence } from './sampler-tolerance-check';
+export type { ToleranceRun } from './sampler-tolerance-check';

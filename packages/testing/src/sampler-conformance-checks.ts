@@ -192,29 +192,67 @@ export function checkMemory(sampler: Sampler, settings: ResolvedSamplerConforman
   const after = memory().numTensors;
   assert(after === before - 1, `a run of ${steps} steps changed the live tensor count by ${after - (before - 1)} (leaked or over-disposed tensors)`);
   // Multistep history settles after a few steps; past the middle of the run the count stays flat (the last step may drop history).
-  const settled = counts.slice(Math.floor(steps / 2), steps - 1);
+  // (A sampler placing its own steps reports its own: the events are counted, not the ladder.)
+  const settled = counts.slice(Math.floor(counts.length / 2), counts.length - 1);
+  assert(settled.length > 0, `onStep was called ${counts.length} times in a run of ${steps} steps; too few to see the live tensors settle`);
   assert(Math.max(...settled) === Math.min(...settled), `live tensors grow from step to step: ${counts.join(', ')}`);
 }
 
-/** Denoiser calls counted equal the declared NFE. */
+/**
+ * Denoiser calls counted equal the declared NFE (`evaluations(steps)`; within what
+ * `evaluationsPerStep` allows unless the sampler places its own steps), and the `evaluations` that
+ * `onStep` events report (when they do) count the calls so far. An adaptive sampler declares no NFE
+ * in advance: its last event must report the calls it made.
+ */
 export function checkEvaluations(sampler: CheckedSampler, settings: ResolvedSamplerConformanceOptions): void {
   for (const steps of [settings.steps, settings.steps + 3]) {
     const sigmas = ladder(settings, sampler, steps);
     const counter = countingDenoiser(exactMixtureDenoiser());
-    run(sampler, counter.denoise, sigmas, { seed: 1 });
+    let reported: number | undefined;
+    let previous = 0;
+    run(sampler, counter.denoise, sigmas, {
+      seed: 1,
+      onStep: ({ index, evaluations }) => {
+        if (evaluations === undefined) return assert(reported === undefined, `onStep event ${index} reports no evaluations after earlier events did`);
+        assert(Number.isInteger(evaluations) && evaluations === counter.calls && evaluations > previous, `onStep event ${index} reports evaluations ${evaluations}; ${counter.calls} denoiser calls were made so far (${previous} at the event before)`);
+        previous = evaluations;
+        reported = evaluations;
+      },
+    });
+    if (sampler.adaptive === true) {
+      assert(reported !== undefined, 'an adaptive sampler reports the NFE it spent as the evaluations of its onStep events; these report none');
+      assert(reported === counter.calls, `the last onStep event reports ${reported} evaluations; ${counter.calls} denoiser calls were made`);
+      continue;
+    }
     const full = sampler.evaluationsPerStep * steps;
     const declared = settings.expectedEvaluations?.(steps) ?? sampler.evaluations?.(steps) ?? full;
-    assert(declared <= full && declared > full - sampler.evaluationsPerStep, `declared ${declared} evaluations for ${steps} steps; evaluationsPerStep ${sampler.evaluationsPerStep} allows ${full - sampler.evaluationsPerStep + 1}..${full}`);
+    if (sampler.ownSteps !== true) assert(declared <= full && declared > full - sampler.evaluationsPerStep, `declared ${declared} evaluations for ${steps} steps; evaluationsPerStep ${sampler.evaluationsPerStep} allows ${full - sampler.evaluationsPerStep + 1}..${full}`);
     assert(counter.calls === declared, `${counter.calls} denoiser calls for ${steps} steps; declared ${declared}`);
     assert(counter.sigmas.every((sigma) => sigma > 0 && sigma <= sigmas[0]! * (1 + Math.SQRT2)), `the denoiser was called at a sigma outside (0, sigmas[0]]: ${counter.sigmas.join(', ')}`);
   }
 }
 
-/** `onStep` reports every step in order with the ladder's sigmas and the sample's shape. */
+/**
+ * `onStep` reports every step in order with the ladder's sigmas and the sample's shape; a sampler
+ * that places its own steps (`ownSteps`, `adaptive`) reports its own, falling from `sigmas[0]` through
+ * the ladder's last sigma above 0 to 0, each step starting where the one before ended.
+ */
 export function checkStepEvents(sampler: Sampler, settings: ResolvedSamplerConformanceOptions): void {
   const sigmas = ladder(settings, sampler);
   const events: { index: number; sigma: number; sigmaNext: number; shape: string }[] = [];
   run(sampler, exactMixtureDenoiser(), sigmas, { seed: 1, onStep: (event) => events.push({ index: event.index, sigma: event.sigma, sigmaNext: event.sigmaNext, shape: `${event.x.shape.join(',')}|${event.denoised.shape.join(',')}` }) });
+  if (sampler.ownSteps === true || sampler.adaptive === true) {
+    assert(events.length >= 2, `onStep was called ${events.length} times; a sampler placing its own steps reports each of them, down to 0`);
+    const bottom = sigmas[sigmas.length - 2]!;
+    events.forEach((event, index) => {
+      const from = index === 0 ? sigmas[0]! : events[index - 1]!.sigmaNext;
+      assert(event.index === index && event.sigma === from && event.sigmaNext < event.sigma && event.sigmaNext >= 0, `onStep event ${index} reported index ${event.index}, sigma ${event.sigma} -> ${event.sigmaNext}; expected index ${index} and a falling step from ${from}`);
+      assert(event.shape === '64,2|64,2', `onStep event ${index} has x|denoised shapes ${event.shape}; expected 64,2|64,2`);
+    });
+    const last = events.at(-1)!;
+    assert(last.sigmaNext === 0 && last.sigma === bottom, `the last onStep event reported ${last.sigma} -> ${last.sigmaNext}; expected the ladder's last sigma above 0, ${bottom}, -> 0`);
+    return;
+  }
   assert(events.length === sigmas.length - 1, `onStep was called ${events.length} times for ${sigmas.length - 1} steps`);
   events.forEach((event, index) => {
     assert(event.index === index && event.sigma === sigmas[index] && event.sigmaNext === sigmas[index + 1], `onStep event ${index} reported index ${event.index}, sigma ${event.sigma} -> ${event.sigmaNext}; expected ${sigmas[index]} -> ${sigmas[index + 1]}`);

@@ -31,6 +31,11 @@ export interface SamplerConformanceOptions<FactoryOptions = unknown> {
   readonly orderTolerance?: number;
   /** Smallest relative error the order check trusts (float32 round-off and the last step's floor lie below). Default 1e-5. */
   readonly orderResolution?: number;
+  /**
+   * Adaptive samplers (`adaptive: true`) only, required for them: factory options from loose to tight
+   * tolerance (at least two); the error on the Gaussian closed form must fall along them.
+   */
+  readonly adaptiveOptions?: readonly FactoryOptions[];
 }
 
 /** The options after defaults. */
@@ -50,12 +55,13 @@ export interface ResolvedSamplerConformanceOptions {
   readonly orderSteps: readonly number[];
   readonly orderTolerance: number;
   readonly orderResolution: number;
+  readonly adaptiveOptions: readonly unknown[] | undefined;
 }
 
 /** The sliced-W1 noise floor of 20,000 exact samples is about 0.0120 ± 0.0035 (30 seeds); it scales as 1/sqrt(n). */
 export const mixtureFloorAt20000 = 0.012;
 
-const known = ['title', 'factoryOptions', 'steps', 'tolerance', 'qualityNfe', 'qualitySamples', 'qualityThreshold', 'gaussianTolerance', 'sigmaMin', 'sigmaMax', 'expectedEvaluations', 'timeout', 'orderSteps', 'orderTolerance', 'orderResolution'];
+const known = ['title', 'factoryOptions', 'steps', 'tolerance', 'qualityNfe', 'qualitySamples', 'qualityThreshold', 'gaussianTolerance', 'sigmaMin', 'sigmaMax', 'expectedEvaluations', 'timeout', 'orderSteps', 'orderTolerance', 'orderResolution', 'adaptiveOptions'];
 
 /** Checks the suite's options and fills in the defaults. */
 export function resolveSamplerConformanceOptions(options: SamplerConformanceOptions | undefined): ResolvedSamplerConformanceOptions {
@@ -71,6 +77,7 @@ export function resolveSamplerConformanceOptions(options: SamplerConformanceOpti
   const orderSteps = given.orderSteps ?? [16, 32, 64, 128];
   const increasing = Array.isArray(orderSteps) && orderSteps.length >= 2 && orderSteps.every((value, index) => Number.isInteger(value) && value >= 2 && (index === 0 || value > orderSteps[index - 1]!));
   if (!increasing) throw invalidOption(field('orderSteps'), orderSteps, 'at least two increasing integer step counts >= 2');
+  if (given.adaptiveOptions !== undefined && !(Array.isArray(given.adaptiveOptions) && given.adaptiveOptions.length >= 2)) throw invalidOption(field('adaptiveOptions'), given.adaptiveOptions, 'at least two factory option objects, from loose to tight tolerance');
   return {
     title: given.title,
     factoryOptions: given.factoryOptions,
@@ -87,5 +94,6 @@ export function resolveSamplerConformanceOptions(options: SamplerConformanceOpti
     orderSteps,
     orderTolerance: checkNonNegative(field('orderTolerance'), given.orderTolerance ?? 0.5),
     orderResolution: checkPositive(field('orderResolution'), given.orderResolution ?? 1e-5),
+    adaptiveOptions: given.adaptiveOptions,
   };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DiffusionError, checkOptions, checkSigmaLadder, createRandomSource, randomNormalTensor, type Denoiser, type SampleOptions, type Sampler } from '@diffusion/core';
+import { DiffusionError, checkOptions, checkSigmaLadder, createRandomSource, randomNormalTensor, type Denoiser, type SampleOptions, type Sampler, type SamplerStepEvent } from '@diffusion/core';
+import { createDpmAdaptiveSampler, createDpmFastSampler } from '@diffusion/samplers';
 import { describe, expect, it } from 'vitest';
 import {
   checkContract,
@@ -17,6 +18,7 @@ import {
   checkStepEvents,
 } from './sampler-conformance-checks';
 import { describeSamplerConformance } from './sampler-conformance';
+import { checkToleranceConvergence } from './sampler-tolerance-check';
 import { resolveSamplerConformanceOptions } from './sampler-conformance-options';
 
 type Defect = 'none' | 'own-randomness' | 'dispose-noise-on-throw' | 'leak' | 'extra-call' | 'random' | 'ignore-injected' | 'no-check' | 'swallow-nan' | 'dispose-noise' | 'no-events' | 'lossy-options' | 'first-order-wrong' | 'wrong-shape';
@@ -128,7 +130,32 @@ describe('the conformance checks fail on broken samplers', () => {
   it('names the caller’s disposed noise when a sampler disposes it on the NaN error (not "-1 tensors leaked")', () => {
     expect(() => checkNonFinite(broken('dispose-noise-on-throw'), settings)).toThrow(/a denoiser returning NaN at step 2: the sampler disposed the caller's starting noise when it threw \(the caller owns it; a sampler disposes only the tensors it made\)$/);
   });
-  it('catches a non-kebab name', () => expect(() => checkContract({ ...createToySampler(), name: 'Toy Euler' })).toThrow(/kebab-case/));
+  it('catches a non-kebab name', () => expect(() => checkContract({ ...createToySampler(), name: 'Toy Euler' })).toThrow(/kebab-case/));});
+
+describe('the checks of samplers that place their own steps fail on broken ones', () => {
+  // dpm-fast and dpm-adaptive with their onStep events altered.
+  const altered = (sampler: Sampler, alter: (event: SamplerStepEvent) => SamplerStepEvent | undefined): Sampler => ({
+    ...sampler,
+    sample: (denoise, noise, sigmas, options) => sampler.sample(denoise, noise, sigmas, { ...options, onStep: (event) => { const changed = alter(event); if (changed !== undefined) options?.onStep?.(changed); } }),
+  });
+  const tolerances = resolveSamplerConformanceOptions({ adaptiveOptions: [{ rtol: 0.1, atol: 0.1 }, { rtol: 0.01, atol: 0.01 }] });
+  it('catches an adaptive sampler misreporting its NFE', () => {
+    expect(() => checkEvaluations(altered(createDpmAdaptiveSampler(), (event) => ({ ...event, evaluations: event.evaluations! + 1 })), settings)).toThrow(/reports evaluations \d+; \d+ denoiser calls were made so far/);
+    expect(() => checkEvaluations(altered(createDpmAdaptiveSampler(), ({ evaluations: _, ...event }) => event), settings)).toThrow(/an adaptive sampler reports the NFE it spent/);
+    checkEvaluations(createDpmAdaptiveSampler(), settings);
+  });
+  it('catches own steps that skip a step or do not reach 0', () => {
+    expect(() => checkStepEvents(altered(createDpmFastSampler(), (event) => (event.index === 1 ? undefined : event)), settings)).toThrow(/onStep event 1 reported index 2/);
+    expect(() => checkStepEvents(altered(createDpmFastSampler(), (event) => (event.sigmaNext === 0 ? undefined : event)), settings)).toThrow(/the last onStep event reported/);
+    checkStepEvents(createDpmFastSampler(), settings);
+  });
+  it('catches an error that does not fall as the tolerance tightens, and a missing tolerance list', () => {
+    const create = createDpmAdaptiveSampler as (options?: never) => Sampler;
+    expect(() => checkToleranceConvergence(create, resolveSamplerConformanceOptions({ adaptiveOptions: [{ rtol: 0.01, atol: 0.01 }, { rtol: 0.1, atol: 0.1 }] }))).toThrow(/does not fall as the tolerance tightens/);
+    expect(() => checkToleranceConvergence(create, settings)).toThrow(/pass adaptiveOptions/);
+    const runs = checkToleranceConvergence(create, tolerances);
+    expect(runs[1]!.error).toBeLessThan(runs[0]!.error);
+  });
 });
 
 describe('resolveSamplerConformanceOptions', () => {

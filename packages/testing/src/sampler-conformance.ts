@@ -17,12 +17,14 @@ import {
 } from './sampler-conformance-checks';
 import { resolveSamplerConformanceOptions, type SamplerConformanceOptions } from './sampler-conformance-options';
 import { checkOrder, maximumCheckedOrder } from './sampler-order-check';
+import { checkToleranceConvergence } from './sampler-tolerance-check';
 
 /**
  * Registers vitest `describe`/`it` blocks checking a sampler factory against the v1 `Sampler`
  * contract of `@diffusion/core` (the shared-suite pattern of diffusers' scheduler tests and
  * tfjs's backend suites): shape, seeded determinism, injected-noise replay, memory, declared NFE,
- * options round trip, argument errors, NaN guard, the declared order of accuracy, and accuracy on
+ * options round trip, argument errors, NaN guard, the declared order of accuracy (for an adaptive
+ * sampler: convergence as its tolerance tightens), and accuracy on
  * closed-form and exact-mixture cases.
  */
 export function describeSamplerConformance<FactoryOptions>(createSampler: (options?: FactoryOptions) => Sampler, options?: SamplerConformanceOptions<FactoryOptions>): void {
@@ -45,7 +47,9 @@ export function describeSamplerConformance<FactoryOptions>(createSampler: (optio
     it(`rejects bad ladders${sampler.stochastic ? ' and wrongly shaped noise' : ''} with a DiffusionError`, () => checkRejections(build(), settings), timeout);
     it('stops with a DiffusionError naming the step and sigma when the denoiser returns NaN', () => checkNonFinite(build(), settings), timeout);
     it(sampler.stochastic ? 'ends at N(0, I) for Gaussian data' : 'follows the closed-form ODE solution for Gaussian data', () => checkGaussianClosedForm(build(), settings), timeout);
-    if (!sampler.stochastic) {
+    if (sampler.adaptive === true) {
+      if (!sampler.stochastic) it('converges as its tolerance tightens on the Gaussian closed form (the NFE it reports rises)', () => void checkToleranceConvergence(createSampler as (options?: never) => Sampler, settings), timeout);
+    } else if (!sampler.stochastic) {
       const claimed = sampler.order === undefined ? 'its declared order' : `order ${sampler.order}${sampler.order > maximumCheckedOrder ? ` (checked as ${maximumCheckedOrder})` : ''}`;
       it(`converges at ${claimed} on the Gaussian closed form`, () => void checkOrder(build(), settings), timeout);
     }
