@@ -24,7 +24,7 @@ function gaussianRun(sampler: Sampler): { error: number; calls: number; reported
     karrasLadder(10),
     { onStep: ({ evaluations }) => ((reported = evaluations), (steps += 1)) },
   );
-  const values = output.dataSync();
+  const values = Array.from(output.dataSync());
   output.dispose();
   noise.dispose();
   return { error: values.reduce((worst, value, index) => Math.max(worst, Math.abs(value - exact[index]!)), 0), calls, reported, steps };
