@@ -1,10 +1,11 @@
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandomSource } from '@diffusion/core';
+import { createRandomSource, type Denoiser } from '@diffusion/core';
 import { denormalisePoints } from '@diffusion/data';
 import { startBackend } from './backend';
 import { CliError, exitCodes } from './cli-error';
-import { buildRegistry } from './components';
+import { buildRegistry, runClassCount } from './components';
+import { describeCondition, samplingConditionOf } from './guidance';
 import { digitQuality, digitsApply, nllFigures, pointQuality } from './evaluate-metrics';
 import type { SigmaLadderName } from '@diffusion/schedules';
 import { loadRunModel } from './load-model';
@@ -23,7 +24,27 @@ export interface EvaluateFlags {
   readonly num?: number;
   readonly nllCount?: number;
   readonly seed?: number;
+  readonly class?: string;
+  readonly guidance?: string;
   readonly out?: string;
+}
+
+/**
+ * The examples of loaded data whose label is the run's class `classIndex` (labels mapped by class
+ * name: held-out data names its own classes); refused when the data has no labels.
+ */
+function onlyClass(loaded: LoadedData, runClassNames: readonly string[], classIndex: number, dimension: number, flag: string): LoadedData {
+  const names = loaded.record.classNames;
+  if (loaded.labels === undefined || names === undefined) throw new CliError(`--class: ${flag} has no labels (image subfolders or the run's label column); evaluating one class needs them`);
+  const wanted = runClassNames[classIndex]!;
+  const rows: number[] = [];
+  loaded.labels.forEach((label, row) => {
+    if (names[label] === wanted) rows.push(row);
+  });
+  if (rows.length === 0) throw new CliError(`--class: ${flag} has no example of class ${classIndex} (${JSON.stringify(wanted)})`);
+  const values = new Float32Array(rows.length * dimension);
+  rows.forEach((row, index) => values.set(loaded.values.subarray(row * dimension, (row + 1) * dimension), index * dimension));
+  return { record: { ...loaded.record, count: rows.length }, values, labels: new Int32Array(rows.length).fill(classIndex) };
 }
 
 /** `count` examples of loaded data (all when fewer), a seeded random subset without replacement, row-major. */
@@ -54,8 +75,12 @@ const format = (value: number | undefined): string => (value === undefined ? 'â€
 /** `diffusion evaluate`: the NLL bound of held-out data and sample-quality metrics; prints a table and writes JSON. */
 export async function evaluateCommand(flags: EvaluateFlags, io: CommandIo): Promise<number> {
   const { folder, record } = readRun(flags.model, '--model', true);
-  const heldOut = loadData({ ...record.settings, data: flags.data }, record.data.normalisation);
   const { data } = record;
+  const condition = samplingConditionOf(flags, runClassCount(record.settings, data), data.classNames, flags.model);
+  const shape = data.kind === 'points' ? [data.sampleShape.reduce((product, size) => product * size, 1)] : data.sampleShape;
+  const dimension = shape.reduce((product, size) => product * size, 1);
+  const read = loadData({ ...record.settings, data: flags.data }, record.data.normalisation);
+  const heldOut = condition.classIndex === undefined ? read : onlyClass(read, data.classNames!, condition.classIndex, dimension, flags.data);
   if (heldOut.record.sampleShape.join('x') !== data.sampleShape.join('x')) {
     throw new CliError(`--data: ${flags.data} holds examples of shape [${heldOut.record.sampleShape.join(', ')}] but the model was trained on [${data.sampleShape.join(', ')}]`);
   }
@@ -63,16 +88,19 @@ export async function evaluateCommand(flags: EvaluateFlags, io: CommandIo): Prom
   const seed = flags.seed ?? 0;
   await startBackend(record.settings.backend, record.settings.threads, io.log);
   const model = await loadRunModel(buildRegistry(), flags.model, { ema: true });
-  const shape = data.kind === 'points' ? [data.sampleShape.reduce((product, size) => product * size, 1)] : data.sampleShape;
-  const dimension = shape.reduce((product, size) => product * size, 1);
   const started = performance.now();
   try {
-    io.log(`evaluating ${model.source} on ${heldOut.record.count} held-out examples`);
+    const described = describeCondition(condition, data.classNames);
+    io.log(`evaluating ${model.source} on ${heldOut.record.count} held-out examples${described === '' ? '' : ` of ${described}`}`);
     const nllData = examples(heldOut, flags.nllCount ?? (data.kind === 'points' ? 2000 : 200), shape, seed, 'nll-examples');
-    const nll = nllFigures(model.denoiser, model.schedule, nllData, data, seed);
+    // The bound of the class's examples given the class (unguided: a guided denoiser has no likelihood).
+    const classIndex = condition.classIndex;
+    const nllDenoiser: Denoiser = classIndex === undefined ? (x, sigma) => model.denoiser(x, sigma) : (x, sigma) => tf.tidy(() => model.denoiser(x, sigma, tf.fill([x.shape[0]!], classIndex, 'int32')));
+    const nll = nllFigures(nllDenoiser, model.schedule, nllData, data, seed);
     nllData.dispose();
-    const drawn = await sampleModel(model, { ...flags, seed }, { steps: 50, num: data.kind === 'points' ? 2000 : 500 }, io.signal);
-    const training = loadTrainingReference(record, io.log);
+    const drawn = await sampleModel(model, { ...flags, seed }, { steps: 50, num: data.kind === 'points' ? 2000 : 500 }, io.signal, condition);
+    const trainingData = loadTrainingReference(record, io.log);
+    const training = trainingData === undefined || classIndex === undefined ? trainingData : onlyClass(trainingData, data.classNames!, classIndex, dimension, record.settings.data);
     const sampling = { sampler: drawn.sampler.name, samplerOptions: drawn.sampler.options, steps: drawn.steps, samples: drawn.count, seconds: drawn.seconds };
     let quality: Record<string, unknown> = {};
     let reference: Record<string, unknown> | undefined;
@@ -97,6 +125,8 @@ export async function evaluateCommand(flags: EvaluateFlags, io: CommandIo): Prom
       version: 1,
       model: model.source,
       heldOut: { path: resolve(flags.data), count: heldOut.record.count, fingerprint: heldOut.record.fingerprint },
+      ...(classIndex === undefined ? {} : { class: { index: classIndex, name: data.classNames![classIndex] } }),
+      ...(condition.guider === undefined ? {} : { guidance: { guider: condition.guider.name, options: condition.guider.options } }),
       ...(nll === undefined ? {} : { nllBound: nll }),
       sampling,
       quality,

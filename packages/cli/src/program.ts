@@ -9,6 +9,7 @@ import { sampleCommand } from './sample-command';
 import { samplerNames } from './samplers';
 import { evaluateCommand } from './evaluate-command';
 import { exportCommand } from './export-command';
+import { guiderNames } from './guidance';
 
 const integer = (value: string): number => {
   const parsed = Number(value);
@@ -80,6 +81,8 @@ function sampleVerb(run: (action: () => Promise<number>) => void, io: CommandIo)
     .option('--batch <n>', 'samples per network batch (default 1000 points, 64 images)', positiveInteger)
     .option('--checkpoint <step>', 'sample a checkpoint of the run instead of the final model', positiveInteger)
     .option('--no-ema', 'use the live weights of a checkpoint instead of the EMA')
+    .option('--class <c>', 'class-conditional models: the class of every sample, an index in [0, K) or a class name (default: the null class, unconditional samples)')
+    .option('--guidance <guider:scale[{options}]>', `classifier-free guidance towards --class: ${guiderNames.join(' | ')} with diffusers' guidance_scale w (1 = the conditional model alone), e.g. cfg:3, 'cfg-rescale:5{"guidanceRescale":0.7}', 'apg:6{"eta":0}'`)
     .addOption(new Option('--backend <name>', 'tfjs backend (default: the run\'s; wasm for a diffusers folder)').choices([...backendNames]))
     .option('--threads <n>', 'wasm threads (default: the run\'s; 1)', positiveInteger)
     .requiredOption('--out <file>', 'points: a .csv file (a .svg scatter is written beside it); images: a .png grid (a .npy of the samples beside it)')
@@ -96,6 +99,8 @@ function evaluateVerb(run: (action: () => Promise<number>) => void, io: CommandI
     .addOption(new Option('--ladder <name>', 'sigma ladder').choices(sigmaLadderNames))
     .option('--num <k>', 'samples drawn for the sample metrics (default 2000 points, 500 images)', positiveInteger)
     .option('--nll-count <n>', 'held-out examples of the NLL bound (default 2000 points, 200 images)', positiveInteger)
+    .option('--class <c>', 'class-conditional models: evaluate one class (an index in [0, K) or a class name): samples of it against held-out examples of it, the NLL bound given it')
+    .option('--guidance <guider:scale[{options}]>', 'guidance of the sample metrics towards --class (as for sample); the NLL bound stays unguided')
     .option('--seed <n>', 'seed (default 0)', integer)
     .option('--out <file>', 'the JSON report (default <run dir>/evaluation.json)')
     .action((options) => run(() => evaluateCommand(options, io)));

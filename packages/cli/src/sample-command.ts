@@ -4,7 +4,7 @@ import { denormalisePoints } from '@diffusion/data';
 import { sigmaLadderByName, type SigmaLadderName } from '@diffusion/schedules';
 import { startBackend } from './backend';
 import { CliError, exitCodes } from './cli-error';
-import { buildRegistry } from './components';
+import { buildRegistry, runClassCount } from './components';
 import { drawSamples } from './draw-samples';
 import { loadRunModel, type LoadedModel } from './load-model';
 import { readRun, writeAtomic } from './run-folder';
@@ -15,6 +15,7 @@ import { loadData } from './training-data';
 import { isDiffusersFolder, pipelineSampleShape, sampleDiffusersPipeline } from './diffusers-sample';
 import { loadDiffusersPipeline } from '@diffusion/diffusers';
 import type { RunSettings } from './run-settings';
+import { batchDenoiser, classIndexFromFlag, describeCondition, samplingConditionOf, type SamplingCondition } from './guidance';
 
 /** Flags of `diffusion sample`. */
 export interface SampleFlags {
@@ -27,6 +28,8 @@ export interface SampleFlags {
   readonly batch?: number;
   readonly checkpoint?: number;
   readonly ema?: boolean;
+  readonly class?: string;
+  readonly guidance?: string;
   readonly backend?: RunSettings['backend'];
   readonly threads?: number;
   readonly out: string;
@@ -38,7 +41,7 @@ export function beside(path: string, extension: string): string {
 }
 
 /** Samples of a loaded model in the network's space, with the sampler's name and calls. */
-export async function sampleModel(model: LoadedModel, flags: Omit<SampleFlags, 'model' | 'out' | 'checkpoint' | 'ema'>, defaults: { steps: number; num: number }, signal?: AbortSignal) {
+export async function sampleModel(model: LoadedModel, flags: Omit<SampleFlags, 'model' | 'out' | 'checkpoint' | 'ema' | 'class' | 'guidance'>, defaults: { steps: number; num: number }, signal?: AbortSignal, condition: SamplingCondition = {}) {
   const sampler = samplerFromSpec(flags.sampler ?? 'dpmpp-2m');
   const steps = flags.steps ?? defaults.steps;
   const sigmas = sigmaLadderByName(model.schedule, flags.ladder, steps);
@@ -46,7 +49,7 @@ export async function sampleModel(model: LoadedModel, flags: Omit<SampleFlags, '
   const count = flags.num ?? defaults.num;
   const shape = data.kind === 'points' ? [data.sampleShape.reduce((product, size) => product * size, 1)] : data.sampleShape;
   const started = performance.now();
-  const drawn = await drawSamples(sampler, model.denoiser, { sigmas, count, shape, seed: flags.seed ?? 0, batch: flags.batch ?? (data.kind === 'points' ? 1000 : 64), ...(signal === undefined ? {} : { signal }) });
+  const drawn = await drawSamples(sampler, (size) => batchDenoiser(model.denoiser, condition, size), { sigmas, count, shape, seed: flags.seed ?? 0, batch: flags.batch ?? (data.kind === 'points' ? 1000 : 64), ...(signal === undefined ? {} : { signal }) });
   return { ...drawn, count, sampler, steps, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -66,12 +69,21 @@ async function sampleDiffusersFolder(flags: SampleFlags, io: CommandIo): Promise
   await startBackend(flags.backend ?? 'wasm', flags.threads ?? 1, io.log);
   const pipeline = await loadDiffusersPipeline(resolve(flags.model));
   try {
+    const classes = pipeline.backbone.numClasses;
+    if (flags.guidance !== undefined) {
+      if (classes === undefined) samplingConditionOf(flags, undefined, undefined, flags.model); // names --class or --guidance on an unconditional model
+      throw new CliError(`--guidance '${flags.guidance}': guided sampling of a diffusers folder is not supported yet; sample it with --class alone, or guide a run folder`);
+    }
+    // diffusers' num_class_embeds rows are all classes to a diffusers model (a null row is ours, not theirs): --class takes [0, num_class_embeds).
+    const embeds = pipeline.backbone.config.num_class_embeds;
+    const classIndex = flags.class === undefined ? undefined : classIndexFromFlag(flags.class, embeds ?? undefined, undefined, flags.model);
+    if (embeds !== null && classIndex === undefined) throw new CliError(`--class: ${flags.model} is class-conditional (num_class_embeds ${embeds}); give --class <c> in [0, ${embeds})`);
     const shape = pipelineSampleShape(pipeline);
     const count = flags.num ?? 64;
     const steps = flags.steps ?? 25;
     io.log(`sampling ${resolve(flags.model)}: diffusers UNet2DModel [${shape.join(', ')}], ${pipeline.scheduler.className}'s schedule and ${pipeline.parameterisation.name} output, ${sampler.name} in ${steps} steps`);
     const started = performance.now();
-    const values = await sampleDiffusersPipeline(pipeline, { sampler, steps, ladder: flags.ladder, count, seed: flags.seed ?? 0, batch: flags.batch ?? 64, signal: io.signal });
+    const values = await sampleDiffusersPipeline(pipeline, { sampler, steps, ladder: flags.ladder, count, seed: flags.seed ?? 0, batch: flags.batch ?? 64, signal: io.signal, classLabel: classIndex });
     const seconds = (performance.now() - started) / 1000;
     io.print(`${await writeImageSamples(resolve(flags.out), values, count, shape)} (${seconds.toFixed(1)} s)`);
     return exitCodes.ok;
@@ -89,12 +101,14 @@ export async function sampleCommand(flags: SampleFlags, io: CommandIo): Promise<
   if (kind === 'points' && extension !== '.csv') throw new CliError(`--out: ${flags.out}: a points model writes a .csv file (and an .svg scatter beside it)`);
   if (kind === 'images' && extension !== '.png') throw new CliError(`--out: ${flags.out}: an image model writes a .png grid (and a .npy of the samples beside it)`);
   samplerFromSpec(flags.sampler ?? 'dpmpp-2m'); // checked before the backend starts
+  const condition = samplingConditionOf(flags, runClassCount(record.settings, record.data), record.data.classNames, flags.model);
   await startBackend(flags.backend ?? record.settings.backend, flags.threads ?? record.settings.threads, io.log);
   const registry = buildRegistry();
   const model = await loadRunModel(registry, flags.model, { ...(flags.checkpoint === undefined ? {} : { checkpoint: flags.checkpoint }), ema: flags.ema !== false });
   try {
-    io.log(`sampling ${model.source}`);
-    const result = await sampleModel(model, flags, { steps: 25, num: kind === 'points' ? 1000 : 64 }, io.signal);
+    const described = describeCondition(condition, record.data.classNames);
+    io.log(`sampling ${model.source}${described === '' ? '' : `: ${described}`}`);
+    const result = await sampleModel(model, flags, { steps: 25, num: kind === 'points' ? 1000 : 64 }, io.signal, condition);
     const title = `${result.count} samples · ${result.sampler.name} · ${result.evaluations / Math.ceil(result.count / (flags.batch ?? (kind === 'points' ? 1000 : 64)))} NFE`;
     const out = resolve(flags.out);
     const { data } = record;

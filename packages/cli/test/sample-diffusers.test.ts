@@ -55,4 +55,25 @@ describe('diffusion sample --model <diffusers folder>', () => {
     expect(checkpoint.code).toBe(2);
     expect(checkpoint.log).toMatch(/--checkpoint: .* is a diffusers folder/);
   });
+
+  it('a class-conditional folder (num_class_embeds 10) samples with --class in [0, 10); without it, or out of range, exit 2', async () => {
+    const conditional = join(packageDir, '..', 'diffusers', 'src', '__fixtures__', 'class-conditional');
+    const folder = temporaryFolder('sample-diffusers-class');
+    const out = join(folder, 'grid.png');
+    const sampled = await runInProcess(['sample', '--model', conditional, '--class', '9', '--sampler', 'euler', '--steps', '3', '--num', '2', '--backend', 'cpu', '--out', out]);
+    expect(sampled.code).toBe(0);
+    // Class 9 and class 3 give different samples from the same noise.
+    const other = join(folder, 'other.png');
+    expect((await runInProcess(['sample', '--model', conditional, '--class', '3', '--sampler', 'euler', '--steps', '3', '--num', '2', '--backend', 'cpu', '--out', other])).code).toBe(0);
+    expect(Array.from(decodeNpy(new Uint8Array(readFileSync(join(folder, 'grid.npy')))).values)).not.toEqual(Array.from(decodeNpy(new Uint8Array(readFileSync(join(folder, 'other.npy')))).values));
+    const missing = await runInProcess(['sample', '--model', conditional, '--backend', 'cpu', '--out', out]);
+    expect(missing.code).toBe(2);
+    expect(missing.log).toMatch(/--class: .* is class-conditional \(num_class_embeds 10\); give --class <c> in \[0, 10\)/);
+    const outside = await runInProcess(['sample', '--model', conditional, '--class', '10', '--backend', 'cpu', '--out', out]);
+    expect(outside.code).toBe(2);
+    expect(outside.log).toMatch(/--class "10": outside \[0, 10\)/);
+    const unconditional = await runInProcess(['sample', '--model', tinyFolder, '--class', '0', '--backend', 'cpu', '--out', out]);
+    expect(unconditional.code).toBe(2);
+    expect(unconditional.log).toMatch(/--class "0": .* is an unconditional model/);
+  });
 });
