@@ -15,17 +15,22 @@ function ownTfjsCore(): { directory: string; version: string | undefined } {
 }
 
 /**
- * A warning when a plugin would load another copy of `@tensorflow/tfjs-core` than compare's: tfjs
- * keeps its engine in a process global, so a second copy of the same version shares it, but
- * tensors made by one copy fail `instanceof` checks of the other and versions can drift apart.
+ * What to tell the user when a plugin loads another copy of `@tensorflow/tfjs-core` than compare's.
+ * tfjs-core keeps its engine (`_tfengine`), its kernel registry and its `Tensor` class in process
+ * globals, and `instanceof Tensor` is duck-typed (`Symbol.hasInstance`), so a second copy of the
+ * same version shares compare's engine: a note, as in the documented `pnpm --dir <repo> compare`
+ * flow, where the plugin's peer resolves in the user's project. Another version is a warning:
+ * the first copy's engine runs the second copy's ops, and the two can disagree.
  */
-export function secondTfjsWarning(plugin: LoadedPlugin): string | undefined {
+export function secondTfjsMessage(plugin: LoadedPlugin, ours: { directory: string; version: string | undefined } = ownTfjsCore()): { level: 'note' | 'warning'; text: string } | undefined {
   if (plugin.packageDirectory === undefined) return undefined;
   const theirs = tfjsCoreFrom(plugin.packageDirectory);
-  const ours = ownTfjsCore();
   if (theirs === undefined || theirs.directory === ours.directory) return undefined;
-  const versions = theirs.version === ours.version ? `both ${ours.version}` : `${theirs.version} against compare's ${ours.version}`;
-  return `--plugin ${JSON.stringify(plugin.specifier)}: it loads a second copy of @tensorflow/tfjs-core (${theirs.directory}; compare uses ${ours.directory}; ${versions}). Keep one engine: list @tensorflow/tfjs-core under the plugin's peerDependencies (not dependencies) and run compare from a project that installs both, or install the plugin where compare is installed.`;
+  const where = `${theirs.directory}; compare uses ${ours.directory}`;
+  if (theirs.version !== undefined && theirs.version === ours.version) {
+    return { level: 'note', text: `--plugin ${JSON.stringify(plugin.specifier)}: it resolves another copy of @tensorflow/tfjs-core (${where}; both ${ours.version}). The same version shares compare's engine, kernels and Tensor class (process globals), so this is harmless; tfjs may print "Platform node has already been set".` };
+  }
+  return { level: 'warning', text: `--plugin ${JSON.stringify(plugin.specifier)}: it loads a second copy of @tensorflow/tfjs-core (${where}; ${theirs.version} against compare's ${ours.version}). Keep one engine of one version: list @tensorflow/tfjs-core under the plugin's peerDependencies (not dependencies) and install the version compare uses beside it, or install the plugin where compare is installed.` };
 }
 
 /** Loads plugin modules the Node way (from the working folder, then as paths, then compare's own dependencies). */
@@ -35,8 +40,8 @@ export async function loadPlugins(specifiers: readonly string[], log: (line: str
     try {
       const plugin = await loadSamplerPlugin(specifier, { cwd: process.cwd(), fallbackFrom: import.meta.url });
       checkPluginSamplers(specifier, plugin.samplers.map((entry) => entry.sampler));
-      const warning = secondTfjsWarning(plugin);
-      if (warning !== undefined) log(`warning: ${warning}`);
+      const message = secondTfjsMessage(plugin);
+      if (message !== undefined) log(`${message.level}: ${message.text}`);
       plugins.push(plugin);
     } catch (error) {
       if (error instanceof DiffusionError) throw new ConfigError(error.message);
