@@ -7,6 +7,7 @@ import { plannedRunIds, runExperiment, type ExperimentOutcome } from './experime
 import { interruptCount, onInterrupt } from './interrupt';
 import { prepareOutputFolder } from './output-folder';
 import { loadPlugins, samplerCatalogue } from './plugins';
+import { parseGuidanceEntry } from './guidance/guidance-specs';
 import { chooseSamplers, parseSamplerEntry, splitTopLevel } from './sampler-specs';
 import { createProgressBars } from './progress';
 import { writeReport } from './write-report';
@@ -35,6 +36,20 @@ const program = new Command('diffusion-compare')
   .option('--time-density <name>', 'uniform | log-normal | logit-normal | importance')
   .option('--samplers <list>', 'comma-separated samplers, each a name with optional JSON options: \'ipndm{"order":3},dpmpp-2m\' (quote it in the shell)', splitTopLevel)
   .option('--nfe <list>', 'comma-separated network-evaluation budgets', (value) => list(value).map(integer))
+  .option(
+    '--guidance <guider:scales>',
+    'class-conditional data: train with label dropout and sample a guider at each scale (repeatable): cfg:1,2,4 | cfg-rescale:1,2,4{"guidanceRescale":0.7} | guidance-interval:1,2,4{"sigmaLow":0.28,"sigmaHigh":5.42} | apg:1,2,4{"eta":0} (quote it in the shell)',
+    (value: string, previous: string[] = []) => {
+      try {
+        parseGuidanceEntry(value, '--guidance');
+      } catch (error) {
+        if (error instanceof ConfigError) throw new InvalidArgumentError(error.message);
+        throw error;
+      }
+      return [...previous, value];
+    },
+  )
+  .option('--p-uncond <x>', '--guidance: probability of training on the null class instead of the label (default 0.1)', number)
   .option('--ladder <name>', 'karras | log-snr-uniform | exponential | trailing | leading | linspace | tuned (per sampler and NFE on held-out data, beside the standard ladders)')
   .option('--tuning-samples <n>', '--ladder tuned: samples per tuning pass (default 2-D 2000, images 128)', integer)
   .option('--tuning-passes <n>', '--ladder tuned: most sampling passes of the search per sampler and NFE (default 2-D 60, images 24)', integer)
@@ -104,6 +119,8 @@ async function main(): Promise<number> {
       timeDensity: flags.timeDensity,
       samplers: flags.samplers,
       nfe: flags.nfe,
+      guidance: flags.guidance,
+      pUncond: flags.pUncond,
       ladder: flags.ladder,
       tuningSamples: flags.tuningSamples,
       tuningPasses: flags.tuningPasses,

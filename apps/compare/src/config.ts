@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { sigmaLadderNames } from '@diffusion/schedules';
 import { z } from 'zod';
 import { isImageFolder } from './file-setup';
+import { checkGuidanceRequest, guidanceLabel, parseGuidanceEntry } from './guidance/guidance-specs';
 import { parseSamplerEntry, samplerLabel } from './sampler-specs';
 
 /** The datasets the app knows by name. */
@@ -55,6 +56,14 @@ export const compareConfigSchema = z
       .min(1)
       .default(['euler', 'dpmpp-2m']),
     nfe: z.array(positiveInteger).min(1).optional(),
+    /**
+     * Guiders and their scales on class-conditional data (`cfg:1,2,4`, `apg:1,2,4{"eta":0}`, or
+     * `{ name, scales, options }` records): trains the backbone with class labels (label dropout
+     * `pUncond`) and samples every guider at every scale from balanced labels.
+     */
+    guidance: z.array(z.union([z.string().min(1), z.object({ name: z.string().min(1), scales: z.array(z.number()).min(1), options: z.record(z.string(), z.unknown()).optional() }).strict()])).min(1).optional(),
+    /** With `guidance`: the probability of dropping a training label to the null class, in [0, 1) (default 0.1, Ho & Salimans 2022). */
+    pUncond: z.number().min(0).lt(1).optional(),
     ladder: z.enum(ladderChoices).default('trailing'),
     /** `ladder: "tuned"`: the standard ladders the tuner starts from (default trailing, leading, karras, log-snr-uniform; the geometric two on a continuous schedule). */
     tuningStart: z.array(z.enum(ladderNames)).min(1).optional(),
@@ -102,7 +111,7 @@ const datasetDefaults: { points: DatasetDefaults; images: DatasetDefaults } = {
 };
 
 /** A validated, fully defaulted compare configuration; `samplers` are labels (`name` or `name{options}`). */
-export type CompareConfig = Omit<ParsedConfig, keyof DatasetDefaults | 'samplers'> & DatasetDefaults & { readonly samplers: string[] };
+export type CompareConfig = Omit<ParsedConfig, keyof DatasetDefaults | 'samplers' | 'guidance'> & DatasetDefaults & { readonly samplers: string[]; readonly guidance?: string[] };
 
 /** A configuration error: exit code 2, message names the field and what is allowed. */
 export class ConfigError extends Error {
@@ -129,13 +138,20 @@ export function parseConfig(input: unknown): CompareConfig {
     const { name } = parseSamplerEntry(entry.name, `samplers[${index}].name`);
     return samplerLabel({ name, ...(entry.options === undefined ? {} : { options: entry.options }) });
   });
+  // Guidance entries become labels too (`name:scales{options}`), each checked by its guider's factory.
+  const guidance = result.data.guidance?.map((entry, index) =>
+    guidanceLabel(typeof entry === 'string' ? parseGuidanceEntry(entry, `guidance[${index}]`) : checkGuidanceRequest(entry, `guidance[${index}]`)),
+  );
+  if (guidance !== undefined && new Set(guidance).size !== guidance.length) throw new ConfigError('guidance: the same guider entry is listed twice');
+  if (result.data.pUncond !== undefined && guidance === undefined) throw new ConfigError('pUncond: label dropout only applies with --guidance (a class-conditional model)');
   const defaults = result.data.dataset === 'mnist' || (result.data.data !== undefined && isImageFolder(result.data.data)) ? datasetDefaults.images : datasetDefaults.points;
   const filled = { ...defaults };
   for (const key of Object.keys(defaults) as Array<keyof DatasetDefaults>) {
     const value = result.data[key];
     if (value !== undefined) (filled as Record<string, unknown>)[key] = value;
   }
-  return { ...result.data, ...filled, samplers, plugins };
+  const { guidance: _entries, ...rest } = result.data;
+  return { ...rest, ...filled, samplers, plugins, ...(guidance === undefined ? {} : { guidance }) };
 }
 
 /** Reads a JSON config file; flags given on the command line override its fields. */

@@ -11,6 +11,7 @@ import { createStageTracker, type StagePosition, type StageTracker } from './sta
 import { evaluateStage, nllBoundOf } from './stages/evaluate-stage';
 import { odeNllOf } from './stages/ode-nll-stage';
 import { createExperimentContext, disposeExperimentContext, type ExperimentContext } from './stages/experiment-context';
+import { guidanceStage } from './stages/guidance-stage';
 import { sampleStage } from './stages/sample-stage';
 import { disposeTrainedModel, trainStage } from './stages/train-stage';
 
@@ -93,6 +94,7 @@ async function trainEvaluateSample(context: ExperimentContext, planned: PlannedR
     const { profile, nllBound, odeNll } = evaluateStage(context, denoise);
     stages.enter('sampling', planned.id);
     const samples = sampleStage(context, planned.id, denoise);
+    const guidance = context.setup.classes === undefined ? undefined : guidanceStage(context, trained.trainer.denoiser({ ema: true }), context.guidancePictures.set(planned.id, []).get(planned.id)!);
     const lossCurve = smoothCurve(trained.losses);
     return {
       id: planned.id,
@@ -104,6 +106,7 @@ async function trainEvaluateSample(context: ExperimentContext, planned: PlannedR
       profile,
       samples,
       parameterCount: trained.backbone.parameterCount,
+      ...(guidance === undefined ? {} : { guidance }),
       ...(nllBound === undefined ? {} : { nllBound }),
       ...(odeNll === undefined ? {} : { odeNll }),
     };
@@ -156,7 +159,7 @@ export async function runExperiment(config: CompareConfig, registry: Registry, h
       const twin = trainedRuns.get(signature);
       if (twin !== undefined) {
         runs.push({ ...twin, id: planned.id, weighting: planned.weightingName, sameAs: twin.id });
-        for (const map of [samples, trajectories] as Array<Map<string, unknown>>) if (map.has(twin.id)) map.set(planned.id, map.get(twin.id));
+        for (const map of [samples, trajectories, context.guidancePictures] as Array<Map<string, unknown>>) if (map.has(twin.id)) map.set(planned.id, map.get(twin.id));
       } else {
         const result = await trainEvaluateSample(context, planned, { parameterisation, weighting }, hooks, stages);
         if (result === undefined) {

@@ -3,8 +3,9 @@ import type { Backbone, RandomSource, Schedule } from '@diffusion/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { createMnistDataset, loadMnist } from '@diffusion/data';
 import { classifierConfidence, classifierFeatures, classifierFrechetDistance, loadDigitClassifier } from '@diffusion/metrics';
-import type { CompareConfig } from './config';
+import { ConfigError, type CompareConfig } from './config';
 import { createDiffusersUnetBackbone, diffusersUnetConfig, saveTrainedDiffusersUnet } from './diffusers-unet';
+import { createDigitClassEvaluation } from './guidance/digit-class-evaluation';
 import { imageGridPng, pngDataUri } from './image-grid';
 import { ladderTuningDigits } from './ladder-tuning-digits';
 import type { ExperimentSetup } from './setup';
@@ -20,6 +21,7 @@ const referenceCount = 500;
 export async function createImageSetup(config: CompareConfig, random: RandomSource, schedule: Schedule): Promise<ExperimentSetup> {
   const diffusers = config.backbone === 'diffusers-unet';
   if (diffusers) diffusersUnetConfig(config);
+  if (diffusers && config.guidance !== undefined) throw new ConfigError('--guidance: the diffusers-unet backbone is not trained with class labels here; use "backbone": "unet"');
   const { train, test } = await loadMnist({ seed: config.seed });
   const trainSet = createMnistDataset(train, 'train');
   const testSet = createMnistDataset(test, 'test');
@@ -32,6 +34,8 @@ export async function createImageSetup(config: CompareConfig, random: RandomSour
     classifierConfidence: classifierConfidence(reference, { classifier }),
   };
   trainReference.dispose();
+  const classes = config.guidance === undefined ? undefined : createDigitClassEvaluation(classifier, reference);
+  const numClasses = classes === undefined ? {} : { numClasses: classes.numClasses };
   return {
     dataset: trainSet,
     heldOut,
@@ -40,7 +44,8 @@ export async function createImageSetup(config: CompareConfig, random: RandomSour
     nllUnit: 'bits per dimension',
     dimension: 28 * 28,
     referenceQuality,
-    createBackbone: () => (diffusers ? createDiffusersUnetBackbone(config, schedule) : createUnetBackbone({ imageSize: 28, channels: 1, ...config.unet, seed: config.seed })),
+    ...(classes === undefined ? {} : { classes }),
+    createBackbone: () => (diffusers ? createDiffusersUnetBackbone(config, schedule) : createUnetBackbone({ imageSize: 28, channels: 1, ...config.unet, ...numClasses, seed: config.seed })),
     ...(diffusers ? { saveTrained: async (backbone: Backbone, label: string, emaWeights: ReadonlyMap<string, Tensor>) => void (await saveTrainedDiffusersUnet(config, backbone, label, emaWeights)) } : {}),
     // Test digits that are neither the held-out digits nor the evaluation reference.
     ladderTuningData: (count) => ({

@@ -4,6 +4,7 @@ import type { RandomSource } from '@diffusion/core';
 import { maximumMeanDiscrepancy, slicedWasserstein1, slicedWasserstein1ToMixture } from '@diffusion/metrics';
 import type { CompareConfig } from './config';
 import { datasetByName } from './datasets';
+import { createPointClassEvaluation } from './guidance/point-class-evaluation';
 import { toPoints } from './sampling';
 import type { ExperimentSetup } from './setup';
 
@@ -19,6 +20,7 @@ export function createPointSetup(config: CompareConfig, random: RandomSource): E
   const logDensity = data.mixture?.logDensity(heldOutArray);
   const meanNllOf = (count: number): number => -logDensity!.subarray(0, count).reduce((sum, value) => sum + value, 0) / count;
   const dataNll = logDensity === undefined ? undefined : meanNllOf(logDensity.length);
+  const classes = config.guidance === undefined ? undefined : createPointClassEvaluation(data.dataset, data.mixture, random);
   return {
     dataset: data.dataset,
     heldOut,
@@ -29,7 +31,8 @@ export function createPointSetup(config: CompareConfig, random: RandomSource): E
     decoder: 'gaussian',
     nllUnit: 'nats per point',
     dimension,
-    createBackbone: () => createMlpBackbone({ dimension, hiddenWidths: config.hiddenWidths, seed: config.seed }),
+    ...(classes === undefined ? {} : { classes }),
+    createBackbone: () => createMlpBackbone({ dimension, hiddenWidths: config.hiddenWidths, seed: config.seed, ...(classes === undefined ? {} : { numClasses: classes.numClasses }) }),
     // Fresh draws of the data on their own stream: neither the held-out points (MMD, NLL bound) nor the reference sample.
     ladderTuningData: (count) => ({
       heldOut: tf.tensor2d(Float32Array.from(data.dataset.sampleArray(count, random.fork('ladder-tuning-data'))), [count, dimension]),

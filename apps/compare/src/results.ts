@@ -1,4 +1,5 @@
 import type { CompareConfig } from './config';
+import type { GuidanceResult } from './guidance/guidance-results';
 import type { SamplerRecord } from './sampler-specs';
 
 /** How a `tuned` ladder was found (`ladder: "tuned"`; see `tuneLadder` of @diffusion/ladder-tuning). */
@@ -90,6 +91,8 @@ export interface RunResult {
   readonly lossCurve: ReadonlyArray<readonly [number, number]>;
   readonly profile: readonly ProfileBin[];
   readonly samples: readonly SampleResult[];
+  /** `--guidance`: every sampler, NFE, guider and scale on balanced requested labels (the `samples` rows are the unconditional model). */
+  readonly guidance?: readonly GuidanceResult[];
   /** Negative ELBO on held-out data, in `CompareResults.nllUnit` (nats per point for 2-D data, bits per dimension for images). */
   readonly nllBound?: number;
   /** The model's exact NLL of held-out data through the probability-flow ODE, same unit (absent with `odeNll: false`). */

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Backbone, Denoiser } from '@diffusion/core';
 import type { Dataset } from '@diffusion/data';
+import type { ClassEvaluation } from './guidance/class-evaluation';
 
 /** Sample-quality figures of one batch of samples (which ones depend on the data). */
 export interface SampleQuality {
@@ -52,6 +53,8 @@ export interface ExperimentSetup {
   readonly dimension: number;
   /** The quality of held-out real data on the same metric (images: Fréchet distance of held-out vs train digits). */
   readonly referenceQuality?: SampleQuality;
+  /** `--guidance`: the data's classes and their measures; the backbone then takes class labels. Absent: the data has no labels. */
+  readonly classes?: ClassEvaluation;
   /** A fresh backbone with the run's seed: the same initial weights for every run. */
   createBackbone(): Backbone;
   /** Saves a trained backbone (and its EMA weights) where the user can take it elsewhere, if the setup does that. */

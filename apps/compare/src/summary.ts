@@ -1,3 +1,4 @@
+import { guidanceSummaryRows } from './guidance/guidance-summary';
 import { ladderComparison } from './ladder-comparison';
 import type { CompareResults } from './results';
 
@@ -24,6 +25,11 @@ export function printSummary(results: CompareResults): void {
   const ode = results.exactOdeNll ?? results.runs.find((run) => run.odeNll !== undefined)?.odeNll;
   if (ode !== undefined) console.log(`ODE NLL: probability-flow ODE from sigma ${ode.sigmaMin.toPrecision(3)} to ${ode.sigmaMax.toPrecision(4)}, Dormand-Prince rtol = atol = ${ode.rtol}, ${ode.divergence} divergence${ode.probes === undefined ? '' : ` (${ode.probes} Rademacher probe)`}, ${ode.points} held-out ${ode.dequantised === true ? 'digits, uniformly dequantised (+7 bits/dim offset)' : 'points'}; NFE per run: ${results.runs.filter((run) => run.sameAs === undefined && run.odeNll !== undefined).map((run) => `${run.id} ${run.odeNll!.nfe}`).join(', ')}${results.exactOdeNll === undefined ? '' : `, exact denoiser ${results.exactOdeNll.nfe}`}`);
   console.table(rows);
+  const guided = guidanceSummaryRows(results);
+  if (guided.length > 0) {
+    console.log('\nguidance (balanced requested labels; w = 1 is the conditional model, the rows above the unconditional one):');
+    console.table(guided);
+  }
   const tuned = ladderComparison(results);
   if (tuned.length > 0) {
     console.log(`\ntuned ladders against the standard ones (${tuned[0]!.metric}, lower is better; tuned on data outside the evaluation set, measured on the run's sampling noise):`);

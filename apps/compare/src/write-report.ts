@@ -54,5 +54,11 @@ export function writeReport(options: {
   for (const [id, picture] of options.visuals.samples) {
     if (picture.imagePng !== undefined) writeFileAtomic(join(options.outDir, `samples-${id}.png`), Buffer.from(picture.imagePng.replace(/^data:image\/png;base64,/, ''), 'base64'));
   }
+  // --guidance: the per-class grids too (guidance-<run>-<index>.png, in the order of the report).
+  for (const [id, pictures] of options.visuals.guidance ?? []) {
+    pictures.forEach((picture, index) => {
+      if (picture.imagePng !== undefined) writeFileAtomic(join(options.outDir, `guidance-${id}-${index + 1}.png`), Buffer.from(picture.imagePng.replace(/^data:image\/png;base64,/, ''), 'base64'));
+    });
+  }
   return { results, reportPath, resultsPath };
 }

@@ -2,6 +2,7 @@ import { ladderComparison } from '../ladder-comparison';
 import type { CompareResults, RunResult } from '../results';
 import type { Picture } from '../setup';
 import { barChart, lineChart, scatterChart } from './charts';
+import { guidanceSection } from './guidance-section';
 
 /** The denoising trajectory of one run: a few frames from noise to data. */
 export interface TrajectoryPicture {
@@ -17,6 +18,8 @@ export interface ReportVisuals {
   readonly samples: ReadonlyMap<string, Picture & { readonly label: string }>;
   /** Per run id: the trajectory from noise to data. */
   readonly trajectories: ReadonlyMap<string, TrajectoryPicture>;
+  /** `--guidance`: per run id, a per-class picture of each guider and scale. */
+  readonly guidance?: ReadonlyMap<string, ReadonlyArray<Picture & { readonly label: string }>>;
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
@@ -134,7 +137,7 @@ pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}.grid img{image-
 <h1>Parameterisations compared</h1>
 <p>Dataset <b>${escapeHtml(results.config.dataset)}</b>, schedule <b>${escapeHtml(results.config.schedule)}</b>, ${results.config.steps} training steps of batch ${results.config.batch}, backend <b>${escapeHtml(results.backend)}</b>, seed ${results.config.seed}. Wall clock ${results.wallClockSeconds.toFixed(1)} s.${results.complete ? '' : ` <b>Interrupted: this report covers the runs that finished.</b>${results.notRun === undefined || results.notRun.length === 0 ? '' : ` Runs not run (or not finished): ${escapeHtml(results.notRun.join(', '))}.`}`}</p>
 <p>Every run trains the same backbone from the same initial weights on the same seeded batches, times and noise; only the output parameterisation and the loss weighting differ. "natural" is each parameterisation's own MSE (as weights on eps-MSE: x0-MSE = eps-MSE / SNR, eps: 1, v-MSE = (1 + 1/SNR) × eps-MSE); any other weighting is held fixed across parameterisations, so output parameterisation and effective loss weighting are told apart. All samplers start from the same initial noise.</p>
-<h2>Results</h2>${resultsTable(results)}${ladderTable(results)}
+<h2>Results</h2>${resultsTable(results)}${ladderTable(results)}${guidanceSection(results, visuals.guidance)}
 <h2>Plots</h2><div class="plots">${figure('plot-loss', 'training loss', lossChart)}${figure('plot-profile', 'which steps are hard', profileChart)}${figure('plot-quality', 'quality per NFE', qualityChart)}${nllChart === '' ? '' : figure('plot-nll', 'likelihood bound', nllChart)}</div>
 <h2>Samples</h2><div class="plots">${sampleFigures}</div>
 <h2>Denoising trajectories</h2>${trajectoryFigures}

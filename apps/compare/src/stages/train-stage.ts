@@ -47,6 +47,7 @@ export async function trainStage(
       ema: { decay: config.emaDecay },
       batchSize: config.batch,
       seed: config.seed,
+      ...(config.pUncond === undefined ? {} : { pUncond: config.pUncond }),
     });
     const onProgress = hooks.progress.start(run.label, config.steps);
     const started = performance.now();
