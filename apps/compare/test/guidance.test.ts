@@ -34,6 +34,8 @@ const guidedConfig = {
   learningRate: 5e-3,
   samples: 400,
   profileBins: 4,
+  // The ODE likelihood is measured elsewhere (ode-nll.test.ts); here it would only add minutes.
+  odeNll: false,
 };
 
 describe('pnpm compare --guidance (built CLI, end to end)', () => {
