@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandomSource, randomNormalTensor, type Sampler } from '@diffusion/core';
+import { createRandomSource, randomNormalTensor, type Denoiser, type Guider, type Sampler } from '@diffusion/core';
 import { loadDiffusersPipeline, type DiffusersPipeline } from '@diffusion/diffusers';
 import { sigmaLadderByName, type SigmaLadderName } from '@diffusion/schedules';
 import { CliError } from './cli-error';
@@ -23,6 +23,8 @@ export interface DiffusersDrawOptions {
   readonly batch: number;
   /** Class label of every sample (class-conditional models). */
   readonly classLabel?: number | undefined;
+  /** Classifier-free guidance towards `classLabel` against the label `nullClass` (our models' last class row). */
+  readonly guidance?: { readonly guider: Guider; readonly nullClass: number } | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -52,16 +54,21 @@ export async function sampleDiffusersPipeline(pipeline: DiffusersPipeline, optio
       const size = Math.min(options.batch, options.count - start);
       const initial = tf.tidy(() => tf.mul(tf.slice(noise, [start, 0, 0, 0], [size, ...shape]), initNoiseSigma));
       try {
-        const x = pipeline.sample({
-          noise: initial,
-          steps: options.steps,
-          sampler: options.sampler,
-          seed: options.seed + index,
-          ...(ladder === undefined ? {} : { ladder }),
-          ...(options.classLabel === undefined ? {} : { classLabels: new Array<number>(size).fill(options.classLabel) }),
-        });
-        values.set(await x.data(), start * dimension);
-        x.dispose();
+        const common = { steps: options.steps, seed: options.seed + index, ...(ladder === undefined ? {} : { ladder }) };
+        if (options.guidance === undefined) {
+          const x = pipeline.sample({ ...common, noise: initial, sampler: options.sampler, ...(options.classLabel === undefined ? {} : { classLabels: new Array<number>(size).fill(options.classLabel) }) });
+          values.set(await x.data(), start * dimension);
+          x.dispose();
+        } else {
+          // The pipeline runs a doubled batch [x; x] with labels [c; null]; the sampler it is given runs ours on the first half with the guided denoiser.
+          const doubled = tf.concat([initial, initial]);
+          const labels = [...new Array<number>(size).fill(options.classLabel!), ...new Array<number>(size).fill(options.guidance.nullClass)];
+          const x = pipeline.sample({ ...common, noise: doubled, sampler: guidingSampler(options.sampler, options.guidance.guider, size), classLabels: labels });
+          doubled.dispose();
+          const first = tf.slice(x, 0, size);
+          values.set(await first.data(), start * dimension);
+          tf.dispose([x, first]);
+        }
       } finally {
         initial.dispose();
       }
@@ -71,4 +78,39 @@ export async function sampleDiffusersPipeline(pipeline: DiffusersPipeline, optio
     noise.dispose();
   }
   return values;
+}
+
+/**
+ * A sampler that `pipeline.sample` calls on the doubled batch (labels `[c; null]`): it runs `sampler`
+ * on the first half with the guided denoiser, whose paired call is one network call on `[x; x]`
+ * (Ho & Salimans 2022), and hands back the result twice to keep the pipeline's shapes.
+ */
+function guidingSampler(sampler: Sampler, guider: Guider, size: number): Sampler {
+  return {
+    ...sampler,
+    sample(denoise, start, sigmas, sampleOptions) {
+      const both = (x: tf.Tensor, sigma: number): tf.Tensor => tf.tidy(() => denoise(tf.concat([x, x]), sigma));
+      const half = (from: number): Denoiser => (x, sigma) => tf.tidy(() => tf.slice(both(x, sigma), from, size));
+      const guided = guider.guide({
+        conditional: half(0),
+        unconditional: half(size),
+        paired: (x, sigma) => tf.tidy(() => {
+          const output = both(x, sigma);
+          return { conditional: tf.slice(output, 0, size), unconditional: tf.slice(output, size, size) };
+        }),
+      });
+      const first = tf.slice(start, 0, size);
+      try {
+        const out = sampler.sample(guided, first, sigmas, sampleOptions);
+        try {
+          return tf.concat([out, out]);
+        } finally {
+          out.dispose();
+        }
+      } finally {
+        first.dispose();
+        guided.dispose();
+      }
+    },
+  };
 }

@@ -70,20 +70,18 @@ async function sampleDiffusersFolder(flags: SampleFlags, io: CommandIo): Promise
   const pipeline = await loadDiffusersPipeline(resolve(flags.model));
   try {
     const classes = pipeline.backbone.numClasses;
-    if (flags.guidance !== undefined) {
-      if (classes === undefined) samplingConditionOf(flags, undefined, undefined, flags.model); // names --class or --guidance on an unconditional model
-      throw new CliError(`--guidance '${flags.guidance}': guided sampling of a diffusers folder is not supported yet; sample it with --class alone, or guide a run folder`);
-    }
-    // diffusers' num_class_embeds rows are all classes to a diffusers model (a null row is ours, not theirs): --class takes [0, num_class_embeds).
+    // diffusers' num_class_embeds rows are all classes to a diffusers model: --class alone takes [0, num_class_embeds).
+    // Guidance uses the last row as the null class (as a model trained here with label dropout, or exported, has it): classes [0, K = num_class_embeds - 1).
     const embeds = pipeline.backbone.config.num_class_embeds;
-    const classIndex = flags.class === undefined ? undefined : classIndexFromFlag(flags.class, embeds ?? undefined, undefined, flags.model);
+    const condition = flags.guidance === undefined ? undefined : samplingConditionOf(flags, classes, undefined, flags.model);
+    const classIndex = condition !== undefined ? condition.classIndex : flags.class === undefined ? undefined : classIndexFromFlag(flags.class, embeds ?? undefined, undefined, flags.model);
     if (embeds !== null && classIndex === undefined) throw new CliError(`--class: ${flags.model} is class-conditional (num_class_embeds ${embeds}); give --class <c> in [0, ${embeds})`);
     const shape = pipelineSampleShape(pipeline);
     const count = flags.num ?? 64;
     const steps = flags.steps ?? 25;
     io.log(`sampling ${resolve(flags.model)}: diffusers UNet2DModel [${shape.join(', ')}], ${pipeline.scheduler.className}'s schedule and ${pipeline.parameterisation.name} output, ${sampler.name} in ${steps} steps`);
     const started = performance.now();
-    const values = await sampleDiffusersPipeline(pipeline, { sampler, steps, ladder: flags.ladder, count, seed: flags.seed ?? 0, batch: flags.batch ?? 64, signal: io.signal, classLabel: classIndex });
+    const values = await sampleDiffusersPipeline(pipeline, { sampler, steps, ladder: flags.ladder, count, seed: flags.seed ?? 0, batch: flags.batch ?? 64, signal: io.signal, classLabel: classIndex, ...(condition?.guider === undefined ? {} : { guidance: { guider: condition.guider, nullClass: classes! } }) });
     const seconds = (performance.now() - started) / 1000;
     io.print(`${await writeImageSamples(resolve(flags.out), values, count, shape)} (${seconds.toFixed(1)} s)`);
     return exitCodes.ok;

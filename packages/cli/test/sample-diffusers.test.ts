@@ -76,4 +76,24 @@ describe('diffusion sample --model <diffusers folder>', () => {
     expect(unconditional.code).toBe(2);
     expect(unconditional.log).toMatch(/--class "0": .* is an unconditional model/);
   });
+
+  it('guides a class-conditional folder against its last class row: w = 1 is --class alone, w = 0 is the null class 9', async () => {
+    const conditional = join(packageDir, '..', 'diffusers', 'src', '__fixtures__', 'class-conditional');
+    const folder = temporaryFolder('sample-diffusers-guided');
+    const draw = async (name: string, flags: string[]): Promise<number[]> => {
+      const result = await runInProcess(['sample', '--model', conditional, ...flags, '--sampler', 'euler', '--steps', '3', '--num', '3', '--batch', '2', '--backend', 'cpu', '--out', join(folder, `${name}.png`)]);
+      expect(result.log + result.out).toContain('wrote a grid');
+      return Array.from(decodeNpy(new Uint8Array(readFileSync(join(folder, `${name}.npy`)))).values);
+    };
+    const largestDifference = (a: number[], b: number[]): number => Math.max(...a.map((value, index) => Math.abs(value - b[index]!)));
+    const classThree = await draw('class-3', ['--class', '3']);
+    const nullClass = await draw('class-9', ['--class', '9']);
+    expect(largestDifference(await draw('w1', ['--class', '3', '--guidance', 'cfg:1']), classThree)).toBeLessThan(1e-3);
+    expect(largestDifference(await draw('w0', ['--class', '3', '--guidance', 'cfg:0']), nullClass)).toBeLessThan(1e-3);
+    expect(largestDifference(await draw('w3', ['--class', '3', '--guidance', 'cfg:3']), classThree)).toBeGreaterThan(0.5);
+    // With guidance the last row is the null class: classes are [0, 9).
+    const outside = await runInProcess(['sample', '--model', conditional, '--class', '9', '--guidance', 'cfg:2', '--backend', 'cpu', '--out', join(folder, 'x.png')]);
+    expect(outside.code).toBe(2);
+    expect(outside.log).toMatch(/--class "9": outside \[0, 9\)/);
+  });
 });
