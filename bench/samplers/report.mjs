@@ -9,7 +9,7 @@ const format = (value) => (Number.isFinite(value) ? value.toFixed(4) : 'NaN');
 const bestOf = (rows) => rows.filter((row) => Number.isFinite(row.w1)).reduce((a, b) => (b.w1 < a.w1 ? b : a));
 
 /** The markdown tables of a benchmark report `{ meta, results, tunedLadders }`. */
-export function renderReport({ meta, results }) {
+export function renderReport({ meta, results, adaptive = [] }) {
   const budgets = [...new Set(results.map((result) => result.nfe))];
   const samplers = meta.samplers ?? [...new Set(results.map((result) => result.sampler))];
   const ladderNames = [...new Set(results.map((result) => result.ladder))];
@@ -27,6 +27,7 @@ export function renderReport({ meta, results }) {
       const best = bestOf(row).w1;
       const cells = ladderNames.map((name) => {
         const cell = row.find((result) => result.ladder === name);
+        if (cell === undefined) return '–';
         return cell.w1 === best ? `**${format(cell.w1)}**` : format(cell.w1);
       });
       lines.push(`| ${sampler} | ${row[0].steps} | ${cells.join(' | ')} | ${format(best)} |`);
@@ -37,18 +38,27 @@ export function renderReport({ meta, results }) {
   lines.push(`| NFE | ${ladderNames.join(' | ')} |`, `|---|${ladderNames.map(() => '---').join('|')}|`);
   for (const nfe of budgets) {
     const cells = ladderNames.map((name) => {
-      const best = bestOf(results.filter((result) => result.nfe === nfe && result.ladder === name));
+      const onLadder = results.filter((result) => result.nfe === nfe && result.ladder === name);
+      if (onLadder.length === 0) return '–';
+      const best = bestOf(onLadder);
       const wins = samplers.filter((sampler) => bestOf(results.filter((result) => result.nfe === nfe && result.sampler === sampler)).ladder === name).length;
       const standardWins = samplers.filter((sampler) => bestOf(results.filter((result) => result.nfe === nfe && result.sampler === sampler && result.ladder !== 'tuned')).ladder === name).length;
       return `${format(best.w1)} ${best.sampler} (${wins}; ${name === 'tuned' ? '–' : standardWins})`;
     });
     lines.push(`| ${nfe} | ${cells.join(' | ')} |`);
   }
-  lines.push('', '## Best per NFE', '', '| NFE | best overall | sampler / ladder | best without `tuned` | sampler / ladder | reference (diffusers / k-diffusion) |', '|---|---|---|---|---|---|');
+  if (adaptive.length > 0) {
+    lines.push('', '## Adaptive samplers: quality against the NFE spent', '', `From sigma ${format(meta.sigmaMax)} to ${format(meta.sigmaMin)} (the schedule's range; ladder [sigmaMax, sigmaMin, 0]), then one call into 0; the step sizes follow the error estimate over the whole batch of ${meta.samples} samples. NFE is what the run spent (the \`evaluations\` of its last onStep event), rejected tries included.`, '', '| sampler | order | rtol | atol | accepted steps | NFE | sliced W1 |', '|---|---|---|---|---|---|---|');
+    for (const row of adaptive) lines.push(`| ${row.sampler} | ${row.order ?? '–'} | ${row.rtol ?? '–'} | ${row.atol ?? '–'} | ${row.steps} | ${row.nfe} | ${format(row.w1)} |`);
+  }
+  const adaptiveWithin = (nfe) => adaptive.filter((row) => row.nfe <= nfe && Number.isFinite(row.w1)).reduce((a, b) => (a === undefined || b.w1 < a.w1 ? b : a), undefined);
+  lines.push('', '## Best per NFE', '', '| NFE | best overall | sampler / ladder | best without `tuned` | sampler / ladder | best adaptive run within the NFE | reference (diffusers / k-diffusion) |', '|---|---|---|---|---|---|---|');
   for (const nfe of budgets) {
     const best = bestOf(results.filter((result) => result.nfe === nfe));
     const untuned = bestOf(results.filter((result) => result.nfe === nfe && result.ladder !== 'tuned'));
-    lines.push(`| ${nfe} | ${format(best.w1)} | ${best.sampler} / ${best.ladder} | ${format(untuned.w1)} | ${untuned.sampler} / ${untuned.ladder} | ${reference[nfe] ?? '–'} |`);
+    const within = adaptiveWithin(nfe);
+    const adaptiveCell = within === undefined ? '–' : `${format(within.w1)} (${within.sampler} order ${within.order}, rtol ${within.rtol}, NFE ${within.nfe})`;
+    lines.push(`| ${nfe} | ${format(best.w1)} | ${best.sampler} / ${best.ladder} | ${format(untuned.w1)} | ${untuned.sampler} / ${untuned.ladder} | ${adaptiveCell} | ${reference[nfe] ?? '–'} |`);
   }
   if (meta.wallSeconds !== undefined) lines.push('', `Wall time ${meta.wallSeconds.toFixed(0)} s.`);
   return lines.join('\n');

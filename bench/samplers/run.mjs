@@ -15,7 +15,7 @@ import { createRandomSource, randomNormalTensor } from '../../packages/core/dist
 import { createConformanceMixture } from '../../packages/data/dist/index.js';
 import { createCircleDirections, slicedWasserstein1ToMixture } from '../../packages/metrics/dist/index.js';
 import { tuneLadder } from '../../packages/ladder-tuning/dist/index.js';
-import { builtinSamplers } from '../../packages/samplers/dist/index.js';
+import { builtinSamplerFactories, builtinSamplers } from '../../packages/samplers/dist/index.js';
 import { loadSamplerPlugin } from '../../packages/sampler-kit/dist/node.js';
 import { createLinearSchedule, interpolateLadder } from '../../packages/schedules/dist/index.js';
 import { standardLadders } from './ladders.mjs';
@@ -66,8 +66,10 @@ for (const specifier of [...(args['no-deis'] ? [] : [deisFolder]), ...args.plugi
     if (name === 'deis' && create !== undefined) pluginSamplers.push(Object.assign(create({ variant: 'rhoAB' }), { label: 'deis (rhoAB)', plugin: specifier }));
   }
 }
-// Samplers that choose their own steps (`adaptive`, e.g. dpm-adaptive) are not run on these ladders.
+// Samplers that choose their own steps (`adaptive`, e.g. dpm-adaptive) are not run on these ladders:
+// they get their own table, quality against the NFE they actually spent at several tolerances.
 const samplers = [...builtinSamplers(), ...pluginSamplers].filter((sampler) => sampler.adaptive !== true);
+const adaptiveSamplers = [...builtinSamplers(), ...pluginSamplers].filter((sampler) => sampler.adaptive === true);
 const labelOf = (sampler) => sampler.label ?? sampler.name;
 const chosen = args.quick ? samplers.filter((sampler) => sampler.plugin !== undefined || ['euler', 'heun', 'dpmpp-2m', 'unipc'].includes(labelOf(sampler))) : samplers;
 
@@ -120,7 +122,8 @@ for (const sampler of chosen) {
   for (const nfe of budgets) {
     const steps = stepsFor(sampler, nfe);
     const ladders = standardLadders(schedule, steps);
-    if (!args['no-tune']) {
+    // A sampler placing its own steps (`ownSteps`, e.g. dpm-fast) reads only the ladder's range and length: nothing to tune.
+    if (!args['no-tune'] && sampler.ownSteps !== true) {
       const clock = Date.now();
       let tuned;
       if (tunedBudgets.includes(nfe)) {
@@ -146,6 +149,32 @@ for (const sampler of chosen) {
     console.log(`${label.padEnd(16)} NFE ${String(nfe).padStart(2)} (${steps} steps): ${row.map((result) => `${result.ladder} ${result.w1.toFixed(4)}`).join('  ')}${tuning ? `  [tuning ${tuning.evaluations} runs, ${tuning.seconds.toFixed(0)} s]` : ''}`);
   }
 }
+
+// Adaptive samplers: from sigmaMax to sigmaMin of the schedule (the ladder [sigmaMax, sigmaMin, 0]), at
+// each tolerance; the NFE is what the run spent (the `evaluations` of its last onStep event), the
+// error estimate is taken over the whole batch of samples, as k-diffusion does.
+const adaptiveTolerances = [{ rtol: 0.5, atol: 0.5 }, { rtol: 0.2, atol: 0.2 }, { rtol: 0.1, atol: 0.1 }, {}, { rtol: 0.02, atol: 0.02 }, { rtol: 0.01, atol: 0.01 }, { rtol: 0.005, atol: 0.005 }, { rtol: 0.002, atol: 0.002 }, { rtol: 0.001, atol: 0.001 }];
+const adaptive = [];
+const adaptiveFactories = builtinSamplerFactories();
+for (const base of adaptiveSamplers) {
+  for (const order of base.name === 'dpm-adaptive' ? [3, 2] : [undefined]) {
+    for (const tolerance of adaptiveTolerances) {
+      const options = { ...(order === undefined ? {} : { order }), ...tolerance };
+      const sampler = base.plugin === undefined && adaptiveFactories[base.name] ? adaptiveFactories[base.name]({ ...base.options, ...options }) : base;
+      const clock = Date.now();
+      const noise = tf.tidy(() => tf.mul(unitNoise, Math.sqrt(1 + sigmaMax ** 2)));
+      let evaluations;
+      let accepted = 0;
+      const output = sampler.sample(denoise, noise, Float64Array.of(sigmaMax, sigmaMin, 0), { seed: 1, onStep: (event) => ((evaluations = event.evaluations), (accepted += 1)) });
+      const values = Float64Array.from(output.dataSync());
+      tf.dispose([noise, output]);
+      const w1 = values.every(Number.isFinite) ? distance(values) : Number.NaN;
+      adaptive.push({ sampler: labelOf(sampler), options: sampler.options, rtol: sampler.options.rtol, atol: sampler.options.atol, order: sampler.options.order, nfe: evaluations, steps: accepted - 1, w1, seconds: (Date.now() - clock) / 1000 });
+      console.log(`${labelOf(sampler)} ${JSON.stringify(options)}: NFE ${evaluations} (${accepted - 1} accepted steps + 1 into 0), sliced W1 ${w1.toFixed(4)}`);
+      if (base.plugin !== undefined) break;
+    }
+  }
+}
 tf.dispose([unitNoise, heldOut]);
 
 // Tables.
@@ -153,6 +182,7 @@ const report = {
   meta: { samples: sampleCount, directions: 64, backend, schedule: { betaStart: 1e-4, betaEnd: 0.02, numTrainTimesteps: 1000 }, sigmaMin, sigmaMax, evaluationSeed, tuningSeed, heldOutSeed, heldOutCount, tuningSamples, tuningPasses, floor, floors, samplers: chosen.map(labelOf), plugins: args.plugin, wallSeconds: (Date.now() - started) / 1000, date: new Date().toISOString() },
   results,
   tunedLadders,
+  adaptive,
 };
 const markdown = renderReport(report);
 console.log(`\n${markdown}`);
