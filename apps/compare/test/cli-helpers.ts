@@ -27,6 +27,8 @@ export const tinyConfig = {
   samples: 600,
   profileBins: 6,
   backend: 'cpu',
+  // The ODE NLL (hundreds of denoiser calls per held-out point) is measured in ode-nll.test.ts; elsewhere it only costs CI time.
+  odeNll: false,
   quiet: true,
 };
 

@@ -12,7 +12,7 @@ interface Results {
   runs: Array<{ id: string; sameAs?: string; nllBound: number; odeNll?: OdeNll }>;
 }
 
-const config = { ...tinyConfig, parameterisations: ['eps', 'x0'], weightings: ['natural'], samplers: ['dpmpp-2m'], nfe: [8], steps: 300, odePoints: 400 };
+const config = { ...tinyConfig, parameterisations: ['eps', 'x0'], weightings: ['natural'], samplers: ['dpmpp-2m'], nfe: [8], steps: 300, odeNll: true, odePoints: 400 };
 
 describe('diffusion-compare: the probability-flow ODE NLL beside the bound (built CLI)', () => {
   beforeAll(() => ensureBuilt(), 600_000);

@@ -23,11 +23,17 @@ export function sampleStage(context: ExperimentContext, id: string, denoise: Den
   try {
     for (const samplerName of config.samplers) {
       const sampler = registry.samplers.get(samplerName);
-      for (const nfe of config.nfe) {
-        const steps = stepsForBudget(sampler, nfe);
+      // An adaptive sampler (dpm-adaptive) picks its own steps from its tolerance between the ladder's ends:
+      // it runs once, on the standard ladder, and its row records the NFE it spent, not a budget.
+      const adaptive = sampler.adaptive === true;
+      for (const nfe of adaptive ? [maxNfe] : config.nfe) {
+        const steps = adaptive ? 2 : stepsForBudget(sampler, nfe);
         let ladders: Record<string, Float64Array>;
         let tuning: LadderTuning | undefined;
-        if (tuningData === undefined) {
+        if (adaptive) {
+          const standard = config.ladder === 'tuned' ? 'trailing' : config.ladder;
+          ladders = { [standard]: sigmaLadderByName(schedule, standard, steps) };
+        } else if (tuningData === undefined) {
           ladders = { [config.ladder]: sigmaLadderByName(schedule, config.ladder as Exclude<typeof config.ladder, 'tuned'>, steps) };
         } else {
           ({ ladders, tuning } = tuneLaddersFor(context, denoise, sampler, steps, tuningData));
