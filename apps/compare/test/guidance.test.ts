@@ -73,6 +73,16 @@ describe('pnpm compare --guidance (built CLI, end to end)', () => {
     expect(existsSync(join(result.outDir, 'guidance-eps-natural-1.png'))).toBe(false);
   });
 
+  it('guides an adaptive sampler too: one run per guider and scale, recording the calls it spent', () => {
+    const result = runCli({ ...guidedConfig, steps: 20, samples: 80, samplers: ['dpm-adaptive'] }, ['--guidance', 'cfg:2']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const cells = (JSON.parse(readFileSync(join(result.outDir, 'results.json'), 'utf8')) as Results).runs[0]!.guidance;
+    expect(cells).toHaveLength(1);
+    expect(cells[0]!.nfe).toBeGreaterThan(2);
+    expect(cells[0]!.networkEvaluations).toBe(2 * cells[0]!.nfe);
+  });
+
   it('exits 2 naming --guidance on data without class labels, on a bad entry and a bad scale', () => {
     const swissRoll = runCli({ ...guidedConfig, dataset: 'swiss-roll', steps: 5 }, ['--guidance', 'cfg:1,2']);
     expect(swissRoll.status).toBe(2);

@@ -39,8 +39,10 @@ export function guidanceStage(context: ExperimentContext, denoise: ConditionalDe
   try {
     for (const samplerName of config.samplers) {
       const sampler = registry.samplers.get(samplerName);
-      for (const nfe of config.nfe) {
-        const steps = stepsForBudget(sampler, nfe);
+      // An adaptive sampler (dpm-adaptive) picks its own steps between the ladder's ends, as in the sample stage: one run, its NFE recorded.
+      const adaptive = sampler.adaptive === true;
+      for (const nfe of adaptive ? [maxNfe] : config.nfe) {
+        const steps = adaptive ? 2 : stepsForBudget(sampler, nfe);
         const sigmas = sigmaLadderByName(schedule, ladder, steps);
         for (const request of requests) {
           for (const guidanceScale of request.scales) {
