@@ -18,11 +18,11 @@ export const backendNames = ['wasm', 'cpu', 'tensorflow'] as const;
 
 const positiveInteger = z.number().int().positive();
 
-/** The U-Net of the MNIST runs (see `createUnetBackbone` of @diffusion/backbones). */
+/** The U-Net of the MNIST runs (see `createUnetBackbone` of @diffusion/backbones): two levels, 28 -> 14 -> 7, attention at 7. */
 const unetSchema = z
   .object({
     baseChannels: positiveInteger.default(32),
-    channelMultipliers: z.array(positiveInteger).min(1).default([1, 2, 2]),
+    channelMultipliers: z.array(positiveInteger).min(1).default([1, 2]),
     numResBlocks: positiveInteger.default(1),
     attentionResolutions: z.array(positiveInteger).default([7]),
     groups: positiveInteger.default(8),
@@ -83,7 +83,7 @@ export const compareConfigSchema = z
     batch: positiveInteger.optional(),
     learningRate: z.number().positive().max(1).optional(),
     hiddenWidths: z.array(positiveInteger).min(1).default([128, 128, 128]),
-    unet: unetSchema.default({ baseChannels: 32, channelMultipliers: [1, 2, 2], numResBlocks: 1, attentionResolutions: [7], groups: 8 }),
+    unet: unetSchema.default({ baseChannels: 32, channelMultipliers: [1, 2], numResBlocks: 1, attentionResolutions: [7], groups: 8 }),
     /** MNIST network: our U-Net (`unet`) or diffusers' `UNet2DModel` (`diffusers-unet`, saved as diffusers folders; see diffusers-unet.ts). */
     backbone: z.enum(['unet', 'diffusers-unet']).default('unet'),
     /** `config.json` keys of the `diffusers-unet` backbone, over its MNIST default. */
