@@ -51,6 +51,14 @@ function densitiesFor(schedule: Schedule, unavailable: UnavailableChoice[]): Tim
 }
 
 /**
+ * The built-in samplers the page offers: every one that spends an NFE budget. An adaptive sampler
+ * (dpm-adaptive) picks its own steps from a tolerance, which the page's NFE slider cannot set.
+ */
+export function playgroundSamplers(): Sampler[] {
+  return builtinSamplers().filter((sampler) => sampler.adaptive !== true);
+}
+
+/**
  * The page's registry for one schedule: every built-in schedule, parameterisation and sampler
  * (plus `extraSamplers`), and the weightings and densities that this schedule supports. The
  * pickers list `registry.<kind>.names()`, so a plugin added here shows up on the page.
@@ -65,7 +73,7 @@ export function buildPlaygroundRegistry(scheduleName?: string, extraSamplers: re
     parameterisations: builtinParameterisations(),
     lossWeightings: weightingsFor(schedule, unavailable),
     timeDensities: densitiesFor(schedule, unavailable),
-    samplers: [...builtinSamplers(), ...extraSamplers],
+    samplers: [...playgroundSamplers(), ...extraSamplers],
   });
   return { registry, schedule, unavailable };
 }

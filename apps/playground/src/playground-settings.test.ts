@@ -3,7 +3,7 @@ import { builtinSamplers } from '@diffusion/samplers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { datasetNames } from './playground-datasets';
-import { buildPlaygroundRegistry } from './playground-registry';
+import { buildPlaygroundRegistry, playgroundSamplers } from './playground-registry';
 import { checkSettings, evaluationsOf, minimumNfe, parseClassChoice, parseHiddenWidths, parseInteger, parseNumber, samplerBudget, type SettingsInput } from './playground-settings';
 
 const defaults: SettingsInput = {
@@ -73,7 +73,10 @@ describe('the NFE budget of a sampler', () => {
   });
 
   it('takes the most steps that fit, for every sampler and budget (property)', () => {
-    const samplers = [...builtinSamplers(), thirdOrder];
+    const samplers = [...playgroundSamplers(), thirdOrder];
+    // An adaptive sampler takes no budget: refused with a message, whatever the NFE.
+    const adaptive = builtinSamplers().find((sampler) => sampler.adaptive === true)!;
+    expect(samplerBudget(adaptive, 30)).toMatchObject({ ok: false, message: expect.stringMatching(/adaptive/) });
     fc.assert(
       fc.property(fc.constantFrom(...samplers), fc.integer({ min: 1, max: 200 }), (sampler, nfe) => {
         const budget = samplerBudget(sampler, nfe);

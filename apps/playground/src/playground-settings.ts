@@ -135,6 +135,7 @@ export type SamplerBudget = { readonly ok: true; readonly steps: number; readonl
 
 /** The most steps of `sampler` whose network evaluations fit in `nfe`. */
 export function samplerBudget(sampler: Sampler, nfe: number): SamplerBudget {
+  if (sampler.adaptive === true) return { ok: false, message: `${sampler.name} is adaptive: it picks its own steps from its tolerance, not from an NFE budget. Pick another sampler.` };
   const fewest = minimumSamplerSteps(sampler);
   const needed = evaluationsOf(sampler, fewest);
   if (!Number.isInteger(nfe) || nfe < needed) {
