@@ -17,6 +17,9 @@ export interface LadderComparisonRow {
   /** The ladder the search started from, and whether the check noise accepted the result. */
   readonly start: string;
   readonly accepted: boolean;
+  /** Mean tuned − start over the check noises and its standard error (NaN in results written before the paired check). */
+  readonly checkDifference: number;
+  readonly checkStandardError: number;
 }
 
 /** The primary quality figure of a cell: sliced W1 for points, the Fréchet distance for images. */
@@ -51,6 +54,8 @@ export function ladderComparison(results: Pick<CompareResults, 'runs'>): LadderC
         change: figure.value / best[1] - 1,
         start: tuned.tuning!.start,
         accepted: tuned.tuning!.accepted,
+        checkDifference: tuned.tuning!.checkLoss.difference ?? Number.NaN,
+        checkStandardError: tuned.tuning!.checkLoss.standardError ?? Number.NaN,
       });
     }
   }

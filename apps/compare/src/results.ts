@@ -15,8 +15,12 @@ export interface LadderTuning {
   readonly candidates: Readonly<Record<string, number>>;
   /** The objective on the tuning noise, start and tuned. */
   readonly tuningLoss: { readonly start: number; readonly tuned: number };
-  /** The objective on independent check noise; the start is kept when the tuned ladder is worse there. */
-  readonly checkLoss: { readonly start: number; readonly tuned: number };
+  /**
+   * The objective on independent check noises (means over them, the paired difference tuned − start
+   * and its standard error, every pass); the start is kept unless the tuned ladder is lower by more
+   * than `margin` standard errors.
+   */
+  readonly checkLoss: { readonly start: number; readonly tuned: number; readonly difference: number; readonly standardError: number; readonly margin: number; readonly runs: { readonly start: readonly number[]; readonly tuned: readonly number[] } };
   readonly accepted: boolean;
   /** Sampling passes of `tuningSamples` and the denoiser calls they made. */
   readonly samplerRuns: number;

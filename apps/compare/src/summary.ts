@@ -33,6 +33,6 @@ export function printSummary(results: CompareResults): void {
   const tuned = ladderComparison(results);
   if (tuned.length > 0) {
     console.log(`\ntuned ladders against the standard ones (${tuned[0]!.metric}, lower is better; tuned on data outside the evaluation set, measured on the run's sampling noise):`);
-    console.table(tuned.map((row) => ({ run: row.run, sampler: row.sampler, NFE: row.nfe, ...Object.fromEntries(Object.entries(row.standard).map(([name, value]) => [name, Number(value.toPrecision(4))])), tuned: Number(row.tuned.toPrecision(4)), 'vs best standard': `${(100 * row.change).toFixed(1)}%`, 'started from': row.start, accepted: row.accepted })));
+    console.table(tuned.map((row) => ({ run: row.run, sampler: row.sampler, NFE: row.nfe, ...Object.fromEntries(Object.entries(row.standard).map(([name, value]) => [name, Number(value.toPrecision(4))])), tuned: Number(row.tuned.toPrecision(4)), 'vs best standard': `${(100 * row.change).toFixed(1)}%`, 'started from': row.start, accepted: row.accepted, 'check tuned − start': Number.isFinite(row.checkDifference) ? `${row.checkDifference.toPrecision(2)} ± ${row.checkStandardError.toPrecision(2)}` : '–' })));
   }
 }

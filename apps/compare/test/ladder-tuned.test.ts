@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, tinyConfig } from './cli-helpers';
 
-interface Tuning { ladder: number[]; start: string; data: string; candidates: Record<string, number>; tuningLoss: { start: number; tuned: number }; checkLoss: { start: number; tuned: number }; accepted: boolean; samplerRuns: number }
+interface Tuning { ladder: number[]; start: string; data: string; candidates: Record<string, number>; tuningLoss: { start: number; tuned: number }; checkLoss: { start: number; tuned: number; difference: number; standardError: number; margin: number; runs: { start: number[]; tuned: number[] } }; accepted: boolean; samplerRuns: number }
 interface Sample { sampler: string; ladder?: string; nfe: number; steps: number; slicedWasserstein: number; tuning?: Tuning }
 
 describe('diffusion-compare --ladder tuned (built CLI)', () => {
@@ -31,7 +31,12 @@ describe('diffusion-compare --ladder tuned (built CLI)', () => {
     // The search starts from the best candidate on the tuning noise and can only improve there.
     expect(tuning.tuningLoss.start).toBe(Math.min(...Object.values(tuning.candidates)));
     expect(tuning.tuningLoss.tuned).toBeLessThanOrEqual(tuning.tuningLoss.start);
-    expect(tuning.samplerRuns).toBeLessThanOrEqual(4 + 10 + 2);
+    expect(tuning.samplerRuns).toBeLessThanOrEqual(4 + 10 + 2 * 4);
+    // Both ladders on four check noises; accepted only beyond two standard errors of the paired difference.
+    expect(tuning.checkLoss.runs.start).toHaveLength(4);
+    expect(tuning.checkLoss.runs.tuned).toHaveLength(4);
+    expect(tuning.checkLoss.margin).toBe(2);
+    expect(tuning.accepted).toBe(tuning.checkLoss.difference + 2 * tuning.checkLoss.standardError < 0);
     expect(tuning.data).toMatch(/fresh draws of mixture/);
     // The tuned ladder is the result when the check noise accepts it, the start otherwise.
     const start = samples.find((sample) => sample.ladder === tuning.start)!;

@@ -1,5 +1,7 @@
 export { tuneLadder } from './tune-ladder';
-export type { TunedLadder, TuneLadderOptions, TuneLadderProgress } from './tune-ladder';
+export type { TunedLadder, TunedLadderCheck, TuneLadderOptions, TuneLadderProgress } from './tune-ladder';
+export { pairedCheck } from './paired-check';
+export type { PairedCheck } from './paired-check';
 export { coordinateSearchLadder } from './ladder-coordinate-search';
 export type { CoordinateSearchOptions, CoordinateSearchResult } from './ladder-coordinate-search';
 export { bindLadderObjective, ladderObjectiveNames } from './ladder-objective';

@@ -3,6 +3,7 @@ import { mul, type Tensor } from '@tensorflow/tfjs-core';
 import { coordinateSearchLadder, type CoordinateSearchOptions } from './ladder-coordinate-search';
 import { bindLadderObjective, ladderObjectiveNames, type BoundObjective, type LadderObjectiveName } from './ladder-objective';
 import { runLadder, type LadderRunner, type StartScale } from './ladder-sampling';
+import { pairedCheck } from './paired-check';
 
 /** Options of {@link tuneLadder}. */
 export interface TuneLadderOptions {
@@ -40,11 +41,18 @@ export interface TuneLadderOptions {
   readonly batchSize?: number;
   /** Seed of the tuning noise (default 0). */
   readonly seed?: number;
-  /** Seed of the check noise, on which the start and the tuned ladder are scored after the search (default `seed + 1`). */
+  /** Seed of the check noises, on which the start and the tuned ladder are scored after the search (default `seed + 1`). */
   readonly checkSeed?: number;
+  /** Independent check noises of `samples` each, every one scored with both ladders (default 4, at least 2). */
+  readonly checkRepeats?: number;
+  /**
+   * The tuned ladder is accepted only when its mean check score is lower than the start's by more
+   * than this many standard errors of the paired difference (default 2; 0 accepts any mean improvement).
+   */
+  readonly checkMargin?: number;
   /** Start noise scale at `sigmas[0]`: `'ve'` (default, `sigma`, as k-diffusion) or `'vp'` (`sqrt(1 + sigma^2)`). */
   readonly startScale?: StartScale;
-  /** Return the start ladder when the tuned one scores worse on the check noise (default true). */
+  /** Return the start ladder when the tuned one is not accepted on the check noises (default true). */
   readonly keepStartIfWorse?: boolean;
   /** Step sizes and budget of the coordinate search. */
   readonly search?: CoordinateSearchOptions;
@@ -72,9 +80,9 @@ export interface TunedLadder {
   readonly objective: string;
   /** Objective on the tuning noise: every start candidate, and the tuned ladder. */
   readonly tuning: { readonly candidates: Readonly<Record<string, number>>; readonly start: number; readonly tuned: number };
-  /** Objective on the check noise (independent of the tuning noise). */
-  readonly check: { readonly start: number; readonly tuned: number };
-  /** Whether the tuned ladder beat the start on the check noise. */
+  /** Objective on the check noises (independent of the tuning noise): means, the paired difference and every pass. */
+  readonly check: TunedLadderCheck;
+  /** Whether the tuned ladder beat the start on the check noises by more than `checkMargin` standard errors. */
   readonly accepted: boolean;
   /** Sampling runs of `samples` points, candidates and checks included. */
   readonly samplerRuns: number;
@@ -84,7 +92,23 @@ export interface TunedLadder {
   readonly seconds: number;
 }
 
-const optionKeys = ['denoiser', 'sampler', 'start', 'heldOut', 'objective', 'features', 'sampleShape', 'samples', 'batchSize', 'seed', 'checkSeed', 'startScale', 'keepStartIfWorse', 'search', 'onProgress'];
+/** The check of {@link TunedLadder}: both ladders on each of `checkRepeats` independent noises. */
+export interface TunedLadderCheck {
+  /** Mean objective of the start over the check noises. */
+  readonly start: number;
+  /** Mean objective of the tuned ladder over the same noises. */
+  readonly tuned: number;
+  /** Mean of `tuned − start`, noise by noise. */
+  readonly difference: number;
+  /** Standard error of that mean. */
+  readonly standardError: number;
+  /** The margin it had to clear, in standard errors. */
+  readonly margin: number;
+  /** Every check pass, noise by noise. */
+  readonly runs: { readonly start: readonly number[]; readonly tuned: readonly number[] };
+}
+
+const optionKeys = ['denoiser', 'sampler', 'start', 'heldOut', 'objective', 'features', 'sampleShape', 'samples', 'batchSize', 'seed', 'checkSeed', 'checkRepeats', 'checkMargin', 'startScale', 'keepStartIfWorse', 'search', 'onProgress'];
 
 function startCandidates(start: TuneLadderOptions['start']): Array<[string, Float64Array]> {
   const entries: Array<[string, unknown]> = start !== null && typeof start === 'object' && !('length' in start) ? Object.entries(start) : [['start', start]];
@@ -138,6 +162,10 @@ export function tuneLadder(options: TuneLadderOptions): TunedLadder {
   const seed = checkNonNegativeInteger('tuneLadder.seed', given.seed ?? 0);
   const checkSeed = checkNonNegativeInteger('tuneLadder.checkSeed', given.checkSeed ?? seed + 1);
   if (checkSeed === seed) throw invalidOption('tuneLadder.checkSeed', checkSeed, `a seed other than the tuning seed ${seed} (the check needs independent noise)`);
+  const checkRepeats = checkPositiveInteger('tuneLadder.checkRepeats', given.checkRepeats ?? 4);
+  if (checkRepeats < 2) throw invalidOption('tuneLadder.checkRepeats', checkRepeats, 'at least 2 check noises (the paired difference needs a spread)');
+  const checkMargin = given.checkMargin ?? 2;
+  if (typeof checkMargin !== 'number' || !Number.isFinite(checkMargin) || checkMargin < 0) throw invalidOption('tuneLadder.checkMargin', checkMargin, 'a finite number >= 0 of standard errors');
   const startScale = checkOneOf('tuneLadder.startScale', given.startScale ?? 've', ['ve', 'vp']);
   const keepStartIfWorse = checkBoolean('tuneLadder.keepStartIfWorse', given.keepStartIfWorse ?? true);
   if (given.onProgress !== undefined && typeof given.onProgress !== 'function') throw invalidOption('tuneLadder.onProgress', given.onProgress, 'a function (event) => void');
@@ -151,7 +179,6 @@ export function tuneLadder(options: TuneLadderOptions): TunedLadder {
     bound = bindLadderObjective(objectiveName as LadderObjectiveName, rows, width, { seed });
   }
   const tuningNoise = randomNormalTensor(createRandomSource(seed).fork('ladder-tuning-noise'), [samples, ...sampleShape]);
-  const checkNoise = randomNormalTensor(createRandomSource(checkSeed).fork('ladder-tuning-noise'), [samples, ...sampleShape]);
   let samplerRuns = 0;
   let denoiserCalls = 0;
   const score = (noise: Tensor, ladder: Float64Array, samplerSeed: number): number => {
@@ -172,15 +199,15 @@ export function tuneLadder(options: TuneLadderOptions): TunedLadder {
     const scored = candidates.map(([name, ladder]) => ({ name, ladder, loss: score(tuningNoise, ladder, seed) }));
     const best = scored.reduce((a, b) => (b.loss < a.loss ? b : a));
     const search = coordinateSearchLadder(best.ladder, (ladder) => score(tuningNoise, ladder, seed), { ...given.search, startLoss: best.loss });
-    const check = { start: score(checkNoise, best.ladder, checkSeed), tuned: score(checkNoise, search.ladder, checkSeed) };
-    const accepted = check.tuned <= check.start;
+    const check = checkTuned(checkSeed, checkRepeats, checkMargin, [samples, ...sampleShape], (noise, ladder, samplerSeed) => score(noise, ladder, samplerSeed), best.ladder, search.ladder);
+    const accepted = check.accepted;
     return {
       ladder: accepted || !keepStartIfWorse ? search.ladder : Float64Array.from(best.ladder),
       tuned: search.ladder,
       start: { name: best.name, ladder: Float64Array.from(best.ladder) },
       objective: objectiveName,
       tuning: { candidates: Object.fromEntries(scored.map((entry) => [entry.name, entry.loss])), start: best.loss, tuned: search.loss },
-      check,
+      check: check.summary,
       accepted,
       samplerRuns,
       denoiserCalls,
@@ -188,8 +215,30 @@ export function tuneLadder(options: TuneLadderOptions): TunedLadder {
     };
   } finally {
     tuningNoise.dispose();
-    checkNoise.dispose();
   }
+}
+
+/**
+ * Scores the start and the tuned ladder on `repeats` independent check noises (each with its own
+ * sampler seed for stochastic samplers), one noise tensor at a time, and decides by `pairedCheck`.
+ */
+function checkTuned(checkSeed: number, repeats: number, margin: number, shape: number[], score: (noise: Tensor, ladder: Float64Array, samplerSeed: number) => number, start: Float64Array, tuned: Float64Array): { summary: TunedLadderCheck; accepted: boolean } {
+  const runs = { start: [] as number[], tuned: [] as number[] };
+  const checkRandom = createRandomSource(checkSeed);
+  for (let repeat = 0; repeat < repeats; repeat += 1) {
+    const stream = checkRandom.fork(`ladder-check-${repeat}`);
+    const samplerSeed = stream.integers(1, 2 ** 31)[0]!;
+    const noise = randomNormalTensor(stream.fork('noise'), shape);
+    try {
+      runs.start.push(score(noise, start, samplerSeed));
+      runs.tuned.push(score(noise, tuned, samplerSeed));
+    } finally {
+      noise.dispose();
+    }
+  }
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const decided = pairedCheck(runs.start, runs.tuned, margin);
+  return { summary: { start: mean(runs.start), tuned: mean(runs.tuned), difference: decided.difference, standardError: decided.standardError, margin, runs }, accepted: decided.accepted };
 }
 
 /** One pass scored by the caller's function on the whole batch of samples. */

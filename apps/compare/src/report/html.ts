@@ -24,6 +24,7 @@ export interface ReportVisuals {
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 const format = (value: number | undefined, digits = 4): string => (value === undefined || !Number.isFinite(value) ? '–' : value < 1e-3 || value >= 1e4 ? value.toExponential(2) : value.toPrecision(digits));
+const formatSigned = (value: number): string => (Number.isFinite(value) ? `${value < 0 ? '−' : '+'}${format(Math.abs(value), 2)}` : '–');
 const runLabel = (run: RunResult): string => `${run.parameterisation} · ${run.weighting}`;
 
 function resultsTable(results: CompareResults): string {
@@ -59,9 +60,9 @@ function ladderTable(results: CompareResults): string {
   const rows = ladderComparison(results);
   if (rows.length === 0) return '';
   const names = [...new Set(rows.flatMap((row) => Object.keys(row.standard)))];
-  const header = ['run', 'sampler', 'NFE', ...names, 'tuned', 'vs best standard', 'started from', 'accepted on check noise'];
-  const body = rows.map((row) => [row.run, row.sampler, String(row.nfe), ...names.map((name) => format(row.standard[name])), format(row.tuned), `${(100 * row.change).toFixed(1)}%`, row.start, row.accepted ? 'yes' : 'no (start kept)']);
-  return `<h2>Tuned ladders</h2><p>${escapeHtml(`${rows[0]!.metric} (lower is better) of each sampler on the standard ladders and on a ladder tuned for it at that NFE by tuneLadder (@diffusion/ladder-tuning): tuned on data outside the evaluation set and its own noise, checked on other noise, measured here on the run's sampling noise like the others.`)}</p><table><thead><tr>${header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  const header = ['run', 'sampler', 'NFE', ...names, 'tuned', 'vs best standard', 'started from', 'accepted on check noise (tuned − start ± SE)'];
+  const body = rows.map((row) => [row.run, row.sampler, String(row.nfe), ...names.map((name) => format(row.standard[name])), format(row.tuned), `${(100 * row.change).toFixed(1)}%`, row.start, `${row.accepted ? 'yes' : 'no (start kept)'}: ${formatSigned(row.checkDifference)} ± ${format(row.checkStandardError)}`]);
+  return `<h2>Tuned ladders</h2><p>${escapeHtml(`${rows[0]!.metric} (lower is better) of each sampler on the standard ladders and on a ladder tuned for it at that NFE by tuneLadder (@diffusion/ladder-tuning): tuned on data outside the evaluation set and its own noise, checked on four other noises (accepted only when lower there by more than two standard errors of the paired difference), measured here on the run's sampling noise like the others.`)}</p><table><thead><tr>${header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 function figure(id: string, caption: string, svg: string): string {
