@@ -15,6 +15,16 @@ export function stepsForBudget(sampler: Sampler, nfe: number): number {
   return steps;
 }
 
+/**
+ * The (NFE, steps) pairs a sampler runs at for the configured budgets: every budget for a sampler
+ * on a ladder; one run for an adaptive sampler (dpm-adaptive), which picks its own steps between
+ * the ends of a 2-step ladder and records the NFE it spent (`nfe` is then the largest budget).
+ */
+export function budgetedRuns(sampler: Sampler, budgets: readonly number[]): Array<{ nfe: number; steps: number }> {
+  if (sampler.adaptive === true) return [{ nfe: Math.max(...budgets), steps: 2 }];
+  return budgets.map((nfe) => ({ nfe, steps: stepsForBudget(sampler, nfe) }));
+}
+
 /** One trajectory frame: a picture of the sample at a noise level. */
 export type TrajectoryFrame = Picture & { readonly sigma: number };
 

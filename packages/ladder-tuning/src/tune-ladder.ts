@@ -199,7 +199,7 @@ export function tuneLadder(options: TuneLadderOptions): TunedLadder {
     const scored = candidates.map(([name, ladder]) => ({ name, ladder, loss: score(tuningNoise, ladder, seed) }));
     const best = scored.reduce((a, b) => (b.loss < a.loss ? b : a));
     const search = coordinateSearchLadder(best.ladder, (ladder) => score(tuningNoise, ladder, seed), { ...given.search, startLoss: best.loss });
-    const check = checkTuned(checkSeed, checkRepeats, checkMargin, [samples, ...sampleShape], (noise, ladder, samplerSeed) => score(noise, ladder, samplerSeed), best.ladder, search.ladder);
+    const check = checkTuned(checkSeed, checkRepeats, checkMargin, [samples, ...sampleShape], score, best.ladder, search.ladder);
     const accepted = check.accepted;
     return {
       ladder: accepted || !keepStartIfWorse ? search.ladder : Float64Array.from(best.ladder),

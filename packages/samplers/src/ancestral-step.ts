@@ -1,3 +1,4 @@
+import { checkOneOf } from '@diffusion/core';
 import { add, mul, sub, type Tensor } from '@tensorflow/tfjs-core';
 
 /** Split of an ancestral step into its deterministic part (down to `sigmaDown`) and fresh noise (`sigmaUp`). */
@@ -37,3 +38,11 @@ export function addNoise(x: Tensor, scale: number, randomNormal: () => Tensor): 
   return scale > 0 ? add(x, mul(randomNormal(), scale)) : x;
 }
 
+
+/**
+ * The `noiseSource` option of the stochastic samplers: `'brownian-tree'` (the default, k-diffusion's
+ * `BrownianTreeNoiseSampler`) or `'independent'` (fresh normals each step).
+ */
+export function checkNoiseSource(field: string, value: unknown): 'brownian-tree' | 'independent' {
+  return checkOneOf(field, value ?? 'brownian-tree', ['brownian-tree', 'independent']);
+}

@@ -1,6 +1,6 @@
-import { checkInRange, checkNonNegative, checkOneOf, checkOptions, toDerivative } from '@diffusion/core';
+import { checkInRange, checkNonNegative, checkOptions, toDerivative } from '@diffusion/core';
 import { add, mul } from '@tensorflow/tfjs-core';
-import { addNoise, ancestralSigmas } from './ancestral-step';
+import { addNoise, ancestralSigmas, checkNoiseSource } from './ancestral-step';
 import { defineSampler } from '@diffusion/sampler-kit';
 import type { BuiltinSampler } from './builtin-samplers';
 
@@ -32,7 +32,7 @@ export function createDpm2AncestralSampler(options?: Dpm2AncestralSamplerOptions
   const given = checkOptions('createDpm2AncestralSampler', options, ['eta', 'sNoise', 'noiseSource']);
   const eta = checkInRange('createDpm2AncestralSampler.eta', given.eta ?? 1, 0, 1);
   const sNoise = checkNonNegative('createDpm2AncestralSampler.sNoise', given.sNoise ?? 1);
-  const noiseSource = checkOneOf('createDpm2AncestralSampler.noiseSource', given.noiseSource ?? 'brownian-tree', ['brownian-tree', 'independent']);
+  const noiseSource = checkNoiseSource('createDpm2AncestralSampler.noiseSource', given.noiseSource);
   return defineSampler({
     name: 'dpm-2-ancestral',
     options: { eta, sNoise, noiseSource },

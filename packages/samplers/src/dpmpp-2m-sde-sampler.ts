@@ -1,6 +1,6 @@
 import { checkNonNegative, checkOneOf, checkOptions } from '@diffusion/core';
 import { add, mul, sub, type Tensor } from '@tensorflow/tfjs-core';
-import { addNoise } from './ancestral-step';
+import { addNoise, checkNoiseSource } from './ancestral-step';
 import { defineSampler } from '@diffusion/sampler-kit';
 import type { BuiltinSampler } from './builtin-samplers';
 
@@ -31,7 +31,7 @@ export function createDpmpp2mSdeSampler(options?: Dpmpp2mSdeSamplerOptions): Bui
   const eta = checkNonNegative('createDpmpp2mSdeSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createDpmpp2mSdeSampler.sNoise', given.sNoise ?? 1);
   const solverType = checkOneOf('createDpmpp2mSdeSampler.solverType', given.solverType ?? 'midpoint', ['midpoint', 'heun']);
-  const noiseSource = checkOneOf('createDpmpp2mSdeSampler.noiseSource', given.noiseSource ?? 'brownian-tree', ['brownian-tree', 'independent']);
+  const noiseSource = checkNoiseSource('createDpmpp2mSdeSampler.noiseSource', given.noiseSource);
   return defineSampler({
     name: 'dpmpp-2m-sde',
     options: { eta, sNoise, solverType, noiseSource },

@@ -1,6 +1,6 @@
-import { checkInRange, checkNonNegative, checkOneOf, checkOptions } from '@diffusion/core';
+import { checkInRange, checkNonNegative, checkOptions } from '@diffusion/core';
 import { mul, sub } from '@tensorflow/tfjs-core';
-import { addNoise, ancestralSigmas, eulerMove } from './ancestral-step';
+import { addNoise, ancestralSigmas, eulerMove, checkNoiseSource } from './ancestral-step';
 import { defineSampler } from '@diffusion/sampler-kit';
 import type { BuiltinSampler } from './builtin-samplers';
 
@@ -33,7 +33,7 @@ export function createDpmpp2sAncestralSampler(options?: Dpmpp2sAncestralSamplerO
   const given = checkOptions('createDpmpp2sAncestralSampler', options, ['eta', 'sNoise', 'noiseSource']);
   const eta = checkInRange('createDpmpp2sAncestralSampler.eta', given.eta ?? 1, 0, 1);
   const sNoise = checkNonNegative('createDpmpp2sAncestralSampler.sNoise', given.sNoise ?? 1);
-  const noiseSource = checkOneOf('createDpmpp2sAncestralSampler.noiseSource', given.noiseSource ?? 'brownian-tree', ['brownian-tree', 'independent']);
+  const noiseSource = checkNoiseSource('createDpmpp2sAncestralSampler.noiseSource', given.noiseSource);
   return defineSampler({
     name: 'dpmpp-2s-ancestral',
     options: { eta, sNoise, noiseSource },

@@ -1,6 +1,6 @@
-import { checkNonNegative, checkOneOf, checkOptions } from '@diffusion/core';
+import { checkNonNegative, checkOptions } from '@diffusion/core';
 import { add, mul, sub, type Tensor } from '@tensorflow/tfjs-core';
-import { addNoise } from './ancestral-step';
+import { addNoise, checkNoiseSource } from './ancestral-step';
 import { defineSampler, type SamplerStep } from '@diffusion/sampler-kit';
 import type { BuiltinSampler } from './builtin-samplers';
 
@@ -65,7 +65,7 @@ export function createDpmpp3mSdeSampler(options?: Dpmpp3mSdeSamplerOptions): Bui
   const given = checkOptions('createDpmpp3mSdeSampler', options, ['eta', 'sNoise', 'noiseSource']);
   const eta = checkNonNegative('createDpmpp3mSdeSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createDpmpp3mSdeSampler.sNoise', given.sNoise ?? 1);
-  const noiseSource = checkOneOf('createDpmpp3mSdeSampler.noiseSource', given.noiseSource ?? 'brownian-tree', ['brownian-tree', 'independent']);
+  const noiseSource = checkNoiseSource('createDpmpp3mSdeSampler.noiseSource', given.noiseSource);
   return defineSampler({
     name: 'dpmpp-3m-sde',
     options: { eta, sNoise, noiseSource },

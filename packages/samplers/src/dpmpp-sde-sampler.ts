@@ -1,6 +1,6 @@
-import { checkInRange, checkNonNegative, checkOneOf, checkOptions } from '@diffusion/core';
+import { checkInRange, checkNonNegative, checkOptions } from '@diffusion/core';
 import { add, mul, sub, type Tensor } from '@tensorflow/tfjs-core';
-import { addNoise, ancestralSigmas, eulerMove } from './ancestral-step';
+import { addNoise, ancestralSigmas, eulerMove, checkNoiseSource } from './ancestral-step';
 import { defineSampler } from '@diffusion/sampler-kit';
 import type { BuiltinSampler } from './builtin-samplers';
 
@@ -44,7 +44,7 @@ export function createDpmppSdeSampler(options?: DpmppSdeSamplerOptions): Builtin
   const eta = checkNonNegative('createDpmppSdeSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createDpmppSdeSampler.sNoise', given.sNoise ?? 1);
   const r = checkInRange('createDpmppSdeSampler.r', given.r ?? 0.5, 0, 1, '(]');
-  const noiseSource = checkOneOf('createDpmppSdeSampler.noiseSource', given.noiseSource ?? 'brownian-tree', ['brownian-tree', 'independent']);
+  const noiseSource = checkNoiseSource('createDpmppSdeSampler.noiseSource', given.noiseSource);
   const weight = 1 / (2 * r);
   return defineSampler({
     name: 'dpmpp-sde',

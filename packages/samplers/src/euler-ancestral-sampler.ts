@@ -1,5 +1,5 @@
-import { checkNonNegative, checkOneOf, checkOptions } from '@diffusion/core';
-import { addNoise, ancestralSigmas, eulerMove } from './ancestral-step';
+import { checkNonNegative, checkOptions } from '@diffusion/core';
+import { addNoise, ancestralSigmas, eulerMove, checkNoiseSource } from './ancestral-step';
 import { defineSampler } from '@diffusion/sampler-kit';
 import type { BuiltinSampler } from './builtin-samplers';
 
@@ -22,7 +22,7 @@ export function createEulerAncestralSampler(options?: EulerAncestralSamplerOptio
   const given = checkOptions('createEulerAncestralSampler', options, ['eta', 'sNoise', 'noiseSource']);
   const eta = checkNonNegative('createEulerAncestralSampler.eta', given.eta ?? 1);
   const sNoise = checkNonNegative('createEulerAncestralSampler.sNoise', given.sNoise ?? 1);
-  const noiseSource = checkOneOf('createEulerAncestralSampler.noiseSource', given.noiseSource ?? 'brownian-tree', ['brownian-tree', 'independent']);
+  const noiseSource = checkNoiseSource('createEulerAncestralSampler.noiseSource', given.noiseSource);
   const stochastic = eta > 0 && sNoise > 0;
   return defineSampler({
     name: 'euler-ancestral',

@@ -5,7 +5,7 @@ import { balancedLabels } from '../guidance/class-evaluation';
 import type { GuidanceResult } from '../guidance/guidance-results';
 import { createGuider, guiderCellLabel, parseGuidanceEntry } from '../guidance/guidance-specs';
 import { throwIfInterrupted } from '../interrupt';
-import { runSampler, stepsForBudget } from '../sampling';
+import { budgetedRuns, runSampler } from '../sampling';
 import type { Picture } from '../setup';
 import type { ExperimentContext } from './experiment-context';
 
@@ -39,10 +39,7 @@ export function guidanceStage(context: ExperimentContext, denoise: ConditionalDe
   try {
     for (const samplerName of config.samplers) {
       const sampler = registry.samplers.get(samplerName);
-      // An adaptive sampler (dpm-adaptive) picks its own steps between the ladder's ends, as in the sample stage: one run, its NFE recorded.
-      const adaptive = sampler.adaptive === true;
-      for (const nfe of adaptive ? [maxNfe] : config.nfe) {
-        const steps = adaptive ? 2 : stepsForBudget(sampler, nfe);
+      for (const { nfe, steps } of budgetedRuns(sampler, config.nfe)) {
         const sigmas = sigmaLadderByName(schedule, ladder, steps);
         for (const request of requests) {
           for (const guidanceScale of request.scales) {

@@ -2,7 +2,7 @@ import type { Denoiser } from '@diffusion/core';
 import { ConfigError } from '../config';
 import { sigmaLadderByName } from '@diffusion/schedules';
 import type { LadderTuning, SampleResult } from '../results';
-import { runSampler, stepsForBudget } from '../sampling';
+import { budgetedRuns, runSampler } from '../sampling';
 import type { ExperimentContext } from './experiment-context';
 import { tuneLaddersFor, tuningSamplesOf } from './ladder-tuning-stage';
 
@@ -26,8 +26,7 @@ export function sampleStage(context: ExperimentContext, id: string, denoise: Den
       // An adaptive sampler (dpm-adaptive) picks its own steps from its tolerance between the ladder's ends:
       // it runs once, on the standard ladder, and its row records the NFE it spent, not a budget.
       const adaptive = sampler.adaptive === true;
-      for (const nfe of adaptive ? [maxNfe] : config.nfe) {
-        const steps = adaptive ? 2 : stepsForBudget(sampler, nfe);
+      for (const { nfe, steps } of budgetedRuns(sampler, config.nfe)) {
         let ladders: Record<string, Float64Array>;
         let tuning: LadderTuning | undefined;
         if (adaptive) {
